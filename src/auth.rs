@@ -1,0 +1,331 @@
+//! Who is acting: passwords, sessions and the actor the gate works with.
+//!
+//! Passwords are Argon2id (m = 19 MiB, t = 2, p = 1, random salt, PHC string) over the
+//! NFC form of what was typed, capped at 1 KiB before hashing. A session belongs to one
+//! window on one workstation; it ends after the clinic's inactivity timeout and can be
+//! locked (the person steps away) without ending it. Session kinds and the `via` field
+//! already fit the business-login + PIN model that comes later.
+
+use crate::audit::{self, NewEvent, Outcome};
+use crate::clock;
+use crate::ids::{SessionId, StaffId};
+use crate::policy::Role;
+use crate::secret::Secret;
+use crate::settings;
+use crate::{Error, Result};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use zeroize::Zeroizing;
+
+/// Longest secret we hash; longer input is refused before any work is done.
+pub const MAX_SECRET_BYTES: usize = 1024;
+/// Minimum password length without a second factor (NIST 800-63B-4).
+pub const MIN_PASSWORD_CHARS: usize = 15;
+
+fn argon2() -> argon2::Argon2<'static> {
+    // Constant parameters that Params::new accepts; see SECURITY.md.
+    let params = argon2::Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+}
+
+fn normalized(secret: &Secret) -> Result<Zeroizing<String>> {
+    if secret.expose().len() > MAX_SECRET_BYTES {
+        return Err(Error::invalid("the password is too long (at most 1024 bytes)"));
+    }
+    Ok(Zeroizing::new(secret.expose().nfc().collect()))
+}
+
+/// A PHC string for `secret`.
+pub fn hash_secret(secret: &Secret) -> Result<String> {
+    let n = normalized(secret)?;
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    argon2()
+        .hash_password(n.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Internal(format!("argon2: {e}")))
+}
+
+/// Checks `secret` against a stored PHC string (parameters are read from the string).
+pub fn verify_secret(secret: &Secret, phc: &str) -> Result<bool> {
+    let n = match normalized(secret) {
+        Ok(n) => n,
+        Err(_) => return Ok(false),
+    };
+    let parsed = PasswordHash::new(phc).map_err(|e| Error::Storage(format!("bad password hash: {e}")))?;
+    Ok(argon2().verify_password(n.as_bytes(), &parsed).is_ok())
+}
+
+/// How strong a candidate password is, for the form's meter and for the rule in Rust.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordStrength {
+    pub score: u8,
+    pub acceptable: bool,
+    pub min_length: u32,
+    pub too_short: bool,
+}
+
+/// zxcvbn score 3 or better and at least [`MIN_PASSWORD_CHARS`] characters; no
+/// composition rules. `context` holds words the password must not lean on (name, email,
+/// clinic name).
+pub fn password_strength(password: &str, context: &[&str]) -> PasswordStrength {
+    let chars = password.nfc().count();
+    let too_short = chars < MIN_PASSWORD_CHARS;
+    let score = if password.is_empty() || password.len() > MAX_SECRET_BYTES {
+        0
+    } else {
+        u8::from(zxcvbn::zxcvbn(password, context).score())
+    };
+    PasswordStrength {
+        score,
+        acceptable: !too_short && score >= 3 && password.len() <= MAX_SECRET_BYTES,
+        min_length: MIN_PASSWORD_CHARS as u32,
+        too_short,
+    }
+}
+
+pub fn require_strong(password: &Secret, context: &[&str]) -> Result<()> {
+    let s = password_strength(password.expose(), context);
+    if password.expose().len() > MAX_SECRET_BYTES {
+        return Err(Error::invalid("the password is too long (at most 1024 bytes)"));
+    }
+    if s.too_short {
+        return Err(Error::WeakPassword(format!("use at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    if !s.acceptable {
+        return Err(Error::WeakPassword("too easy to guess; use a few unrelated words".into()));
+    }
+    Ok(())
+}
+
+/// What kind of sign-in a session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionKind {
+    Personal,
+    Business,
+    Pin,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Personal => "personal",
+            SessionKind::Business => "business",
+            SessionKind::Pin => "pin",
+        }
+    }
+}
+
+/// The person an operation is attributed to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub staff_id: StaffId,
+    pub role: Role,
+    pub active: bool,
+    pub session: SessionId,
+    pub kind: SessionKind,
+    /// The business-login account a PIN unlock happened under (later issue).
+    pub via: Option<StaffId>,
+}
+
+/// Where the app is running, recorded on sessions and audit events.
+#[derive(Debug, Clone)]
+pub struct Workstation {
+    pub host: String,
+    pub os_user: String,
+}
+
+impl Workstation {
+    pub fn detect() -> Self {
+        Self {
+            host: whoami::fallible::hostname().unwrap_or_else(|_| "unknown".into()),
+            os_user: whoami::username(),
+        }
+    }
+}
+
+/// A staff member as the login code sees them.
+pub(crate) struct StaffLogin {
+    pub id: StaffId,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+pub(crate) fn find_by_email(conn: &Connection, email: &str) -> Result<Option<StaffLogin>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, password_hash, active FROM staff WHERE email = ?1 COLLATE NOCASE",
+            [email.trim()],
+            |r| Ok(StaffLogin { id: r.get(0)?, password_hash: r.get(1)?, active: r.get::<_, i64>(2)? == 1 }),
+        )
+        .optional()?)
+}
+
+/// Verifies email + password and opens a session; audits success and failure.
+pub(crate) fn login(
+    conn: &mut Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    email: &str,
+    password: &Secret,
+) -> Result<SessionId> {
+    let staff = find_by_email(conn, email)?;
+    // Hash even for an unknown email so timing does not reveal which emails exist.
+    let ok = match &staff {
+        Some(s) => verify_secret(password, &s.password_hash)?,
+        None => {
+            let _ = verify_secret(password, DUMMY_HASH);
+            false
+        }
+    };
+    let tx = conn.transaction()?;
+    match staff {
+        Some(s) if ok && s.active => {
+            let session = SessionId::new();
+            tx.execute(
+                "INSERT INTO sessions (id, staff_id, kind, workstation, os_user, started_at, last_active_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                params![session, s.id, SessionKind::Personal.as_str(), ws.host, ws.os_user, clock::to_db(now)],
+            )?;
+            audit::append(&tx, now, &event(Some(&s.id), ws, "login", Outcome::Ok))?;
+            tx.commit()?;
+            Ok(session)
+        }
+        other => {
+            // The staff id (never the typed email) is recorded when the email matched.
+            let who = other.as_ref().map(|s| &s.id);
+            audit::append(&tx, now, &event(who, ws, "login_failed", Outcome::Failed))?;
+            tx.commit()?;
+            Err(Error::WrongCredentials)
+        }
+    }
+}
+
+/// A valid PHC string of a random password, verified against when the email is unknown.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1OAVzEVE8t8jUFUbymT6WeMCZGp9lYwlkYgl6lq8h/s";
+
+pub(crate) fn event<'a>(actor: Option<&'a StaffId>, ws: &'a Workstation, action: &'a str, outcome: Outcome) -> NewEvent<'a> {
+    NewEvent { actor, via: None, workstation: &ws.host, action, client: None, object: None, outcome, reason: None }
+}
+
+struct SessionRow {
+    staff_id: StaffId,
+    kind: String,
+    locked: bool,
+    ended_at: Option<String>,
+    end_reason: Option<String>,
+    last_active_at: String,
+    role: String,
+    active: bool,
+}
+
+fn load_session(conn: &Connection, session: &SessionId) -> Result<Option<SessionRow>> {
+    Ok(conn
+        .query_row(
+            "SELECT s.staff_id, s.kind, s.locked, s.ended_at, s.end_reason, s.last_active_at, st.role, st.active
+             FROM sessions s JOIN staff st ON st.id = s.staff_id WHERE s.id = ?1",
+            [session],
+            |r| {
+                Ok(SessionRow {
+                    staff_id: r.get(0)?,
+                    kind: r.get(1)?,
+                    locked: r.get::<_, i64>(2)? == 1,
+                    ended_at: r.get(3)?,
+                    end_reason: r.get(4)?,
+                    last_active_at: r.get(5)?,
+                    role: r.get(6)?,
+                    active: r.get::<_, i64>(7)? == 1,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Whether a session may act now. Ends (and audits) a session that has been idle past the
+/// clinic's timeout. `allow_locked` is for the unlock path itself.
+pub(crate) fn resolve(
+    conn: &mut Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    session: &SessionId,
+    allow_locked: bool,
+) -> Result<Actor> {
+    let row = load_session(conn, session)?.ok_or(Error::NotLoggedIn)?;
+    if row.ended_at.is_some() {
+        return Err(if row.end_reason.as_deref() == Some("expired") { Error::SessionExpired } else { Error::NotLoggedIn });
+    }
+    let timeout = settings::session_timeout_minutes(conn)?;
+    let last = clock::from_db(&row.last_active_at)?;
+    if now - last > chrono::Duration::minutes(timeout) {
+        let tx = conn.transaction()?;
+        end_session(&tx, session, now, "expired")?;
+        audit::append(&tx, now, &event(Some(&row.staff_id), ws, "session_expired", Outcome::Ok))?;
+        tx.commit()?;
+        return Err(Error::SessionExpired);
+    }
+    if row.locked && !allow_locked {
+        return Err(Error::Locked);
+    }
+    let role = Role::parse(&row.role).ok_or_else(|| Error::Storage("unknown role".into()))?;
+    let kind = match row.kind.as_str() {
+        "business" => SessionKind::Business,
+        "pin" => SessionKind::Pin,
+        _ => SessionKind::Personal,
+    };
+    if !row.active {
+        return Err(Error::NotLoggedIn);
+    }
+    Ok(Actor { staff_id: row.staff_id, role, active: row.active, session: session.clone(), kind, via: None })
+}
+
+pub(crate) fn touch(conn: &Connection, session: &SessionId, now: DateTime<Utc>) -> Result<()> {
+    conn.execute("UPDATE sessions SET last_active_at = ?2 WHERE id = ?1", params![session, clock::to_db(now)])?;
+    Ok(())
+}
+
+pub(crate) fn end_session(conn: &Connection, session: &SessionId, now: DateTime<Utc>, reason: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE sessions SET ended_at = ?2, end_reason = ?3 WHERE id = ?1 AND ended_at IS NULL",
+        params![session, clock::to_db(now), reason],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn set_locked(conn: &Connection, session: &SessionId, locked: bool) -> Result<()> {
+    conn.execute("UPDATE sessions SET locked = ?2 WHERE id = ?1", params![session, locked as i64])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_hash_round_trips_in_either_unicode_normalization() {
+        let composed = Secret::new("blåbærgrød på fjorden\u{00e5}");
+        let decomposed = Secret::new("bla\u{030a}bærgrød på fjorden\u{0061}\u{030a}");
+        let h = hash_secret(&composed).expect("hash");
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify_secret(&decomposed, &h).expect("verify"));
+        assert!(!verify_secret(&Secret::new("blåbærgrød"), &h).expect("verify"));
+    }
+
+    #[test]
+    fn the_dummy_hash_is_a_valid_phc_string() {
+        assert!(!verify_secret(&Secret::new("x"), DUMMY_HASH).expect("parses"));
+    }
+
+    #[test]
+    fn strength_rule_wants_length_and_unpredictability() {
+        assert!(password_strength("password", &[]).too_short);
+        assert!(!password_strength("aaaaaaaaaaaaaaaaaaaa", &[]).acceptable);
+        assert!(!password_strength("jensen.fysio@example.dk", &["jensen.fysio@example.dk"]).acceptable);
+        assert!(password_strength("lilla kaffekop under broen", &[]).acceptable);
+        assert!(require_strong(&Secret::new("x".repeat(2000)), &[]).is_err());
+    }
+}

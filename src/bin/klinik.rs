@@ -1,0 +1,223 @@
+//! `klinik`: the command line of the Klinik core — set a clinic up, check its health,
+//! verify the audit chain, make a demo clinic. Every subcommand takes `--data-dir`
+//! (or `KLINIK_DATA_DIR`).
+
+use clap::{Parser, Subcommand};
+use klinik::clinic::{ClinicSetup, Country, JournalMode, Language, Unlock};
+use klinik::secret::Secret;
+use klinik::vault::{self, KeyStorage, OsKeyring};
+use klinik::{Clinic, Error, SystemClock};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "klinik", version, about = "Klinik — an offline practice manager for small clinics", long_about = None)]
+struct Cli {
+    /// The clinic's data directory [default: ~/.local/share/klinik]
+    #[arg(long, global = true, env = "KLINIK_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Set up a new clinic. Passwords come from a prompt, or from KLINIK_PASSWORD (the
+    /// owner's) and KLINIK_PASSPHRASE (passphrase mode).
+    Init {
+        #[arg(long)]
+        clinic_name: String,
+        /// dk, se or no
+        #[arg(long)]
+        country: String,
+        /// notes, journals or journals-with-id
+        #[arg(long)]
+        mode: String,
+        #[arg(long)]
+        owner_name: String,
+        #[arg(long)]
+        owner_email: String,
+        /// keyring (the OS keyring keeps the key) or passphrase (asked at every start)
+        #[arg(long, default_value = "keyring")]
+        key_store: String,
+        /// da, sv, nb or en [default: the country's language]
+        #[arg(long)]
+        language: Option<String>,
+    },
+    /// Check the database: cipher, integrity, schema, key storage, audit chain.
+    Doctor,
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Create a demo clinic with synthetic clients and print its logins.
+    Demo {
+        #[arg(long, default_value_t = 25)]
+        clients: usize,
+        #[arg(long, default_value = "keyring")]
+        key_store: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain; exit 1 and name the first bad seq when it is broken.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let dir = cli.data_dir.clone().unwrap_or_else(vault::default_data_dir);
+    match run(cli.command, dir) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("klinik: {}", explain(&e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A person-sized explanation for each way opening or running can fail.
+fn explain(e: &Error) -> String {
+    match e {
+        Error::KeyringUnavailable(_) => format!(
+            "{e}.\nNo keyring service is running (on Linux: gnome-keyring or another Secret Service). \
+             Start it, or open with KLINIK_RECOVERY_CODE."
+        ),
+        Error::KeyringLocked(_) => format!("{e}.\nUnlock the keyring (log in to the desktop), or use KLINIK_RECOVERY_CODE."),
+        Error::KeyringEntryMissing => {
+            format!("{e}.\nThe key is not in this computer's keyring. Open once with KLINIK_RECOVERY_CODE to restore it.")
+        }
+        Error::Locked => "this clinic is protected by a passphrase: set KLINIK_PASSPHRASE or KLINIK_RECOVERY_CODE".into(),
+        Error::NotFound => "there is no clinic in this data directory (create one with `klinik init` or `klinik demo`)".into(),
+        e => e.to_string(),
+    }
+}
+
+fn env_secret(name: &str) -> Option<Secret> {
+    std::env::var(name).ok().filter(|v| !v.is_empty()).map(Secret::new)
+}
+
+fn prompt_secret(env: &str, prompt: &str, confirm: bool) -> Result<Secret, Error> {
+    if let Some(s) = env_secret(env) {
+        return Ok(s);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::Invalid(format!("{env} is not set and there is no terminal to ask")));
+    }
+    let first = Secret::new(rpassword::prompt_password(prompt)?);
+    if confirm {
+        let again = Secret::new(rpassword::prompt_password("Again: ")?);
+        if again.expose() != first.expose() {
+            return Err(Error::Invalid("the two entries differ".into()));
+        }
+    }
+    Ok(first)
+}
+
+fn open(dir: &std::path::Path) -> Result<Clinic, Error> {
+    let mut unlock = Unlock { passphrase: env_secret("KLINIK_PASSPHRASE"), recovery_code: env_secret("KLINIK_RECOVERY_CODE") };
+    match Clinic::open(dir, &unlock, &OsKeyring, Arc::new(SystemClock)) {
+        Err(Error::Locked) if std::io::stdin().is_terminal() => {
+            unlock.passphrase = Some(Secret::new(rpassword::prompt_password("Clinic passphrase: ")?));
+            Clinic::open(dir, &unlock, &OsKeyring, Arc::new(SystemClock))
+        }
+        other => other,
+    }
+}
+
+fn mode_arg(s: &str) -> Result<JournalMode, Error> {
+    JournalMode::parse(&s.replace('-', "_"))
+}
+
+fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
+    match command {
+        Command::Init { clinic_name, country, mode, owner_name, owner_email, key_store, language } => {
+            let country = Country::parse(&country)?;
+            let language = match language {
+                Some(l) => Language::parse(&l)?,
+                None => match country {
+                    Country::Dk => Language::Da,
+                    Country::Se => Language::Sv,
+                    Country::No => Language::Nb,
+                },
+            };
+            let key_storage = KeyStorage::parse(&key_store)?;
+            let journal_mode = mode_arg(&mode)?;
+            let owner_password = prompt_secret("KLINIK_PASSWORD", "Owner password: ", true)?;
+            let passphrase = match key_storage {
+                KeyStorage::Passphrase => Some(prompt_secret("KLINIK_PASSPHRASE", "Clinic passphrase: ", true)?),
+                KeyStorage::Keyring => None,
+            };
+            let setup = ClinicSetup {
+                clinic_name,
+                country,
+                journal_mode,
+                language,
+                owner_name,
+                owner_email,
+                owner_password,
+                key_storage,
+                passphrase,
+            };
+            let (clinic, recovery) = Clinic::create(&dir, setup, &OsKeyring, Arc::new(SystemClock))?;
+            println!("Created clinic {} in {}", clinic.id(), dir.display());
+            println!("Write this recovery code down and keep it safe. Without it, a lost keyring or passphrase means the journals are lost for good.");
+            println!("Recovery code: {}", recovery.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Doctor => {
+            let clinic = open(&dir)?;
+            let r = clinic.doctor()?;
+            println!("data directory:   {}", dir.display());
+            println!("cipher version:   {}", r.cipher_version);
+            println!(
+                "integrity:        {}",
+                if r.integrity_problems.is_empty() { "ok".to_owned() } else { r.integrity_problems.join("; ") }
+            );
+            println!("schema version:   {} (this build: {})", r.schema_version, r.schema_latest);
+            println!("key storage:      {:?} (opened with {:?})", r.key_storage, r.opened_with);
+            match r.audit.first_bad_seq {
+                None => println!("audit chain:      intact, {} events", r.audit.events),
+                Some(seq) => println!("audit chain:      BROKEN at seq {seq}: {}", r.audit.problem.as_deref().unwrap_or("")),
+            }
+            Ok(if r.healthy() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let clinic = open(&dir)?;
+            let v = clinic.verify_audit()?;
+            match v.first_bad_seq {
+                None => {
+                    println!("audit chain intact: {} events, head seq {} hash {}", v.events, v.head_seq, v.head_hash);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(seq) => {
+                    println!("audit chain BROKEN at seq {seq}: {}", v.problem.as_deref().unwrap_or(""));
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Demo { clients, key_store } => {
+            let key_storage = KeyStorage::parse(&key_store)?;
+            let demo = klinik::demo::create(
+                &dir,
+                clients,
+                key_storage,
+                env_secret("KLINIK_PASSPHRASE"),
+                &OsKeyring,
+                Arc::new(SystemClock),
+            )?;
+            println!("Demo clinic created in {} with {} clients.", dir.display(), demo.clients);
+            println!("Owner login: {}  password: {}", klinik::demo::OWNER_EMAIL, klinik::demo::OWNER_PASSWORD);
+            if key_storage == KeyStorage::Passphrase {
+                let p = env_secret("KLINIK_PASSPHRASE").map(|s| s.expose().to_owned());
+                println!("Clinic passphrase: {}", p.as_deref().unwrap_or(klinik::demo::DEMO_PASSPHRASE));
+            }
+            println!("Recovery code: {}", demo.recovery_code);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

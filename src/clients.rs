@@ -1,0 +1,163 @@
+//! Clients: the people a clinic cares for. Every function here takes a
+//! [`GateCtx`](crate::gate::GateCtx), so it can only run inside the gate.
+
+use crate::clock;
+use crate::gate::GateCtx;
+use crate::ids::ClientId;
+use crate::{Error, Result};
+use rusqlite::{params, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_PHONE_CHARS: usize = 40;
+pub const MAX_EMAIL_CHARS: usize = 254;
+pub const MAX_QUERY_CHARS: usize = 200;
+pub const LIST_LIMIT: i64 = 200;
+
+/// What a person types for a client's name and contact details.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientInput {
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Client {
+    pub id: ClientId,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A cleaned, checked [`ClientInput`].
+struct Valid {
+    name: String,
+    phone: String,
+    email: String,
+}
+
+fn clean(s: &str, field: &str, max: usize) -> Result<String> {
+    let t = s.trim();
+    if t.chars().count() > max {
+        return Err(Error::invalid(format!("{field} is too long (at most {max} characters)")));
+    }
+    if t.chars().any(|c| c.is_control()) {
+        return Err(Error::invalid(format!("{field} contains control characters")));
+    }
+    Ok(t.to_owned())
+}
+
+fn validate(input: &ClientInput) -> Result<Valid> {
+    let name = clean(&input.name, "name", MAX_NAME_CHARS)?;
+    if name.is_empty() {
+        return Err(Error::invalid("name is required"));
+    }
+    let phone = clean(&input.phone, "phone", MAX_PHONE_CHARS)?;
+    if !phone.chars().all(|c| c.is_ascii_digit() || " +-()./".contains(c)) {
+        return Err(Error::invalid("phone may contain digits, spaces and + - ( ) . / only"));
+    }
+    let email = clean(&input.email, "email", MAX_EMAIL_CHARS)?;
+    if !email.is_empty() && !looks_like_email(&email) {
+        return Err(Error::invalid("email is not a valid address"));
+    }
+    Ok(Valid { name, phone, email })
+}
+
+pub(crate) fn looks_like_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Client> {
+    Ok(Client {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        phone: r.get(2)?,
+        email: r.get(3)?,
+        created_at: r.get(4)?,
+        updated_at: r.get(5)?,
+    })
+}
+
+const COLUMNS: &str = "id, name, phone, email, created_at, updated_at";
+
+pub(crate) fn create(ctx: &mut GateCtx<'_>, input: &ClientInput) -> Result<Client> {
+    let v = validate(input)?;
+    let id = ClientId::new();
+    let now = clock::to_db(ctx.now());
+    ctx.conn().execute(
+        "INSERT INTO clients (id, name, phone, email, created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![id, v.name, v.phone, v.email, ctx.actor().staff_id, now],
+    )?;
+    ctx.record_client(id.clone());
+    get(ctx, &id)
+}
+
+pub(crate) fn get(ctx: &GateCtx<'_>, id: &ClientId) -> Result<Client> {
+    ctx.conn()
+        .query_row(&format!("SELECT {COLUMNS} FROM clients WHERE id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or(Error::NotFound)
+}
+
+pub(crate) fn update(ctx: &GateCtx<'_>, id: &ClientId, input: &ClientInput) -> Result<Client> {
+    let v = validate(input)?;
+    let n = ctx.conn().execute(
+        "UPDATE clients SET name = ?2, phone = ?3, email = ?4, updated_at = ?5 WHERE id = ?1",
+        params![id, v.name, v.phone, v.email, clock::to_db(ctx.now())],
+    )?;
+    if n == 0 {
+        return Err(Error::NotFound);
+    }
+    get(ctx, id)
+}
+
+/// Clients whose name, phone or email contains `query` (all when empty), by name.
+pub(crate) fn list(ctx: &GateCtx<'_>, query: &str) -> Result<Vec<Client>> {
+    let q = query.trim();
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::invalid("the search is too long"));
+    }
+    let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let mut stmt = ctx.conn().prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM clients
+         WHERE ?1 = '%%' OR name LIKE ?1 ESCAPE '\\' OR phone LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\'
+         ORDER BY name COLLATE NOCASE, id LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![pattern, LIST_LIMIT], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(name: &str, phone: &str, email: &str) -> ClientInput {
+        ClientInput { name: name.into(), phone: phone.into(), email: email.into() }
+    }
+
+    #[test]
+    fn validation_trims_and_enforces_limits() {
+        let v = validate(&input("  Åse Ødegård ", " +47 912 34 567 ", "ase@example.no")).expect("valid");
+        assert_eq!(v.name, "Åse Ødegård");
+        assert_eq!(v.phone, "+47 912 34 567");
+        assert!(validate(&input("   ", "", "")).is_err());
+        assert!(validate(&input(&"x".repeat(201), "", "")).is_err());
+        assert!(validate(&input("A", "12ab", "")).is_err());
+        assert!(validate(&input("A", "", "not-an-email")).is_err());
+        assert!(validate(&input("A\u{0007}", "", "")).is_err());
+        // Markup is data, not code: stored verbatim.
+        assert_eq!(validate(&input("<img src=x onerror=alert(1)>", "", "")).expect("ok").name, "<img src=x onerror=alert(1)>");
+    }
+}

@@ -1,0 +1,525 @@
+//! [`Clinic`]: one opened clinic data directory, the facade the CLI and the desktop shell
+//! talk to. It owns the single database connection and the directory lock; every method
+//! that touches client data goes through the [`gate`](crate::gate).
+
+use crate::audit::{self, EventView, Outcome, Verification};
+use crate::auth::{self, Workstation};
+use crate::clients::{self, Client, ClientInput};
+use crate::clock::{self, Clock};
+use crate::gate;
+use crate::ids::{ClientId, ClinicId, SessionId, StaffId};
+use crate::migrations;
+use crate::policy::{Action, Role};
+use crate::secret::{MasterKey, Secret};
+use crate::settings;
+use crate::vault::keyslots::{Slot, SlotKind};
+use crate::vault::{self, DataDir, DirLock, KeySlots, KeyStorage, KeyStore, OpenMode, RecoveryCode};
+use crate::{Error, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use std::path::Path;
+use std::sync::Arc;
+
+macro_rules! text_enum {
+    ($name:ident { $($variant:ident = $text:literal),+ $(,)? }, $what:literal) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            pub fn parse(s: &str) -> Result<Self> {
+                match s.trim().to_ascii_lowercase().as_str() {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(Error::invalid(concat!("unknown ", $what))),
+                }
+            }
+        }
+    };
+}
+
+text_enum!(Country { Dk = "dk", Se = "se", No = "no" }, "country (dk, se or no)");
+text_enum!(
+    JournalMode { Notes = "notes", Journals = "journals", JournalsWithId = "journals_with_id" },
+    "journal mode (notes, journals or journals_with_id)"
+);
+text_enum!(Language { Da = "da", Sv = "sv", Nb = "nb", En = "en" }, "language (da, sv, nb or en)");
+
+/// Everything the setup wizard (or `klinik init`) collects.
+#[derive(Debug)]
+pub struct ClinicSetup {
+    pub clinic_name: String,
+    pub country: Country,
+    pub journal_mode: JournalMode,
+    pub language: Language,
+    pub owner_name: String,
+    pub owner_email: String,
+    pub owner_password: Secret,
+    pub key_storage: KeyStorage,
+    pub passphrase: Option<Secret>,
+}
+
+/// Secrets offered to open an existing clinic, tried after the keyring.
+#[derive(Debug, Default)]
+pub struct Unlock {
+    pub passphrase: Option<Secret>,
+    pub recovery_code: Option<Secret>,
+}
+
+/// Which key source opened the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OpenedWith {
+    Keyring,
+    Passphrase,
+    RecoveryCode,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClinicInfo {
+    pub id: ClinicId,
+    pub name: String,
+    pub country: Country,
+    pub journal_mode: JournalMode,
+    pub language: Language,
+}
+
+/// The signed-in person, as the UI needs them.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub staff_id: StaffId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub locked: bool,
+    pub idle_lock_minutes: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DoctorReport {
+    pub cipher_version: String,
+    pub integrity_problems: Vec<String>,
+    pub schema_version: i64,
+    pub schema_latest: i64,
+    pub key_storage: KeyStorage,
+    pub opened_with: OpenedWith,
+    pub audit: Verification,
+}
+
+impl DoctorReport {
+    pub fn healthy(&self) -> bool {
+        self.integrity_problems.is_empty() && self.schema_version == self.schema_latest && self.audit.intact
+    }
+}
+
+pub struct Clinic {
+    conn: Connection,
+    dir: DataDir,
+    slots: KeySlots,
+    clock: Arc<dyn Clock>,
+    ws: Workstation,
+    opened_with: OpenedWith,
+    // Dropped last: the directory stays locked while the connection is open.
+    _lock: DirLock,
+}
+
+fn check_text(s: &str, field: &str, max: usize) -> Result<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(Error::invalid(format!("{field} is required")));
+    }
+    if t.chars().count() > max || t.chars().any(char::is_control) {
+        return Err(Error::invalid(format!("{field} is too long or contains control characters")));
+    }
+    Ok(t.to_owned())
+}
+
+fn check_email(s: &str) -> Result<String> {
+    let e = check_text(s, "email", 254)?;
+    if !clients::looks_like_email(&e) {
+        return Err(Error::invalid("email is not a valid address"));
+    }
+    Ok(e)
+}
+
+impl Clinic {
+    /// True when `dir` already holds a clinic.
+    pub fn exists(dir: &Path) -> bool {
+        DataDir::new(dir).has_clinic()
+    }
+
+    /// The key storage a clinic was set up with.
+    pub fn key_storage(dir: &Path) -> Result<KeyStorage> {
+        Ok(KeySlots::read(&DataDir::new(dir).keyslots())?.key_storage)
+    }
+
+    /// Sets up a new clinic in `dir`. Returns the clinic and the recovery code, which
+    /// must be shown to the person once and is never stored in clear.
+    pub fn create(
+        dir: &Path,
+        setup: ClinicSetup,
+        keystore: &dyn KeyStore,
+        clock: Arc<dyn Clock>,
+    ) -> Result<(Clinic, RecoveryCode)> {
+        let clinic_name = check_text(&setup.clinic_name, "clinic name", 200)?;
+        let owner_name = check_text(&setup.owner_name, "owner name", 200)?;
+        let owner_email = check_email(&setup.owner_email)?;
+        auth::require_strong(&setup.owner_password, &[&owner_name, &owner_email, &clinic_name])?;
+        let passphrase = match (setup.key_storage, &setup.passphrase) {
+            (KeyStorage::Passphrase, Some(p)) => {
+                auth::require_strong(p, &[&owner_name, &owner_email, &clinic_name])?;
+                Some(p)
+            }
+            (KeyStorage::Passphrase, None) => return Err(Error::invalid("passphrase mode needs a passphrase")),
+            (KeyStorage::Keyring, _) => None,
+        };
+
+        let data = DataDir::new(dir);
+        let lock = DirLock::acquire(&data)?;
+        if data.has_clinic() {
+            return Err(Error::Conflict("this data directory already holds a clinic".into()));
+        }
+        let clinic_id = ClinicId::new();
+        let key = MasterKey::generate();
+        let recovery = RecoveryCode::generate();
+        let mut slots = KeySlots::new(clinic_id.clone(), setup.key_storage, &key);
+        slots.set_slot(Slot::wrap(&clinic_id, SlotKind::Recovery, recovery.kdf_input(), &key)?);
+        if let Some(p) = passphrase {
+            let n = normalized_secret(p);
+            slots.set_slot(Slot::wrap(&clinic_id, SlotKind::Passphrase, n.as_bytes(), &key)?);
+        }
+        if setup.key_storage == KeyStorage::Keyring {
+            keystore.store(&clinic_id, &key)?;
+        }
+
+        let now = clock.now();
+        let ws = Workstation::detect();
+        let build = || -> Result<Connection> {
+            let mut conn = vault::open_connection(&data.database(), &key, OpenMode::Create)?;
+            migrations::migrate(&mut conn)?;
+            let owner = StaffId::new();
+            let tx = conn.transaction()?;
+            tx.execute(
+                "INSERT INTO clinic (id, name, country, journal_mode, language, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![clinic_id, clinic_name, setup.country.as_str(), setup.journal_mode.as_str(), setup.language.as_str(), clock::to_db(now)],
+            )?;
+            tx.execute(
+                "INSERT INTO staff (id, name, email, role, password_hash, created_at, updated_at) VALUES (?1, ?2, ?3, 'owner', ?4, ?5, ?5)",
+                params![owner, owner_name, owner_email, auth::hash_secret(&setup.owner_password)?, clock::to_db(now)],
+            )?;
+            audit::append(&tx, now, &auth::event(Some(&owner), &ws, "clinic_created", Outcome::Ok))?;
+            tx.commit()?;
+            Ok(conn)
+        };
+        let conn = match build().and_then(|c| slots.write(&data.keyslots()).map(|_| c)) {
+            Ok(c) => c,
+            Err(e) => {
+                // Leave no half-made clinic behind: the next attempt must start clean.
+                for p in [data.database(), data.database().with_extension("db-wal"), data.database().with_extension("db-shm"), data.keyslots()] {
+                    let _ = std::fs::remove_file(p);
+                }
+                if setup.key_storage == KeyStorage::Keyring {
+                    let _ = keystore.delete(&clinic_id);
+                }
+                return Err(e);
+            }
+        };
+        let opened_with = match setup.key_storage {
+            KeyStorage::Keyring => OpenedWith::Keyring,
+            KeyStorage::Passphrase => OpenedWith::Passphrase,
+        };
+        Ok((Clinic { conn, dir: data, slots, clock, ws, opened_with, _lock: lock }, recovery))
+    }
+
+    /// Opens an existing clinic: keyring first (in keyring mode), then the passphrase,
+    /// then the recovery code. Nothing on disk changes when it fails.
+    pub fn open(dir: &Path, unlock: &Unlock, keystore: &dyn KeyStore, clock: Arc<dyn Clock>) -> Result<Clinic> {
+        let data = DataDir::new(dir);
+        if !data.database().exists() {
+            return Err(if data.keyslots().exists() {
+                Error::Corrupted("the database file is missing".into())
+            } else {
+                Error::NotFound
+            });
+        }
+        let lock = DirLock::acquire(&data)?;
+        let slots = KeySlots::read(&data.keyslots())?;
+        let mut last_err: Option<Error> = None;
+
+        if slots.key_storage == KeyStorage::Keyring {
+            match keystore.load(&slots.clinic_id) {
+                Ok(key) if slots.matches(&key) => {
+                    return Self::finish(data, slots, key, OpenedWith::Keyring, clock, lock);
+                }
+                Ok(_) => last_err = Some(Error::WrongKey),
+                Err(e) => last_err = Some(e),
+            }
+        }
+        if let (Some(p), Some(slot)) = (&unlock.passphrase, slots.slot(SlotKind::Passphrase)) {
+            let n = normalized_secret(p);
+            match slot.unwrap_key(&slots.clinic_id, n.as_bytes())? {
+                Some(key) => return Self::finish(data, slots, key, OpenedWith::Passphrase, clock, lock),
+                None => last_err = Some(Error::WrongPassphrase),
+            }
+        }
+        if let Some(code) = &unlock.recovery_code {
+            let key = match RecoveryCode::parse(code.expose()) {
+                Ok(rc) => match slots.slot(SlotKind::Recovery) {
+                    Some(slot) => slot.unwrap_key(&slots.clinic_id, rc.kdf_input())?,
+                    None => return Err(Error::Corrupted("keyslots.json has no recovery slot".into())),
+                },
+                Err(_) => None,
+            };
+            match key {
+                Some(key) => {
+                    if slots.key_storage == KeyStorage::Keyring {
+                        // Put the key back where it belongs; if the keyring is still
+                        // unusable the clinic simply opens with the code again next time.
+                        let _ = keystore.store(&slots.clinic_id, &key);
+                    }
+                    return Self::finish(data, slots, key, OpenedWith::RecoveryCode, clock, lock);
+                }
+                None => last_err = Some(Error::WrongRecoveryCode),
+            }
+        }
+        Err(last_err.unwrap_or(Error::Locked))
+    }
+
+    fn finish(
+        data: DataDir,
+        slots: KeySlots,
+        key: MasterKey,
+        opened_with: OpenedWith,
+        clock: Arc<dyn Clock>,
+        lock: DirLock,
+    ) -> Result<Clinic> {
+        let mut conn = vault::open_connection(&data.database(), &key, OpenMode::Existing).map_err(|e| match e {
+            // The key is proven right by the key slots, so an unreadable file is damage.
+            Error::WrongKey => Error::Corrupted("the key is right but the database cannot be read".into()),
+            e => e,
+        })?;
+        migrations::migrate(&mut conn)?;
+        let id: Option<ClinicId> = conn.query_row("SELECT id FROM clinic", [], |r| r.get(0)).optional()?;
+        if id.as_ref() != Some(&slots.clinic_id) {
+            return Err(Error::Corrupted("the database belongs to another clinic than keyslots.json".into()));
+        }
+        Ok(Clinic { conn, dir: data, slots, clock, ws: Workstation::detect(), opened_with, _lock: lock })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.root()
+    }
+    pub fn id(&self) -> &ClinicId {
+        &self.slots.clinic_id
+    }
+    pub fn opened_with(&self) -> OpenedWith {
+        self.opened_with
+    }
+    pub fn key_storage_mode(&self) -> KeyStorage {
+        self.slots.key_storage
+    }
+    pub fn workstation(&self) -> &Workstation {
+        &self.ws
+    }
+
+    /// The clinic's name, country, mode and language (shown on the login screen).
+    pub fn info(&self) -> Result<ClinicInfo> {
+        let (id, name, country, mode, language): (ClinicId, String, String, String, String) = self.conn.query_row(
+            "SELECT id, name, country, journal_mode, language FROM clinic",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
+        Ok(ClinicInfo {
+            id,
+            name,
+            country: Country::parse(&country)?,
+            journal_mode: JournalMode::parse(&mode)?,
+            language: Language::parse(&language)?,
+        })
+    }
+
+    // ---- sessions -------------------------------------------------------------------
+
+    pub fn login(&mut self, email: &str, password: &Secret) -> Result<SessionId> {
+        let now = self.clock.now();
+        auth::login(&mut self.conn, &self.ws, now, email, password)
+    }
+
+    pub fn logout(&mut self, session: &SessionId) -> Result<()> {
+        let now = self.clock.now();
+        let actor = match auth::resolve(&mut self.conn, &self.ws, now, session, true) {
+            Ok(a) => a,
+            Err(Error::NotLoggedIn | Error::SessionExpired) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let tx = self.conn.transaction()?;
+        auth::end_session(&tx, session, now, "logout")?;
+        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "logout", Outcome::Ok))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Locks the session: the person stepped away. Client data stays out of reach until
+    /// [`Clinic::unlock`].
+    pub fn lock(&mut self, session: &SessionId) -> Result<()> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, true)?;
+        let tx = self.conn.transaction()?;
+        auth::set_locked(&tx, session, true)?;
+        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "lock", Outcome::Ok))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn unlock(&mut self, session: &SessionId, password: &Secret) -> Result<()> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, true)?;
+        let hash: String =
+            self.conn.query_row("SELECT password_hash FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
+        let ok = auth::verify_secret(password, &hash)?;
+        let tx = self.conn.transaction()?;
+        if ok {
+            auth::set_locked(&tx, session, false)?;
+            auth::touch(&tx, session, now)?;
+        }
+        let (action, outcome) = if ok { ("unlock", Outcome::Ok) } else { ("unlock_failed", Outcome::Failed) };
+        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, action, outcome))?;
+        tx.commit()?;
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::WrongCredentials)
+        }
+    }
+
+    /// The person behind a session (also while it is locked).
+    pub fn me(&mut self, session: &SessionId) -> Result<Me> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, true)?;
+        let (name, email, locked): (String, String, i64) = self.conn.query_row(
+            "SELECT st.name, st.email, s.locked FROM staff st JOIN sessions s ON s.staff_id = st.id WHERE s.id = ?1",
+            [session],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        Ok(Me {
+            staff_id: actor.staff_id,
+            name,
+            email,
+            role: actor.role,
+            locked: locked == 1,
+            idle_lock_minutes: settings::idle_lock_minutes(&self.conn)?,
+        })
+    }
+
+    /// Sets a new password for the owner, proven by the recovery code: the one way back
+    /// for a solo practitioner who forgot the password. Ends the owner's sessions.
+    pub fn reset_password_with_recovery_code(&mut self, email: &str, code: &Secret, new_password: &Secret) -> Result<()> {
+        let now = self.clock.now();
+        let staff = auth::find_by_email(&self.conn, email)?;
+        let owner = match &staff {
+            Some(s) => {
+                let role: String = self.conn.query_row("SELECT role FROM staff WHERE id = ?1", [&s.id], |r| r.get(0))?;
+                (role == "owner").then(|| s.id.clone())
+            }
+            None => None,
+        };
+        let code_ok = match RecoveryCode::parse(code.expose()) {
+            Ok(rc) => match self.slots.slot(SlotKind::Recovery) {
+                Some(slot) => slot.unwrap_key(&self.slots.clinic_id, rc.kdf_input())?.is_some_and(|k| self.slots.matches(&k)),
+                None => false,
+            },
+            Err(_) => false,
+        };
+        let Some(owner) = owner.filter(|_| code_ok) else {
+            audit::append(
+                &self.conn,
+                now,
+                &auth::event(staff.as_ref().map(|s| &s.id), &self.ws, "password_reset_recovery", Outcome::Failed),
+            )?;
+            return Err(Error::WrongRecoveryCode);
+        };
+        let (name, mail, clinic): (String, String, String) = self.conn.query_row(
+            "SELECT st.name, st.email, c.name FROM staff st, clinic c WHERE st.id = ?1",
+            [&owner],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        auth::require_strong(new_password, &[&name, &mail, &clinic])?;
+        let hash = auth::hash_secret(new_password)?;
+        let tx = self.conn.transaction()?;
+        tx.execute("UPDATE staff SET password_hash = ?2, updated_at = ?3 WHERE id = ?1", params![owner, hash, clock::to_db(now)])?;
+        tx.execute(
+            "UPDATE sessions SET ended_at = ?2, end_reason = 'password_reset' WHERE staff_id = ?1 AND ended_at IS NULL",
+            params![owner, clock::to_db(now)],
+        )?;
+        audit::append(&tx, now, &auth::event(Some(&owner), &self.ws, "password_reset_recovery", Outcome::Ok))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    // ---- clients (through the gate) ---------------------------------------------------
+
+    pub fn create_client(&mut self, session: &SessionId, input: &ClientInput) -> Result<Client> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::ClientCreate, None, |ctx| clients::create(ctx, input))
+    }
+
+    pub fn list_clients(&mut self, session: &SessionId, query: &str) -> Result<Vec<Client>> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::ClientList, None, |ctx| clients::list(ctx, query))
+    }
+
+    pub fn get_client(&mut self, session: &SessionId, id: &ClientId) -> Result<Client> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::ClientRead, Some(id), |ctx| clients::get(ctx, id))
+    }
+
+    pub fn update_client(&mut self, session: &SessionId, id: &ClientId, input: &ClientInput) -> Result<Client> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::ClientUpdate, Some(id), |ctx| {
+            clients::update(ctx, id, input)
+        })
+    }
+
+    // ---- audit ------------------------------------------------------------------------
+
+    /// A page of the audit trail, newest first, for a person with the audit right.
+    pub fn audit_page(&mut self, session: &SessionId, before_seq: Option<i64>, limit: u32) -> Result<Vec<EventView>> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::AuditRead, None, |ctx| {
+            audit::page(ctx.conn(), before_seq, limit)
+        })
+    }
+
+    /// Verifies the chain on behalf of a signed-in person (recorded in the chain).
+    pub fn verify_audit_as(&mut self, session: &SessionId) -> Result<Verification> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::AuditVerify, None, |ctx| audit::verify(ctx.conn()))
+    }
+
+    /// Verifies the chain for the key holder (the CLI).
+    pub fn verify_audit(&self) -> Result<Verification> {
+        audit::verify(&self.conn)
+    }
+
+    /// Health of the database, its encryption and its audit chain.
+    pub fn doctor(&self) -> Result<DoctorReport> {
+        Ok(DoctorReport {
+            cipher_version: vault::cipher_version(&self.conn)?,
+            integrity_problems: vault::integrity_problems(&self.conn)?,
+            schema_version: migrations::schema_version(&self.conn)?,
+            schema_latest: migrations::latest(),
+            key_storage: self.slots.key_storage,
+            opened_with: self.opened_with,
+            audit: audit::verify(&self.conn)?,
+        })
+    }
+}
+
+fn normalized_secret(s: &Secret) -> zeroize::Zeroizing<String> {
+    use unicode_normalization::UnicodeNormalization;
+    zeroize::Zeroizing::new(s.expose().nfc().collect())
+}

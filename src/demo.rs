@@ -1,0 +1,91 @@
+//! A demo clinic a newcomer can try at once: synthetic staff and clients with Nordic
+//! names, created through the same gate as real work (so the audit trail is real too).
+
+use crate::clients::ClientInput;
+use crate::clinic::{Clinic, ClinicSetup, Country, JournalMode, Language};
+use crate::clock::Clock;
+use crate::secret::Secret;
+use crate::vault::{KeyStorage, KeyStore};
+use crate::Result;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::path::Path;
+use std::sync::Arc;
+
+pub const OWNER_NAME: &str = "Mette Lindgaard";
+pub const OWNER_EMAIL: &str = "mette@fjordklinik.example";
+/// Printed by `klinik demo` and listed in the README; a demo has nothing to protect.
+pub const OWNER_PASSWORD: &str = "blå-hest-i-fjorden-42";
+pub const DEMO_PASSPHRASE: &str = "kaffe-og-kanelsnegle-ved-vandet";
+
+const FIRST: &[&str] = &[
+    "Anders", "Astrid", "Bjørn", "Birgitte", "Camilla", "Emil", "Freja", "Frida", "Gustav", "Hanne", "Ingrid", "Jens",
+    "Johanna", "Karin", "Kasper", "Lars", "Linnea", "Magnus", "Maja", "Nils", "Oskar", "Pernille", "Rasmus", "Sigrid",
+    "Siv", "Søren", "Tove", "Ulla", "Vilde", "Åse", "Øystein", "Elsa",
+];
+const LAST: &[&str] = &[
+    "Andersen", "Berg", "Christensen", "Dahl", "Eriksson", "Fredriksen", "Gustafsson", "Halvorsen", "Hansen", "Holm",
+    "Jensen", "Johansson", "Karlsson", "Larsen", "Lindqvist", "Lund", "Mikkelsen", "Nielsen", "Nilsson", "Olsen",
+    "Pedersen", "Persson", "Rasmussen", "Sandberg", "Solberg", "Sørensen", "Strand", "Æbelø", "Østergaard", "Ågren",
+];
+
+/// What `klinik demo` prints.
+pub struct DemoClinic {
+    pub clinic: Clinic,
+    pub recovery_code: String,
+    pub clients: usize,
+}
+
+pub fn create(
+    dir: &Path,
+    clients: usize,
+    key_storage: KeyStorage,
+    passphrase: Option<Secret>,
+    keystore: &dyn KeyStore,
+    clock: Arc<dyn Clock>,
+) -> Result<DemoClinic> {
+    let passphrase = match key_storage {
+        KeyStorage::Passphrase => Some(passphrase.unwrap_or_else(|| Secret::new(DEMO_PASSPHRASE))),
+        KeyStorage::Keyring => None,
+    };
+    let setup = ClinicSetup {
+        clinic_name: "Fjordklinikken (demo)".into(),
+        country: Country::Dk,
+        journal_mode: JournalMode::Journals,
+        language: Language::Da,
+        owner_name: OWNER_NAME.into(),
+        owner_email: OWNER_EMAIL.into(),
+        owner_password: Secret::new(OWNER_PASSWORD),
+        key_storage,
+        passphrase,
+    };
+    let (mut clinic, recovery) = Clinic::create(dir, setup, keystore, clock)?;
+    let session = clinic.login(OWNER_EMAIL, &Secret::new(OWNER_PASSWORD))?;
+    let mut rng = StdRng::seed_from_u64(2026);
+    for i in 0..clients {
+        let first = FIRST[rng.gen_range(0..FIRST.len())];
+        let last = LAST[rng.gen_range(0..LAST.len())];
+        let input = ClientInput {
+            name: format!("{first} {last}"),
+            phone: format!("+45 {:02} {:02} {:02} {:02}", rng.gen_range(20..99), rng.gen_range(0..99), rng.gen_range(0..99), i % 100),
+            email: format!("{}.{}{}@example.dk", ascii(first), ascii(last), i),
+        };
+        clinic.create_client(&session, &input)?;
+    }
+    clinic.logout(&session)?;
+    Ok(DemoClinic { clinic, recovery_code: recovery.display().to_owned(), clients })
+}
+
+fn ascii(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'æ' => 'e',
+            'ø' => 'o',
+            'å' => 'a',
+            'ä' => 'a',
+            'ö' => 'o',
+            c => c,
+        })
+        .collect()
+}

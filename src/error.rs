@@ -1,0 +1,128 @@
+//! One error type for the whole core.
+//!
+//! Every variant maps to a small [`ErrorCode`] that the UI branches on and translates;
+//! the `Display` text is English and meant for logs and the CLI. Messages never carry
+//! client data, keys or SQL: the desktop shell sends them across IPC as they are.
+
+use serde::Serialize;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The stable, machine-readable kind of an error. Serialized in camelCase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorCode {
+    Invalid,
+    WeakPassword,
+    WrongCredentials,
+    WrongKey,
+    WrongRecoveryCode,
+    WrongPassphrase,
+    KeyringUnavailable,
+    KeyringLocked,
+    KeyringEntryMissing,
+    Corrupted,
+    NotEncrypted,
+    NewerVersion,
+    AlreadyRunning,
+    Locked,
+    NotLoggedIn,
+    SessionExpired,
+    Denied,
+    NotFound,
+    Conflict,
+    Storage,
+    Internal,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    #[error("the password is too weak: {0}")]
+    WeakPassword(String),
+    #[error("wrong email or password")]
+    WrongCredentials,
+    #[error("the key does not open this database")]
+    WrongKey,
+    #[error("the recovery code is not right for this clinic")]
+    WrongRecoveryCode,
+    #[error("the passphrase is not right for this clinic")]
+    WrongPassphrase,
+    #[error("no keyring service is available: {0}")]
+    KeyringUnavailable(String),
+    #[error("the keyring is locked: {0}")]
+    KeyringLocked(String),
+    #[error("the keyring has no key for this clinic")]
+    KeyringEntryMissing,
+    #[error("the database is damaged or truncated: {0}")]
+    Corrupted(String),
+    #[error("the database file is not encrypted (a plain SQLite file or a build without SQLCipher)")]
+    NotEncrypted,
+    #[error("the database was made by a newer version of Klinik (schema {found}, this version knows {known})")]
+    NewerVersion { found: i64, known: i64 },
+    #[error("Klinik is already running on this data directory")]
+    AlreadyRunning,
+    #[error("the session is locked")]
+    Locked,
+    #[error("not logged in")]
+    NotLoggedIn,
+    #[error("the session has expired")]
+    SessionExpired,
+    #[error("access denied: {0}")]
+    Denied(String),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("storage error: {0}")]
+    Storage(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Invalid(_) => ErrorCode::Invalid,
+            Error::WeakPassword(_) => ErrorCode::WeakPassword,
+            Error::WrongCredentials => ErrorCode::WrongCredentials,
+            Error::WrongKey => ErrorCode::WrongKey,
+            Error::WrongRecoveryCode => ErrorCode::WrongRecoveryCode,
+            Error::WrongPassphrase => ErrorCode::WrongPassphrase,
+            Error::KeyringUnavailable(_) => ErrorCode::KeyringUnavailable,
+            Error::KeyringLocked(_) => ErrorCode::KeyringLocked,
+            Error::KeyringEntryMissing => ErrorCode::KeyringEntryMissing,
+            Error::Corrupted(_) => ErrorCode::Corrupted,
+            Error::NotEncrypted => ErrorCode::NotEncrypted,
+            Error::NewerVersion { .. } => ErrorCode::NewerVersion,
+            Error::AlreadyRunning => ErrorCode::AlreadyRunning,
+            Error::Locked => ErrorCode::Locked,
+            Error::NotLoggedIn => ErrorCode::NotLoggedIn,
+            Error::SessionExpired => ErrorCode::SessionExpired,
+            Error::Denied(_) => ErrorCode::Denied,
+            Error::NotFound => ErrorCode::NotFound,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::Storage(_) => ErrorCode::Storage,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        Error::Invalid(msg.into())
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        // SQLite's own messages name tables and constraints, never values, so they are
+        // safe to keep for diagnosis.
+        Error::Storage(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Storage(e.to_string())
+    }
+}

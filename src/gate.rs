@@ -1,0 +1,113 @@
+//! The gate: the only door to personal data.
+//!
+//! Every operation on client data runs through [`run`]: it resolves the session to an
+//! [`Actor`], asks the pure [`policy`](crate::policy), and then runs the operation and
+//! appends its audit event in ONE transaction, so a read is on record before its data is
+//! returned and a failed audit insert fails the operation. A denied or failed attempt is
+//! audited in its own transaction.
+//!
+//! Domain functions that touch client data take a [`GateCtx`], which only this module
+//! can make: code that has no gate context cannot reach the tables.
+
+use crate::audit::{self, NewEvent, Outcome};
+use crate::auth::{self, Actor, Workstation};
+use crate::ids::{ClientId, SessionId};
+use crate::policy::{self, Action, Decision, Subject};
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
+/// The context of one gated operation: the open transaction, who acts, and when.
+pub struct GateCtx<'a> {
+    conn: &'a Connection,
+    actor: &'a Actor,
+    now: DateTime<Utc>,
+    client: Option<ClientId>,
+}
+
+impl<'a> GateCtx<'a> {
+    /// The transaction the operation runs in (its audit event is written in it too).
+    pub(crate) fn conn(&self) -> &'a Connection {
+        self.conn
+    }
+    pub fn actor(&self) -> &Actor {
+        self.actor
+    }
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+    /// Names the client the operation touched (for operations that create one).
+    pub(crate) fn record_client(&mut self, client: ClientId) {
+        self.client = Some(client);
+    }
+}
+
+fn event<'a>(
+    actor: &'a Actor,
+    ws: &'a Workstation,
+    action: Action,
+    client: Option<&'a ClientId>,
+    outcome: Outcome,
+    reason: Option<&'a str>,
+) -> NewEvent<'a> {
+    NewEvent {
+        actor: Some(&actor.staff_id),
+        via: actor.via.as_ref(),
+        workstation: &ws.host,
+        action: action.audit_name(),
+        client,
+        object: None,
+        outcome,
+        reason,
+    }
+}
+
+fn error_reason(e: &Error) -> &'static str {
+    match e.code() {
+        crate::ErrorCode::Invalid => "invalid",
+        crate::ErrorCode::NotFound => "not_found",
+        crate::ErrorCode::Conflict => "conflict",
+        crate::ErrorCode::Denied => "denied",
+        _ => "error",
+    }
+}
+
+/// Runs `op` for `session` as `action` on `client`, with its audit event.
+pub(crate) fn run<T>(
+    conn: &mut Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    session: &SessionId,
+    action: Action,
+    client: Option<&ClientId>,
+    op: impl FnOnce(&mut GateCtx<'_>) -> Result<T>,
+) -> Result<T> {
+    let actor = auth::resolve(conn, ws, now, session, false)?;
+    let subject = Subject { role: actor.role, active: actor.active };
+    if let Decision::Deny(why) = policy::decide(&subject, action) {
+        let tx = conn.transaction()?;
+        audit::append(&tx, now, &event(&actor, ws, action, client, Outcome::Denied, Some(why)))?;
+        tx.commit()?;
+        return Err(Error::Denied(why.into()));
+    }
+
+    let tx = conn.transaction()?;
+    let mut ctx = GateCtx { conn: &tx, actor: &actor, now, client: client.cloned() };
+    let result = op(&mut ctx);
+    let touched = ctx.client.take();
+    match result {
+        Ok(value) => {
+            audit::append(&tx, now, &event(&actor, ws, action, touched.as_ref(), Outcome::Ok, None))?;
+            auth::touch(&tx, session, now)?;
+            tx.commit()?;
+            Ok(value)
+        }
+        Err(e) => {
+            drop(tx); // roll the operation back, then record that it was attempted
+            let tx = conn.transaction()?;
+            audit::append(&tx, now, &event(&actor, ws, action, touched.as_ref(), Outcome::Failed, Some(error_reason(&e))))?;
+            tx.commit()?;
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Schema migrations: numbered SQL files in `migrations/`, embedded by an explicit list,
+//! applied in one transaction and tracked by `PRAGMA user_version`. A database from a
+//! newer Klinik is refused rather than guessed at.
+
+use crate::{Error, Result};
+use rusqlite::Connection;
+
+/// Every migration, in order. A test checks this list matches the folder.
+pub const MIGRATIONS: &[(&str, &str)] =
+    &[("0001_foundation.sql", include_str!("../migrations/0001_foundation.sql"))];
+
+/// The schema version this build writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings the database up to [`latest`]; refuses a newer one.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let current = schema_version(conn)?;
+    if current > latest() {
+        return Err(Error::NewerVersion { found: current, known: latest() });
+    }
+    if current == latest() {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    for (i, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_list_matches_the_migrations_folder() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .expect("migrations folder")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<String> = MIGRATIONS.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(embedded, on_disk, "add every migrations/*.sql to MIGRATIONS, in order");
+        for (i, name) in embedded.iter().enumerate() {
+            assert!(name.starts_with(&format!("{:04}_", i + 1)), "{name} is out of sequence");
+        }
+        for (name, sql) in MIGRATIONS {
+            let disk = std::fs::read_to_string(dir.join(name)).expect("read");
+            assert_eq!(&disk, sql, "{name} differs from the embedded copy");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Clinic settings kept in the encrypted database, with defaults that suit a clinic.
+
+use crate::{Error, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// A session that has been idle this long is ended (seeds: 24 hours by default).
+pub const SESSION_TIMEOUT_MINUTES: &str = "session_timeout_minutes";
+/// The window locks itself after this much inactivity.
+pub const IDLE_LOCK_MINUTES: &str = "idle_lock_minutes";
+
+pub const DEFAULT_SESSION_TIMEOUT_MINUTES: i64 = 24 * 60;
+pub const DEFAULT_IDLE_LOCK_MINUTES: i64 = 10;
+
+pub fn get_i64(conn: &Connection, key: &str, default: i64) -> Result<i64> {
+    let v: Option<String> =
+        conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+    match v {
+        None => Ok(default),
+        Some(s) => s.parse().map_err(|_| Error::Storage(format!("setting {key} is not a number"))),
+    }
+}
+
+pub fn set_i64(conn: &Connection, key: &str, value: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value.to_string()],
+    )?;
+    Ok(())
+}
+
+pub fn session_timeout_minutes(conn: &Connection) -> Result<i64> {
+    get_i64(conn, SESSION_TIMEOUT_MINUTES, DEFAULT_SESSION_TIMEOUT_MINUTES)
+}
+
+pub fn idle_lock_minutes(conn: &Connection) -> Result<i64> {
+    get_i64(conn, IDLE_LOCK_MINUTES, DEFAULT_IDLE_LOCK_MINUTES)
+}
