@@ -1,1 +1,28 @@
-fn main(){ tauri_build::build() }
+//! Declares the app's commands to Tauri's ACL so that a command not granted in
+//! `capabilities/` is refused in Rust, whatever the webview sends.
+
+/// Every command the UI may call; `capabilities/main.json` grants each of them to the
+/// main window, and a test checks this list against the registered handlers.
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "password_strength",
+    "setup_clinic",
+    "unlock_vault",
+    "login",
+    "logout",
+    "lock_session",
+    "unlock_session",
+    "reset_password_with_recovery_code",
+    "set_language",
+    "list_clients",
+    "create_client",
+    "get_client",
+    "update_client",
+    "list_audit",
+    "verify_audit",
+];
+
+fn main() {
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)))
+        .expect("tauri build script failed");
+}

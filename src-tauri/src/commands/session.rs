@@ -1,0 +1,130 @@
+//! Setup, unlocking the vault, login, lock and logout.
+
+use super::{check_len, CmdResult};
+use crate::dto::{AppStatus, LanguageDto, PasswordStrength, SetupInput, SetupResult};
+use crate::state::AppState;
+use klinik::clinic::{ClinicSetup, Unlock};
+use klinik::secret::Secret;
+use klinik::vault::{KeyStorage, OsKeyring};
+use klinik::{Clinic, Error, SystemClock};
+use std::sync::Arc;
+use tauri::State;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_status(state: State<'_, AppState>) -> CmdResult<AppStatus> {
+    Ok(state.lock().status())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn password_strength(password: String) -> CmdResult<PasswordStrength> {
+    check_len(&password)?;
+    Ok(klinik::auth::password_strength(&password, &[]).into())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_clinic(state: State<'_, AppState>, input: SetupInput) -> CmdResult<SetupResult> {
+    let mut s = state.lock();
+    if s.clinic.is_some() || Clinic::exists(&s.data_dir) {
+        return Err(Error::Conflict("a clinic is already set up here".into()).into());
+    }
+    let key_storage: KeyStorage = input.key_storage.into();
+    let setup = ClinicSetup {
+        clinic_name: input.clinic_name,
+        country: input.country.into(),
+        journal_mode: input.journal_mode.into(),
+        language: input.language.into(),
+        owner_name: input.owner_name,
+        owner_email: input.owner_email,
+        owner_password: Secret::new(input.owner_password),
+        key_storage,
+        passphrase: input.passphrase.map(Secret::new),
+    };
+    let (clinic, recovery) = Clinic::create(&s.data_dir, setup, &OsKeyring, Arc::new(SystemClock))?;
+    s.adopt(clinic);
+    Ok(SetupResult { recovery_code: recovery.display().to_owned() })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_vault(
+    state: State<'_, AppState>,
+    passphrase: Option<String>,
+    recovery_code: Option<String>,
+) -> CmdResult<AppStatus> {
+    let mut s = state.lock();
+    if s.clinic.is_none() {
+        let unlock = Unlock {
+            passphrase: passphrase.filter(|p| !p.is_empty()).map(Secret::new),
+            recovery_code: recovery_code.filter(|p| !p.is_empty()).map(Secret::new),
+        };
+        let clinic = Clinic::open(&s.data_dir, &unlock, &OsKeyring, Arc::new(SystemClock))?;
+        s.adopt(clinic);
+    }
+    Ok(s.status())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn login(state: State<'_, AppState>, email: String, password: String) -> CmdResult<AppStatus> {
+    check_len(&email)?;
+    let mut s = state.lock();
+    let session = s.clinic()?.login(&email, &Secret::new(password))?;
+    s.session = Some(session);
+    Ok(s.status())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn logout(state: State<'_, AppState>) -> CmdResult<AppStatus> {
+    let mut s = state.lock();
+    if let Some(session) = s.session.take() {
+        s.clinic()?.logout(&session)?;
+    }
+    Ok(s.status())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn lock_session(state: State<'_, AppState>) -> CmdResult<AppStatus> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.lock(&session)?;
+    Ok(s.status())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_session(state: State<'_, AppState>, password: String) -> CmdResult<AppStatus> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.unlock(&session, &Secret::new(password))?;
+    Ok(s.status())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reset_password_with_recovery_code(
+    state: State<'_, AppState>,
+    email: String,
+    recovery_code: String,
+    new_password: String,
+) -> CmdResult<()> {
+    check_len(&email)?;
+    check_len(&recovery_code)?;
+    let mut s = state.lock();
+    s.clinic()?.reset_password_with_recovery_code(&email, &Secret::new(recovery_code), &Secret::new(new_password))?;
+    Ok(())
+}
+
+/// Changes the language of the screens before login; the clinic's stored language is a
+/// setting for a later issue.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_language(state: State<'_, AppState>, language: LanguageDto) -> CmdResult<AppStatus> {
+    let mut s = state.lock();
+    s.language = language.into();
+    Ok(s.status())
+}

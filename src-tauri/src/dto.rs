@@ -1,0 +1,220 @@
+//! Transport types: what crosses IPC, in the UI's shape (camelCase, TypeScript via
+//! specta). Domain types stay in the core; these are built from them here.
+
+use klinik::audit::{EventView, Verification};
+use klinik::clients::{Client, ClientInput};
+use klinik::clinic::{Country, JournalMode, Language, Me};
+use klinik::vault::KeyStorage;
+use klinik::{Error, ErrorCode};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// The one error shape at the IPC edge: the UI branches on `code` and shows its own
+/// translation; `message` is English, for logs.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AppError {
+    pub code: ErrorCodeDto,
+    pub message: String,
+}
+
+impl From<Error> for AppError {
+    fn from(e: Error) -> Self {
+        Self { code: e.code().into(), message: e.to_string() }
+    }
+}
+
+macro_rules! mirror_enum {
+    ($dto:ident as $ts:literal <- $core:ident { $($v:ident),+ $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+        #[serde(rename = $ts, rename_all = "camelCase")]
+        pub enum $dto { $($v),+ }
+        impl From<$core> for $dto {
+            fn from(c: $core) -> Self { match c { $($core::$v => $dto::$v),+ } }
+        }
+        impl From<$dto> for $core {
+            fn from(c: $dto) -> Self { match c { $($dto::$v => $core::$v),+ } }
+        }
+    };
+}
+
+mirror_enum!(ErrorCodeDto as "ErrorCode" <- ErrorCode {
+    Invalid, WeakPassword, WrongCredentials, WrongKey, WrongRecoveryCode, WrongPassphrase,
+    KeyringUnavailable, KeyringLocked, KeyringEntryMissing, Corrupted, NotEncrypted, NewerVersion,
+    AlreadyRunning, Locked, NotLoggedIn, SessionExpired, Denied, NotFound, Conflict, Storage, Internal,
+});
+mirror_enum!(LanguageDto as "Language" <- Language { Da, Sv, Nb, En });
+mirror_enum!(CountryDto as "Country" <- Country { Dk, Se, No });
+mirror_enum!(JournalModeDto as "JournalMode" <- JournalMode { Notes, Journals, JournalsWithId });
+mirror_enum!(KeyStorageDto as "KeyStorage" <- KeyStorage { Keyring, Passphrase });
+
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename = "Me", rename_all = "camelCase")]
+pub struct MeDto {
+    pub staff_id: String,
+    pub name: String,
+    pub email: String,
+    pub is_owner: bool,
+    pub can_view_audit: bool,
+    pub idle_lock_minutes: u32,
+}
+
+impl From<Me> for MeDto {
+    fn from(m: Me) -> Self {
+        Self {
+            staff_id: m.staff_id.to_string(),
+            name: m.name,
+            email: m.email,
+            is_owner: m.role == klinik::policy::Role::Owner,
+            can_view_audit: m.role.is_admin(),
+            idle_lock_minutes: u32::try_from(m.idle_lock_minutes.clamp(1, 24 * 60)).unwrap_or(10),
+        }
+    }
+}
+
+/// What the window should show now.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(tag = "state", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum AppStatus {
+    Setup { language: LanguageDto },
+    UnlockVault { language: LanguageDto, key_storage: KeyStorageDto, reason: ErrorCodeDto },
+    Failed { language: LanguageDto, reason: ErrorCodeDto },
+    Login { language: LanguageDto, clinic_name: String },
+    Locked { language: LanguageDto, clinic_name: String, me: MeDto },
+    Ready { language: LanguageDto, clinic_name: String, journal_mode: JournalModeDto, me: MeDto },
+}
+
+#[derive(Debug, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupInput {
+    pub language: LanguageDto,
+    pub clinic_name: String,
+    pub country: CountryDto,
+    pub journal_mode: JournalModeDto,
+    pub owner_name: String,
+    pub owner_email: String,
+    pub owner_password: String,
+    pub key_storage: KeyStorageDto,
+    pub passphrase: Option<String>,
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupResult {
+    pub recovery_code: String,
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordStrength {
+    pub score: u8,
+    pub acceptable: bool,
+    pub min_length: u32,
+    pub too_short: bool,
+}
+
+impl From<klinik::auth::PasswordStrength> for PasswordStrength {
+    fn from(s: klinik::auth::PasswordStrength) -> Self {
+        Self { score: s.score, acceptable: s.acceptable, min_length: s.min_length, too_short: s.too_short }
+    }
+}
+
+#[derive(Debug, Deserialize, Type)]
+#[serde(rename = "ClientInput", rename_all = "camelCase")]
+pub struct ClientInputDto {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+}
+
+impl From<ClientInputDto> for ClientInput {
+    fn from(c: ClientInputDto) -> Self {
+        ClientInput { name: c.name, phone: c.phone, email: c.email }
+    }
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename = "Client", rename_all = "camelCase")]
+pub struct ClientDto {
+    pub id: String,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<Client> for ClientDto {
+    fn from(c: Client) -> Self {
+        Self { id: c.id.to_string(), name: c.name, phone: c.phone, email: c.email, created_at: c.created_at, updated_at: c.updated_at }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Type)]
+#[serde(rename = "Outcome", rename_all = "lowercase")]
+pub enum OutcomeDto {
+    Ok,
+    Denied,
+    Failed,
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEvent {
+    pub seq: u32,
+    pub at: String,
+    pub actor_name: Option<String>,
+    pub via: Option<String>,
+    pub workstation: String,
+    pub action: String,
+    pub client_id: Option<String>,
+    pub client_name: Option<String>,
+    pub outcome: OutcomeDto,
+}
+
+impl From<EventView> for AuditEvent {
+    fn from(e: EventView) -> Self {
+        let outcome = match e.outcome.as_str() {
+            "ok" => OutcomeDto::Ok,
+            "denied" => OutcomeDto::Denied,
+            _ => OutcomeDto::Failed,
+        };
+        Self {
+            seq: u32::try_from(e.seq).unwrap_or(u32::MAX),
+            at: e.at,
+            actor_name: e.actor_name,
+            via: e.via,
+            workstation: e.workstation,
+            action: e.action,
+            client_id: e.client_id,
+            client_name: e.client_name,
+            outcome,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditPage {
+    pub events: Vec<AuditEvent>,
+    pub next_before_seq: Option<u32>,
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditVerification {
+    pub intact: bool,
+    pub events: u32,
+    pub first_bad_seq: Option<u32>,
+    pub head_hash: String,
+}
+
+impl From<Verification> for AuditVerification {
+    fn from(v: Verification) -> Self {
+        Self {
+            intact: v.intact,
+            events: u32::try_from(v.events).unwrap_or(u32::MAX),
+            first_bad_seq: v.first_bad_seq.map(|s| u32::try_from(s).unwrap_or(u32::MAX)),
+            head_hash: v.head_hash,
+        }
+    }
+}

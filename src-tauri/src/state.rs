@@ -1,0 +1,121 @@
+//! The window's state: the opened clinic (or why it is not open) and the session.
+//! The session id never leaves Rust; the UI only ever sees [`AppStatus`].
+
+use crate::dto::{AppError, AppStatus, ErrorCodeDto, LanguageDto};
+use klinik::clinic::{Language, Unlock};
+use klinik::vault::{KeyStorage, OsKeyring};
+use klinik::{Clinic, Error, ErrorCode, SessionId, SystemClock};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub struct AppState {
+    inner: Mutex<Inner>,
+}
+
+pub struct Inner {
+    pub data_dir: PathBuf,
+    pub clinic: Option<Clinic>,
+    /// Why the clinic in `data_dir` is not open (None with no clinic = first start).
+    pub open_error: Option<Error>,
+    pub session: Option<SessionId>,
+    /// The language of screens shown before anyone is signed in.
+    pub language: Language,
+}
+
+/// The UI's starting language before a clinic says otherwise: the system's, if it is one
+/// of ours.
+fn system_language() -> Language {
+    let lang = std::env::var("LC_ALL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .or_else(|| std::env::var("LC_MESSAGES").ok().filter(|v| !v.is_empty()))
+        .or_else(|| std::env::var("LANG").ok())
+        .unwrap_or_default();
+    match lang.get(..2) {
+        Some("da") => Language::Da,
+        Some("sv") => Language::Sv,
+        Some("nb") | Some("nn") | Some("no") => Language::Nb,
+        _ => Language::En,
+    }
+}
+
+impl AppState {
+    /// Opens the clinic in `data_dir` with the keyring if one is there.
+    pub fn new(data_dir: PathBuf) -> Self {
+        let mut inner = Inner { data_dir, clinic: None, open_error: None, session: None, language: system_language() };
+        if Clinic::exists(&inner.data_dir) {
+            match Clinic::open(&inner.data_dir, &Unlock::default(), &OsKeyring, Arc::new(SystemClock)) {
+                Ok(c) => inner.adopt(c),
+                Err(e) => inner.open_error = Some(e),
+            }
+        }
+        Self { inner: Mutex::new(inner) }
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock must not brick the window: the state itself
+        // stays consistent because every change is a single assignment.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Inner {
+    pub fn adopt(&mut self, clinic: Clinic) {
+        if let Ok(info) = clinic.info() {
+            self.language = info.language;
+        }
+        self.clinic = Some(clinic);
+        self.open_error = None;
+        self.session = None;
+    }
+
+    pub fn status(&mut self) -> AppStatus {
+        let language: LanguageDto = self.language.into();
+        let Some(clinic) = self.clinic.as_mut() else {
+            return match &self.open_error {
+                None => AppStatus::Setup { language },
+                Some(e) => match e.code() {
+                    ErrorCode::KeyringUnavailable
+                    | ErrorCode::KeyringLocked
+                    | ErrorCode::KeyringEntryMissing
+                    | ErrorCode::WrongKey
+                    | ErrorCode::WrongPassphrase
+                    | ErrorCode::WrongRecoveryCode
+                    | ErrorCode::Locked => AppStatus::UnlockVault {
+                        language,
+                        key_storage: Clinic::key_storage(&self.data_dir).unwrap_or(KeyStorage::Keyring).into(),
+                        reason: e.code().into(),
+                    },
+                    code => AppStatus::Failed { language, reason: ErrorCodeDto::from(code) },
+                },
+            };
+        };
+        let info = match clinic.info() {
+            Ok(i) => i,
+            Err(e) => return AppStatus::Failed { language, reason: e.code().into() },
+        };
+        let clinic_name = info.name;
+        let Some(session) = self.session.clone() else {
+            return AppStatus::Login { language, clinic_name };
+        };
+        match clinic.me(&session) {
+            Ok(me) if me.locked => AppStatus::Locked { language, clinic_name, me: me.into() },
+            Ok(me) => AppStatus::Ready { language, clinic_name, journal_mode: info.journal_mode.into(), me: me.into() },
+            Err(_) => {
+                self.session = None;
+                AppStatus::Login { language, clinic_name }
+            }
+        }
+    }
+
+    /// The open clinic and the signed-in session, or the error the UI expects.
+    pub fn signed_in(&mut self) -> Result<(&mut Clinic, SessionId), AppError> {
+        let clinic = self.clinic.as_mut().ok_or_else(|| AppError::from(Error::NotLoggedIn))?;
+        let session = self.session.clone().ok_or_else(|| AppError::from(Error::NotLoggedIn))?;
+        Ok((clinic, session))
+    }
+
+    pub fn clinic(&mut self) -> Result<&mut Clinic, AppError> {
+        self.clinic.as_mut().ok_or_else(|| AppError::from(Error::NotLoggedIn))
+    }
+}

@@ -1,0 +1,40 @@
+//! The committed TypeScript bindings must be what the Rust commands generate today.
+//! `KLINIK_UPDATE_BINDINGS=1 cargo test -p klinik-desktop --test bindings` rewrites them.
+
+use std::path::Path;
+
+#[test]
+fn committed_bindings_are_up_to_date() {
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+    let fresh = std::env::temp_dir().join(format!("klinik-bindings-{}.ts", std::process::id()));
+    klinik_desktop::render_bindings(&fresh).expect("render bindings");
+    let fresh_text = std::fs::read_to_string(&fresh).expect("read fresh");
+    let _ = std::fs::remove_file(&fresh);
+    if std::env::var_os("KLINIK_UPDATE_BINDINGS").is_some() {
+        std::fs::write(&committed, &fresh_text).expect("write bindings");
+        return;
+    }
+    let old = std::fs::read_to_string(&committed).unwrap_or_default();
+    assert!(old == fresh_text, "ui/src/lib/bindings.ts is stale: run `./dev bindings` and commit the result");
+}
+
+#[test]
+fn every_command_is_granted_to_the_main_window() {
+    let build_rs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("build.rs")).expect("build.rs");
+    let cap = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json")).expect("cap");
+    let bindings = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts"))
+        .expect("bindings");
+    let listed: Vec<&str> = build_rs
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('"') && l.ends_with("\","))
+        .map(|l| l.trim_end_matches(',').trim_matches('"'))
+        .collect();
+    assert!(listed.len() >= 16, "build.rs COMMANDS not found");
+    for cmd in &listed {
+        assert!(cap.contains(&format!("\"allow-{}\"", cmd.replace('_', "-"))), "{cmd} missing from capabilities/main.json");
+        assert!(bindings.contains(&format!("\"{cmd}\"")), "{cmd} is not a registered command");
+    }
+    let invoked = bindings.matches("TAURI_INVOKE(\"").count();
+    assert_eq!(invoked, listed.len(), "every registered command must be in build.rs COMMANDS and vice versa");
+}
