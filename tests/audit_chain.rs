@@ -1,0 +1,140 @@
+//! The audit chain on a real encrypted file: triggers refuse changes, and verification
+//! names the first bad seq after each kind of tampering by someone holding the key.
+
+mod common;
+
+use common::*;
+use klinik::audit::row_hash;
+use klinik::vault::{KeyStore, OsKeyring};
+use rusqlite::params;
+
+/// A clinic with a few events, closed, plus a raw connection for the "attacker".
+fn clinic_with_events() -> (tempfile::TempDir, klinik::ClinicId) {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (mut c, _) = setup(d.path());
+    let s = login(&mut c);
+    for name in ["Alma Aalund", "Bo Bech", "Cecilie Crone"] {
+        c.create_client(&s, &klinik::clients::ClientInput { name: name.into(), ..Default::default() }).expect("create");
+    }
+    c.list_clients(&s, "").expect("list");
+    assert!(c.verify_audit().expect("verify").intact);
+    let id = c.id().clone();
+    drop(c);
+    (d, id)
+}
+
+fn verify(dir: &std::path::Path) -> klinik::audit::Verification {
+    open_keyring(dir).expect("open").verify_audit().expect("verify")
+}
+
+fn cli_verify(dir: &std::path::Path) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_klinik"))
+        .args(["--data-dir", dir.to_str().expect("utf8"), "audit", "verify"])
+        .output()
+        .expect("run");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn drop_triggers(raw: &rusqlite::Connection) {
+    raw.execute_batch(
+        "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete; DROP TRIGGER audit_events_gap_free;",
+    )
+    .expect("drop triggers");
+}
+
+#[test]
+fn update_delete_and_out_of_sequence_inserts_are_refused() {
+    let (d, id) = clinic_with_events();
+    let raw = raw_connection(d.path(), &id);
+    let upd = raw.execute("UPDATE audit_events SET outcome = 'denied' WHERE seq = 2", []);
+    assert!(upd.unwrap_err().to_string().contains("cannot be changed"));
+    let del = raw.execute("DELETE FROM audit_events WHERE seq = 2", []);
+    assert!(del.unwrap_err().to_string().contains("cannot be deleted"));
+    let gap = raw.execute(
+        "INSERT INTO audit_events (seq, at, workstation, action, outcome, prev_hash, hash) VALUES (1000, 't', 'w', 'x', 'ok', 'p', 'h')",
+        [],
+    );
+    assert!(gap.unwrap_err().to_string().contains("without a gap"));
+    drop(raw);
+    let (code, out) = cli_verify(d.path());
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("intact"));
+    OsKeyring.delete(&id).expect("clean up");
+}
+
+#[test]
+fn an_edited_row_is_named() {
+    let (d, id) = clinic_with_events();
+    {
+        let raw = raw_connection(d.path(), &id);
+        drop_triggers(&raw);
+        raw.execute("UPDATE audit_events SET action = 'client_list' WHERE seq = 3", []).expect("edit");
+    }
+    let v = verify(d.path());
+    assert!(!v.intact);
+    assert_eq!(v.first_bad_seq, Some(3));
+    let (code, out) = cli_verify(d.path());
+    assert_eq!(code, 1);
+    assert!(out.contains("BROKEN at seq 3"), "{out}");
+    OsKeyring.delete(&id).expect("clean up");
+}
+
+#[test]
+fn a_deleted_row_is_named() {
+    let (d, id) = clinic_with_events();
+    {
+        let raw = raw_connection(d.path(), &id);
+        drop_triggers(&raw);
+        raw.execute("DELETE FROM audit_events WHERE seq = 3", []).expect("delete");
+    }
+    let v = verify(d.path());
+    assert_eq!(v.first_bad_seq, Some(4));
+    assert!(v.problem.as_deref().unwrap_or("").contains("event 3 is missing"), "{v:?}");
+    OsKeyring.delete(&id).expect("clean up");
+}
+
+#[test]
+fn an_inserted_row_is_caught_even_with_a_correct_hash_of_its_own() {
+    let (d, id) = clinic_with_events();
+    {
+        let raw = raw_connection(d.path(), &id);
+        drop_triggers(&raw);
+        // Make room at seq 3 and forge a well-hashed event there.
+        let last: i64 = raw.query_row("SELECT max(seq) FROM audit_events", [], |r| r.get(0)).expect("max");
+        for seq in (3..=last).rev() {
+            raw.execute("UPDATE audit_events SET seq = seq + 1 WHERE seq = ?1", [seq]).expect("shift");
+        }
+        let prev: String = raw.query_row("SELECT hash FROM audit_events WHERE seq = 2", [], |r| r.get(0)).expect("prev");
+        let at = "2026-01-01T00:00:00.000Z";
+        let hash = row_hash(&prev, 3, at, None, None, "forger", "client_read", None, None, "ok", None);
+        raw.execute(
+            "INSERT INTO audit_events (seq, at, workstation, action, outcome, prev_hash, hash) VALUES (3, ?1, 'forger', 'client_read', 'ok', ?2, ?3)",
+            params![at, prev, hash],
+        )
+        .expect("insert");
+    }
+    let v = verify(d.path());
+    assert!(!v.intact);
+    // The forged row itself hashes fine; the original that followed no longer links.
+    assert_eq!(v.first_bad_seq, Some(4), "{v:?}");
+    OsKeyring.delete(&id).expect("clean up");
+}
+
+#[test]
+fn swapped_rows_are_named() {
+    let (d, id) = clinic_with_events();
+    {
+        let raw = raw_connection(d.path(), &id);
+        drop_triggers(&raw);
+        raw.execute_batch(
+            "UPDATE audit_events SET seq = -1 WHERE seq = 3;
+             UPDATE audit_events SET seq = 3 WHERE seq = 4;
+             UPDATE audit_events SET seq = 4 WHERE seq = -1;",
+        )
+        .expect("swap");
+    }
+    assert_eq!(verify(d.path()).first_bad_seq, Some(3));
+    let key = OsKeyring.load(&id);
+    assert!(key.is_ok());
+    OsKeyring.delete(&id).expect("clean up");
+}

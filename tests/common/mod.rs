@@ -1,0 +1,76 @@
+//! Shared set-up for the integration tests: real SQLCipher files in temp dirs and the
+//! real OS keyring (run under `scripts/with-keyring`, as `./dev test` does).
+#![allow(dead_code)]
+
+use klinik::clinic::{ClinicSetup, Country, JournalMode, Language, Unlock};
+use klinik::secret::Secret;
+use klinik::vault::{KeyStorage, KeyStore, OsKeyring};
+use klinik::{Clinic, Clock, FixedClock, SystemClock};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+pub const CLINIC_NAME: &str = "Zorblax Fysioterapi";
+pub const OWNER_NAME: &str = "Quintessa Brøndum";
+pub const OWNER_EMAIL: &str = "quintessa.zorblax@example.dk";
+pub const OWNER_PASSWORD: &str = "grøn-tekande-på-loftet-1977";
+pub const PASSPHRASE: &str = "syv-søvnige-sæler-svømmer-sydpå";
+
+pub fn setup_with(dir: &Path, key_storage: KeyStorage, keystore: &dyn KeyStore, clock: Arc<dyn Clock>) -> (Clinic, String) {
+    let setup = ClinicSetup {
+        clinic_name: CLINIC_NAME.into(),
+        country: Country::Dk,
+        journal_mode: JournalMode::Journals,
+        language: Language::Da,
+        owner_name: OWNER_NAME.into(),
+        owner_email: OWNER_EMAIL.into(),
+        owner_password: Secret::new(OWNER_PASSWORD),
+        key_storage,
+        passphrase: (key_storage == KeyStorage::Passphrase).then(|| Secret::new(PASSPHRASE)),
+    };
+    let (clinic, code) = Clinic::create(dir, setup, keystore, clock).expect("create clinic");
+    (clinic, code.display().to_owned())
+}
+
+/// A new clinic with its key in the real OS keyring.
+pub fn setup(dir: &Path) -> (Clinic, String) {
+    setup_with(dir, KeyStorage::Keyring, &OsKeyring, Arc::new(SystemClock))
+}
+
+pub fn setup_at(dir: &Path, clock: Arc<FixedClock>) -> (Clinic, String) {
+    setup_with(dir, KeyStorage::Keyring, &OsKeyring, clock)
+}
+
+pub fn open_keyring(dir: &Path) -> klinik::Result<Clinic> {
+    Clinic::open(dir, &Unlock::default(), &OsKeyring, Arc::new(SystemClock))
+}
+
+pub fn login(clinic: &mut Clinic) -> klinik::SessionId {
+    clinic.login(OWNER_EMAIL, &Secret::new(OWNER_PASSWORD)).expect("owner logs in")
+}
+
+/// Every file of a directory with its bytes, to prove a failed open changed nothing.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(dir).expect("read dir") {
+        let e = e.expect("entry");
+        if e.file_type().expect("type").is_file() {
+            out.insert(e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).expect("read"));
+        }
+    }
+    out
+}
+
+/// The database files only (the lock file is created by any attempt to open).
+pub fn data_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut s = snapshot(dir);
+    s.remove("klinik.lock");
+    s
+}
+
+/// A direct connection for the key holder, as an attacker with the key would have:
+/// used to tamper with the audit table behind the app's back.
+pub fn raw_connection(dir: &Path, clinic_id: &klinik::ClinicId) -> rusqlite::Connection {
+    let key = OsKeyring.load(clinic_id).expect("key in keyring");
+    klinik::vault::open_connection(&dir.join("klinik.db"), &key, klinik::vault::OpenMode::Existing).expect("raw open")
+}

@@ -1,0 +1,175 @@
+//! The gate end to end on a real file: each client operation produces exactly one audit
+//! event with the right actor, action, client and outcome — reads included — and
+//! nothing gets through a locked, expired or missing session.
+
+mod common;
+
+use common::*;
+use klinik::clients::ClientInput;
+use klinik::secret::Secret;
+use klinik::vault::{KeyStore, OsKeyring};
+use klinik::{Error, FixedClock};
+use std::sync::Arc;
+
+#[derive(Debug, PartialEq, Eq)]
+struct Row {
+    actor: Option<String>,
+    action: String,
+    client: Option<String>,
+    outcome: String,
+}
+
+fn events_after(dir: &std::path::Path, id: &klinik::ClinicId, after: i64) -> Vec<Row> {
+    let raw = raw_connection(dir, id);
+    let mut stmt = raw
+        .prepare("SELECT actor, action, client_id, outcome FROM audit_events WHERE seq > ?1 ORDER BY seq")
+        .expect("prepare");
+    stmt.query_map([after], |r| Ok(Row { actor: r.get(0)?, action: r.get(1)?, client: r.get(2)?, outcome: r.get(3)? }))
+        .expect("query")
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .expect("rows")
+}
+
+fn input(name: &str) -> ClientInput {
+    ClientInput { name: name.into(), phone: "+46 70 123 45 67".into(), email: "a@example.se".into() }
+}
+
+#[test]
+fn every_client_operation_writes_exactly_one_event_in_the_same_transaction() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (mut c, _) = setup(d.path());
+    let s = login(&mut c);
+    let me = c.me(&s).expect("me").staff_id.to_string();
+    let start = c.verify_audit().expect("v").head_seq;
+
+    let made = c.create_client(&s, &input("Signe Sund")).expect("create");
+    c.list_clients(&s, "sig").expect("list");
+    let read = c.get_client(&s, &made.id).expect("read");
+    assert_eq!(read.name, "Signe Sund");
+    c.update_client(&s, &made.id, &input("Signe Sund-Lie")).expect("update");
+    let bad = c.update_client(&s, &made.id, &input("   "));
+    assert!(matches!(bad, Err(Error::Invalid(_))));
+    let missing = klinik::ClientId::new();
+    assert!(matches!(c.get_client(&s, &missing), Err(Error::NotFound)));
+    c.audit_page(&s, None, 50).expect("audit page");
+    let id = c.id().clone();
+    drop(c);
+
+    let cid = Some(made.id.to_string());
+    let ev = |action: &str, client: Option<String>, outcome: &str| Row {
+        actor: Some(me.clone()),
+        action: action.into(),
+        client,
+        outcome: outcome.into(),
+    };
+    assert_eq!(
+        events_after(d.path(), &id, start),
+        vec![
+            ev("client_create", cid.clone(), "ok"),
+            ev("client_list", None, "ok"),
+            ev("client_read", cid.clone(), "ok"),
+            ev("client_update", cid.clone(), "ok"),
+            ev("client_update", cid.clone(), "failed"),
+            ev("client_read", Some(missing.to_string()), "failed"),
+            ev("audit_read", None, "ok"),
+        ]
+    );
+    // The failed update changed nothing.
+    let mut c = open_keyring(d.path()).expect("reopen");
+    let s = login(&mut c);
+    assert_eq!(c.get_client(&s, &made.id).expect("read").name, "Signe Sund-Lie");
+    OsKeyring.delete(&id).expect("clean up");
+}
+
+#[test]
+fn logins_failures_locks_and_logouts_are_audited_and_enforced() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (mut c, _) = setup(d.path());
+    let start = c.verify_audit().expect("v").head_seq;
+    assert!(matches!(c.login(OWNER_EMAIL, &Secret::new("forkert kodeord")), Err(Error::WrongCredentials)));
+    assert!(matches!(c.login("nobody@example.dk", &Secret::new("x")), Err(Error::WrongCredentials)));
+    let s = login(&mut c);
+    c.lock(&s).expect("lock");
+    assert!(matches!(c.list_clients(&s, ""), Err(Error::Locked)));
+    assert!(matches!(c.unlock(&s, &Secret::new("forkert")), Err(Error::WrongCredentials)));
+    c.unlock(&s, &Secret::new(OWNER_PASSWORD)).expect("unlock");
+    c.list_clients(&s, "").expect("list after unlock");
+    c.logout(&s).expect("logout");
+    assert!(matches!(c.list_clients(&s, ""), Err(Error::NotLoggedIn)));
+    let made_up = klinik::SessionId::new();
+    assert!(matches!(c.list_clients(&made_up, ""), Err(Error::NotLoggedIn)));
+    let id = c.id().clone();
+    drop(c);
+    let actions: Vec<(String, String, bool)> = events_after(d.path(), &id, start)
+        .into_iter()
+        .map(|r| (r.action, r.outcome, r.actor.is_some()))
+        .collect();
+    let expect = |a: &str, o: &str, actor: bool| (a.to_owned(), o.to_owned(), actor);
+    assert_eq!(
+        actions,
+        vec![
+            expect("login_failed", "failed", true),  // the email matched a staff member
+            expect("login_failed", "failed", false), // unknown email: nobody to name
+            expect("login", "ok", true),
+            expect("lock", "ok", true),
+            expect("unlock_failed", "failed", true),
+            expect("unlock", "ok", true),
+            expect("client_list", "ok", true),
+            expect("logout", "ok", true),
+        ]
+    );
+    OsKeyring.delete(&id).expect("clean up");
+}
+
+#[test]
+fn an_idle_session_expires_after_the_clinic_timeout() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
+    let (mut c, _) = setup_at(d.path(), clock.clone());
+    let s = login(&mut c);
+    clock.advance(chrono::Duration::hours(23));
+    c.list_clients(&s, "").expect("still valid after 23 h idle");
+    clock.advance(chrono::Duration::hours(24) + chrono::Duration::minutes(1));
+    assert!(matches!(c.list_clients(&s, ""), Err(Error::SessionExpired)));
+    assert!(matches!(c.list_clients(&s, ""), Err(Error::SessionExpired)));
+    OsKeyring.delete(c.id()).expect("clean up");
+}
+
+#[test]
+fn the_owner_resets_a_forgotten_password_with_the_recovery_code() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (mut c, code) = setup(d.path());
+    let old = login(&mut c);
+    let new_pw = Secret::new("ny-sommerfugl-over-engen-88");
+    let wrong = c.reset_password_with_recovery_code(OWNER_EMAIL, &Secret::new("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"), &new_pw);
+    assert!(matches!(wrong, Err(Error::WrongRecoveryCode)));
+    let weak = c.reset_password_with_recovery_code(OWNER_EMAIL, &Secret::new(code.clone()), &Secret::new("kort"));
+    assert!(matches!(weak, Err(Error::WeakPassword(_))));
+    c.reset_password_with_recovery_code(OWNER_EMAIL, &Secret::new(code), &new_pw).expect("reset");
+    assert!(matches!(c.list_clients(&old, ""), Err(Error::NotLoggedIn)), "old sessions end");
+    assert!(matches!(c.login(OWNER_EMAIL, &Secret::new(OWNER_PASSWORD)), Err(Error::WrongCredentials)));
+    c.login(OWNER_EMAIL, &new_pw).expect("new password works");
+    OsKeyring.delete(c.id()).expect("clean up");
+}
+
+#[test]
+fn oversized_and_hostile_input_is_refused_or_stored_verbatim() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (mut c, _) = setup(d.path());
+    let s = login(&mut c);
+    let huge = ClientInput { name: "x".repeat(10_000), ..Default::default() };
+    assert!(matches!(c.create_client(&s, &huge), Err(Error::Invalid(_))));
+    assert!(c.list_clients(&s, "").expect("list").is_empty(), "nothing was written");
+    let payloads = ["<script>alert(1)</script>", "Robert'); DROP TABLE clients;--", "100% _wild_ \\ card"];
+    for p in payloads {
+        c.create_client(&s, &ClientInput { name: p.into(), ..Default::default() }).expect("stored");
+    }
+    let names: Vec<String> = c.list_clients(&s, "").expect("list").into_iter().map(|c| c.name).collect();
+    for p in payloads {
+        assert!(names.contains(&p.to_owned()), "{p} stored verbatim");
+    }
+    // LIKE wildcards in a search are literal.
+    assert_eq!(c.list_clients(&s, "%").expect("search").len(), 1);
+    assert_eq!(c.list_clients(&s, "_wild_").expect("search").len(), 1);
+    OsKeyring.delete(c.id()).expect("clean up");
+}
