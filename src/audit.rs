@@ -124,9 +124,7 @@ impl StoredEvent {
 /// The newest event's seq and hash (0 and the genesis hash for an empty chain).
 pub fn head(conn: &Connection) -> Result<(i64, String)> {
     Ok(conn
-        .query_row("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .unwrap_or((0, GENESIS_HASH.to_owned())))
 }

@@ -141,10 +141,7 @@ pub struct Workstation {
 
 impl Workstation {
     pub fn detect() -> Self {
-        Self {
-            host: whoami::fallible::hostname().unwrap_or_else(|_| "unknown".into()),
-            os_user: whoami::username(),
-        }
+        Self { host: whoami::fallible::hostname().unwrap_or_else(|_| "unknown".into()), os_user: whoami::username() }
     }
 }
 
@@ -157,11 +154,9 @@ pub(crate) struct StaffLogin {
 
 pub(crate) fn find_by_email(conn: &Connection, email: &str) -> Result<Option<StaffLogin>> {
     Ok(conn
-        .query_row(
-            "SELECT id, password_hash, active FROM staff WHERE email = ?1 COLLATE NOCASE",
-            [email.trim()],
-            |r| Ok(StaffLogin { id: r.get(0)?, password_hash: r.get(1)?, active: r.get::<_, i64>(2)? == 1 }),
-        )
+        .query_row("SELECT id, password_hash, active FROM staff WHERE email = ?1 COLLATE NOCASE", [email.trim()], |r| {
+            Ok(StaffLogin { id: r.get(0)?, password_hash: r.get(1)?, active: r.get::<_, i64>(2)? == 1 })
+        })
         .optional()?)
 }
 
@@ -209,7 +204,12 @@ pub(crate) fn login(
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1OAVzEVE8t8jUFUbymT6WeMCZGp9lYwlkYgl6lq8h/s";
 
-pub(crate) fn event<'a>(actor: Option<&'a StaffId>, ws: &'a Workstation, action: &'a str, outcome: Outcome) -> NewEvent<'a> {
+pub(crate) fn event<'a>(
+    actor: Option<&'a StaffId>,
+    ws: &'a Workstation,
+    action: &'a str,
+    outcome: Outcome,
+) -> NewEvent<'a> {
     NewEvent { actor, via: None, workstation: &ws.host, action, client: None, object: None, outcome, reason: None }
 }
 
@@ -257,7 +257,11 @@ pub(crate) fn resolve(
 ) -> Result<Actor> {
     let row = load_session(conn, session)?.ok_or(Error::NotLoggedIn)?;
     if row.ended_at.is_some() {
-        return Err(if row.end_reason.as_deref() == Some("expired") { Error::SessionExpired } else { Error::NotLoggedIn });
+        return Err(if row.end_reason.as_deref() == Some("expired") {
+            Error::SessionExpired
+        } else {
+            Error::NotLoggedIn
+        });
     }
     let timeout = settings::session_timeout_minutes(conn)?;
     let last = clock::from_db(&row.last_active_at)?;

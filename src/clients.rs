@@ -73,7 +73,11 @@ fn validate(input: &ClientInput) -> Result<Valid> {
 pub(crate) fn looks_like_email(s: &str) -> bool {
     match s.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace)
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.contains(char::is_whitespace)
         }
         None => false,
     }
@@ -158,6 +162,9 @@ mod tests {
         assert!(validate(&input("A", "", "not-an-email")).is_err());
         assert!(validate(&input("A\u{0007}", "", "")).is_err());
         // Markup is data, not code: stored verbatim.
-        assert_eq!(validate(&input("<img src=x onerror=alert(1)>", "", "")).expect("ok").name, "<img src=x onerror=alert(1)>");
+        assert_eq!(
+            validate(&input("<img src=x onerror=alert(1)>", "", "")).expect("ok").name,
+            "<img src=x onerror=alert(1)>"
+        );
     }
 }

@@ -219,7 +219,12 @@ impl Clinic {
             Ok(c) => c,
             Err(e) => {
                 // Leave no half-made clinic behind: the next attempt must start clean.
-                for p in [data.database(), data.database().with_extension("db-wal"), data.database().with_extension("db-shm"), data.keyslots()] {
+                for p in [
+                    data.database(),
+                    data.database().with_extension("db-wal"),
+                    data.database().with_extension("db-shm"),
+                    data.keyslots(),
+                ] {
                     let _ = std::fs::remove_file(p);
                 }
                 if setup.key_storage == KeyStorage::Keyring {
@@ -328,11 +333,10 @@ impl Clinic {
 
     /// The clinic's name, country, mode and language (shown on the login screen).
     pub fn info(&self) -> Result<ClinicInfo> {
-        let (id, name, country, mode, language): (ClinicId, String, String, String, String) = self.conn.query_row(
-            "SELECT id, name, country, journal_mode, language FROM clinic",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )?;
+        let (id, name, country, mode, language): (ClinicId, String, String, String, String) =
+            self.conn.query_row("SELECT id, name, country, journal_mode, language FROM clinic", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
         Ok(ClinicInfo {
             id,
             name,
@@ -417,19 +421,27 @@ impl Clinic {
 
     /// Sets a new password for the owner, proven by the recovery code: the one way back
     /// for a solo practitioner who forgot the password. Ends the owner's sessions.
-    pub fn reset_password_with_recovery_code(&mut self, email: &str, code: &Secret, new_password: &Secret) -> Result<()> {
+    pub fn reset_password_with_recovery_code(
+        &mut self,
+        email: &str,
+        code: &Secret,
+        new_password: &Secret,
+    ) -> Result<()> {
         let now = self.clock.now();
         let staff = auth::find_by_email(&self.conn, email)?;
         let owner = match &staff {
             Some(s) => {
-                let role: String = self.conn.query_row("SELECT role FROM staff WHERE id = ?1", [&s.id], |r| r.get(0))?;
+                let role: String =
+                    self.conn.query_row("SELECT role FROM staff WHERE id = ?1", [&s.id], |r| r.get(0))?;
                 (role == "owner").then(|| s.id.clone())
             }
             None => None,
         };
         let code_ok = match RecoveryCode::parse(code.expose()) {
             Ok(rc) => match self.slots.slot(SlotKind::Recovery) {
-                Some(slot) => slot.unwrap_key(&self.slots.clinic_id, rc.kdf_input())?.is_some_and(|k| self.slots.matches(&k)),
+                Some(slot) => {
+                    slot.unwrap_key(&self.slots.clinic_id, rc.kdf_input())?.is_some_and(|k| self.slots.matches(&k))
+                }
                 None => false,
             },
             Err(_) => false,
@@ -450,7 +462,10 @@ impl Clinic {
         auth::require_strong(new_password, &[&name, &mail, &clinic])?;
         let hash = auth::hash_secret(new_password)?;
         let tx = self.conn.transaction()?;
-        tx.execute("UPDATE staff SET password_hash = ?2, updated_at = ?3 WHERE id = ?1", params![owner, hash, clock::to_db(now)])?;
+        tx.execute(
+            "UPDATE staff SET password_hash = ?2, updated_at = ?3 WHERE id = ?1",
+            params![owner, hash, clock::to_db(now)],
+        )?;
         tx.execute(
             "UPDATE sessions SET ended_at = ?2, end_reason = 'password_reset' WHERE staff_id = ?1 AND ended_at IS NULL",
             params![owner, clock::to_db(now)],

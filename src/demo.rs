@@ -24,9 +24,36 @@ const FIRST: &[&str] = &[
     "Siv", "Søren", "Tove", "Ulla", "Vilde", "Åse", "Øystein", "Elsa",
 ];
 const LAST: &[&str] = &[
-    "Andersen", "Berg", "Christensen", "Dahl", "Eriksson", "Fredriksen", "Gustafsson", "Halvorsen", "Hansen", "Holm",
-    "Jensen", "Johansson", "Karlsson", "Larsen", "Lindqvist", "Lund", "Mikkelsen", "Nielsen", "Nilsson", "Olsen",
-    "Pedersen", "Persson", "Rasmussen", "Sandberg", "Solberg", "Sørensen", "Strand", "Æbelø", "Østergaard", "Ågren",
+    "Andersen",
+    "Berg",
+    "Christensen",
+    "Dahl",
+    "Eriksson",
+    "Fredriksen",
+    "Gustafsson",
+    "Halvorsen",
+    "Hansen",
+    "Holm",
+    "Jensen",
+    "Johansson",
+    "Karlsson",
+    "Larsen",
+    "Lindqvist",
+    "Lund",
+    "Mikkelsen",
+    "Nielsen",
+    "Nilsson",
+    "Olsen",
+    "Pedersen",
+    "Persson",
+    "Rasmussen",
+    "Sandberg",
+    "Solberg",
+    "Sørensen",
+    "Strand",
+    "Æbelø",
+    "Østergaard",
+    "Ågren",
 ];
 
 /// What `klinik demo` prints.
@@ -67,7 +94,13 @@ pub fn create(
         let last = LAST[rng.gen_range(0..LAST.len())];
         let input = ClientInput {
             name: format!("{first} {last}"),
-            phone: format!("+45 {:02} {:02} {:02} {:02}", rng.gen_range(20..99), rng.gen_range(0..99), rng.gen_range(0..99), i % 100),
+            phone: format!(
+                "+45 {:02} {:02} {:02} {:02}",
+                rng.gen_range(20..99),
+                rng.gen_range(0..99),
+                rng.gen_range(0..99),
+                i % 100
+            ),
             email: format!("{}.{}{}@example.dk", ascii(first), ascii(last), i),
         };
         clinic.create_client(&session, &input)?;

@@ -105,7 +105,11 @@ pub(crate) fn run<T>(
         Err(e) => {
             drop(tx); // roll the operation back, then record that it was attempted
             let tx = conn.transaction()?;
-            audit::append(&tx, now, &event(&actor, ws, action, touched.as_ref(), Outcome::Failed, Some(error_reason(&e))))?;
+            audit::append(
+                &tx,
+                now,
+                &event(&actor, ws, action, touched.as_ref(), Outcome::Failed, Some(error_reason(&e))),
+            )?;
             tx.commit()?;
             Err(e)
         }

@@ -104,7 +104,8 @@ fn an_inserted_row_is_caught_even_with_a_correct_hash_of_its_own() {
         for seq in (3..=last).rev() {
             raw.execute("UPDATE audit_events SET seq = seq + 1 WHERE seq = ?1", [seq]).expect("shift");
         }
-        let prev: String = raw.query_row("SELECT hash FROM audit_events WHERE seq = 2", [], |r| r.get(0)).expect("prev");
+        let prev: String =
+            raw.query_row("SELECT hash FROM audit_events WHERE seq = 2", [], |r| r.get(0)).expect("prev");
         let at = "2026-01-01T00:00:00.000Z";
         let hash = row_hash(&prev, 3, at, None, None, "forger", "client_read", None, None, "ok", None);
         raw.execute(

@@ -100,10 +100,8 @@ fn logins_failures_locks_and_logouts_are_audited_and_enforced() {
     assert!(matches!(c.list_clients(&made_up, ""), Err(Error::NotLoggedIn)));
     let id = c.id().clone();
     drop(c);
-    let actions: Vec<(String, String, bool)> = events_after(d.path(), &id, start)
-        .into_iter()
-        .map(|r| (r.action, r.outcome, r.actor.is_some()))
-        .collect();
+    let actions: Vec<(String, String, bool)> =
+        events_after(d.path(), &id, start).into_iter().map(|r| (r.action, r.outcome, r.actor.is_some())).collect();
     let expect = |a: &str, o: &str, actor: bool| (a.to_owned(), o.to_owned(), actor);
     assert_eq!(
         actions,
@@ -141,7 +139,11 @@ fn the_owner_resets_a_forgotten_password_with_the_recovery_code() {
     let (mut c, code) = setup(d.path());
     let old = login(&mut c);
     let new_pw = Secret::new("ny-sommerfugl-over-engen-88");
-    let wrong = c.reset_password_with_recovery_code(OWNER_EMAIL, &Secret::new("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"), &new_pw);
+    let wrong = c.reset_password_with_recovery_code(
+        OWNER_EMAIL,
+        &Secret::new("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"),
+        &new_pw,
+    );
     assert!(matches!(wrong, Err(Error::WrongRecoveryCode)));
     let weak = c.reset_password_with_recovery_code(OWNER_EMAIL, &Secret::new(code.clone()), &Secret::new("kort"));
     assert!(matches!(weak, Err(Error::WeakPassword(_))));

@@ -19,7 +19,9 @@ fn a_new_clinic_reopens_with_the_key_from_the_os_keyring() {
     let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
-    let made = c.create_client(&s, &klinik::clients::ClientInput { name: "Ida Ørsted".into(), ..Default::default() }).expect("create");
+    let made = c
+        .create_client(&s, &klinik::clients::ClientInput { name: "Ida Ørsted".into(), ..Default::default() })
+        .expect("create");
     drop(c);
     let mut c = open_keyring(d.path()).expect("reopen via keyring");
     assert_eq!(c.opened_with(), klinik::OpenedWith::Keyring);
@@ -62,7 +64,8 @@ fn the_recovery_code_opens_after_keyring_loss_and_restores_the_keyring() {
     OsKeyring.delete(&id).expect("lose the keyring entry");
     let before = data_files(d.path());
     assert!(matches!(open_keyring(d.path()), Err(Error::KeyringEntryMissing)));
-    let wrong = Unlock { passphrase: None, recovery_code: Some(Secret::new("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH")) };
+    let wrong =
+        Unlock { passphrase: None, recovery_code: Some(Secret::new("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH")) };
     assert!(matches!(Clinic::open(d.path(), &wrong, &OsKeyring, Arc::new(SystemClock)), Err(Error::WrongRecoveryCode)));
     assert_eq!(before, data_files(d.path()));
     let typed = code.to_lowercase().replace('-', " ");
@@ -227,8 +230,12 @@ fn no_name_email_or_client_appears_in_any_file_and_the_file_is_not_sqlite() {
         email: "gudrun.xylofon@example.dk".into(),
     };
     let made = c.create_client(&s, &client).expect("create");
-    c.update_client(&s, &made.id, &klinik::clients::ClientInput { name: "Gudrun Xylofonsen-Berg".into(), ..client.clone() })
-        .expect("update");
+    c.update_client(
+        &s,
+        &made.id,
+        &klinik::clients::ClientInput { name: "Gudrun Xylofonsen-Berg".into(), ..client.clone() },
+    )
+    .expect("update");
     let id = c.id().clone();
     let needles = [CLINIC_NAME, OWNER_NAME, OWNER_EMAIL, "Xylofonsen", "gudrun.xylofon", "31 41 59 26", code.as_str()];
     // While the app is open (the WAL holds the newest pages) and after it closed.

@@ -145,7 +145,14 @@ pub struct ClientDto {
 
 impl From<Client> for ClientDto {
     fn from(c: Client) -> Self {
-        Self { id: c.id.to_string(), name: c.name, phone: c.phone, email: c.email, created_at: c.created_at, updated_at: c.updated_at }
+        Self {
+            id: c.id.to_string(),
+            name: c.name,
+            phone: c.phone,
+            email: c.email,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
     }
 }
 

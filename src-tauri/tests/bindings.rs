@@ -21,7 +21,8 @@ fn committed_bindings_are_up_to_date() {
 #[test]
 fn every_command_is_granted_to_the_main_window() {
     let build_rs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("build.rs")).expect("build.rs");
-    let cap = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json")).expect("cap");
+    let cap =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json")).expect("cap");
     let bindings = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts"))
         .expect("bindings");
     let listed: Vec<&str> = build_rs
@@ -32,7 +33,10 @@ fn every_command_is_granted_to_the_main_window() {
         .collect();
     assert!(listed.len() >= 16, "build.rs COMMANDS not found");
     for cmd in &listed {
-        assert!(cap.contains(&format!("\"allow-{}\"", cmd.replace('_', "-"))), "{cmd} missing from capabilities/main.json");
+        assert!(
+            cap.contains(&format!("\"allow-{}\"", cmd.replace('_', "-"))),
+            "{cmd} missing from capabilities/main.json"
+        );
         assert!(bindings.contains(&format!("\"{cmd}\"")), "{cmd} is not a registered command");
     }
     let invoked = bindings.matches("TAURI_INVOKE(\"").count();

@@ -87,12 +87,20 @@ fn explain(e: &Error) -> String {
             "{e}.\nNo keyring service is running (on Linux: gnome-keyring or another Secret Service). \
              Start it, or open with KLINIK_RECOVERY_CODE."
         ),
-        Error::KeyringLocked(_) => format!("{e}.\nUnlock the keyring (log in to the desktop), or use KLINIK_RECOVERY_CODE."),
-        Error::KeyringEntryMissing => {
-            format!("{e}.\nThe key is not in this computer's keyring. Open once with KLINIK_RECOVERY_CODE to restore it.")
+        Error::KeyringLocked(_) => {
+            format!("{e}.\nUnlock the keyring (log in to the desktop), or use KLINIK_RECOVERY_CODE.")
         }
-        Error::Locked => "this clinic is protected by a passphrase: set KLINIK_PASSPHRASE or KLINIK_RECOVERY_CODE".into(),
-        Error::NotFound => "there is no clinic in this data directory (create one with `klinik init` or `klinik demo`)".into(),
+        Error::KeyringEntryMissing => {
+            format!(
+                "{e}.\nThe key is not in this computer's keyring. Open once with KLINIK_RECOVERY_CODE to restore it."
+            )
+        }
+        Error::Locked => {
+            "this clinic is protected by a passphrase: set KLINIK_PASSPHRASE or KLINIK_RECOVERY_CODE".into()
+        }
+        Error::NotFound => {
+            "there is no clinic in this data directory (create one with `klinik init` or `klinik demo`)".into()
+        }
         e => e.to_string(),
     }
 }
@@ -119,7 +127,8 @@ fn prompt_secret(env: &str, prompt: &str, confirm: bool) -> Result<Secret, Error
 }
 
 fn open(dir: &std::path::Path) -> Result<Clinic, Error> {
-    let mut unlock = Unlock { passphrase: env_secret("KLINIK_PASSPHRASE"), recovery_code: env_secret("KLINIK_RECOVERY_CODE") };
+    let mut unlock =
+        Unlock { passphrase: env_secret("KLINIK_PASSPHRASE"), recovery_code: env_secret("KLINIK_RECOVERY_CODE") };
     match Clinic::open(dir, &unlock, &OsKeyring, Arc::new(SystemClock)) {
         Err(Error::Locked) if std::io::stdin().is_terminal() => {
             unlock.passphrase = Some(Secret::new(rpassword::prompt_password("Clinic passphrase: ")?));
@@ -182,7 +191,9 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             println!("key storage:      {:?} (opened with {:?})", r.key_storage, r.opened_with);
             match r.audit.first_bad_seq {
                 None => println!("audit chain:      intact, {} events", r.audit.events),
-                Some(seq) => println!("audit chain:      BROKEN at seq {seq}: {}", r.audit.problem.as_deref().unwrap_or("")),
+                Some(seq) => {
+                    println!("audit chain:      BROKEN at seq {seq}: {}", r.audit.problem.as_deref().unwrap_or(""))
+                }
             }
             Ok(if r.healthy() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }

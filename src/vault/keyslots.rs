@@ -83,8 +83,7 @@ fn derive(secret: &[u8], kdf: &Kdf) -> Result<Zeroizing<[u8; 32]>> {
         .map_err(|e| Error::Corrupted(format!("bad key derivation parameters: {e}")))?;
     let a2 = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut out = Zeroizing::new([0u8; 32]);
-    a2.hash_password_into(secret, &salt, out.as_mut())
-        .map_err(|e| Error::Internal(format!("argon2: {e}")))?;
+    a2.hash_password_into(secret, &salt, out.as_mut()).map_err(|e| Error::Internal(format!("argon2: {e}")))?;
     Ok(out)
 }
 
@@ -100,13 +99,7 @@ impl Slot {
     pub fn wrap(clinic: &ClinicId, kind: SlotKind, secret: &[u8], key: &MasterKey) -> Result<Self> {
         let mut salt = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut salt);
-        let kdf = Kdf {
-            algorithm: "argon2id".into(),
-            m_kib: KDF_M_KIB,
-            t: KDF_T,
-            p: KDF_P,
-            salt: hex::encode(salt),
-        };
+        let kdf = Kdf { algorithm: "argon2id".into(), m_kib: KDF_M_KIB, t: KDF_T, p: KDF_P, salt: hex::encode(salt) };
         let kek = derive(secret, &kdf)?;
         let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
         let mut nonce = [0u8; 24];
@@ -114,13 +107,7 @@ impl Slot {
         let ct = cipher
             .encrypt(XNonce::from_slice(&nonce), Payload { msg: key.bytes(), aad: &aad(clinic, kind) })
             .map_err(|_| Error::Internal("key wrapping failed".into()))?;
-        Ok(Self {
-            kind,
-            kdf,
-            aead: "xchacha20poly1305".into(),
-            nonce: hex::encode(nonce),
-            ciphertext: hex::encode(ct),
-        })
+        Ok(Self { kind, kdf, aead: "xchacha20poly1305".into(), nonce: hex::encode(nonce), ciphertext: hex::encode(ct) })
     }
 
     /// `None` when the secret is wrong (the AEAD tag does not verify).

@@ -79,11 +79,7 @@ impl DirLock {
     pub fn acquire(dir: &DataDir) -> Result<Self> {
         std::fs::create_dir_all(dir.root())?;
         restrict_to_owner(dir.root());
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(dir.lock_file())?;
+        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.lock_file())?;
         match file.try_lock() {
             Ok(()) => Ok(Self { _file: file }),
             Err(std::fs::TryLockError::WouldBlock) => Err(Error::AlreadyRunning),
@@ -140,9 +136,7 @@ pub fn open_connection(path: &Path, key: &MasterKey, mode: OpenMode) -> Result<C
     }
     conn.execute_batch("PRAGMA cipher_compatibility = 4;")?;
     // Plain SQLite ignores PRAGMA key and would write clear text: fail closed.
-    let version: Option<String> = conn
-        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
-        .ok();
+    let version: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
     if version.as_deref().unwrap_or("").is_empty() {
         return Err(Error::NotEncrypted);
     }

@@ -16,7 +16,12 @@ pub const OWNER_EMAIL: &str = "quintessa.zorblax@example.dk";
 pub const OWNER_PASSWORD: &str = "grøn-tekande-på-loftet-1977";
 pub const PASSPHRASE: &str = "syv-søvnige-sæler-svømmer-sydpå";
 
-pub fn setup_with(dir: &Path, key_storage: KeyStorage, keystore: &dyn KeyStore, clock: Arc<dyn Clock>) -> (Clinic, String) {
+pub fn setup_with(
+    dir: &Path,
+    key_storage: KeyStorage,
+    keystore: &dyn KeyStore,
+    clock: Arc<dyn Clock>,
+) -> (Clinic, String) {
     let setup = ClinicSetup {
         clinic_name: CLINIC_NAME.into(),
         country: Country::Dk,
