@@ -1,0 +1,114 @@
+// The foundation flow on the real desktop window: setup wizard → recovery code →
+// login → create a client → restart the app → login → the client is still there →
+// the audit list shows those events and the chain verifies.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDriver, Window, tid } from './webdriver.mjs';
+
+const APP = process.env.KLINIK_DESKTOP_BIN;
+const SHOTS = process.env.KLINIK_E2E_SCREENSHOTS;
+let driver;
+
+before(async () => {
+  assert.ok(APP, 'KLINIK_DESKTOP_BIN must point at the built app');
+  driver = await startDriver();
+});
+after(() => driver?.stop());
+
+const OWNER = { name: 'Karen Bækgaard', email: 'karen@solsikke.example', password: 'tre-grønne-æbler-i-kurven' };
+const CLIENT = { name: 'Ingeborg Ølstykke', phone: '+45 20 30 40 50', email: 'ingeborg@example.dk' };
+
+async function shot(win, name) {
+  if (SHOTS) await win.screenshot(join(SHOTS, `${name}.png`)).catch(() => {});
+}
+
+test('setup, login, create a client, restart, and see it all in the audit trail', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'klinik-e2e-'));
+  let win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
+  try {
+    // 1. The wizard.
+    await win.click(tid('setup.language.en'));
+    await win.click(tid('setup.next'));
+    await win.type(tid('setup.clinicName'), 'Solsikke Fysioterapi');
+    await win.select(tid('setup.country'), 'dk');
+    await win.select(tid('setup.mode'), 'journals');
+    await win.click(tid('setup.next'));
+    await win.type(tid('setup.ownerName'), OWNER.name);
+    await win.type(tid('setup.ownerEmail'), OWNER.email);
+    await win.type(tid('setup.ownerPassword'), OWNER.password);
+    await win.type(tid('setup.ownerPasswordRepeat'), OWNER.password);
+    await win.click(tid('setup.next'));
+    await win.click(tid('setup.keyStorage.keyring'));
+    await shot(win, '01-key-storage');
+    await win.click(tid('setup.create'));
+
+    // 2. The recovery code, shown once.
+    const code = await win.waitForText(tid('setup.recoveryCode'), (t) => t.trim().length > 0, 30000);
+    assert.match(code.trim(), /^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
+    await shot(win, '02-recovery-code');
+    await win.click(tid('setup.recoveryConfirm'));
+    await win.click(tid('setup.done'));
+
+    // 3. Login and create a client.
+    await win.type(tid('login.email'), OWNER.email);
+    await win.type(tid('login.password'), OWNER.password);
+    await win.click(tid('login.submit'));
+    await win.waitFor(tid('nav.clients'));
+    await win.click(tid('clients.new'));
+    await win.type(tid('client.name'), CLIENT.name);
+    await win.type(tid('client.phone'), CLIENT.phone);
+    await win.type(tid('client.email'), CLIENT.email);
+    await win.click(tid('client.save'));
+    await win.waitForText(tid('client.detail.name'), (t) => t.includes(CLIENT.name)).catch(async () => {
+      await win.waitForText(tid('clients.row'), (t) => t.includes(CLIENT.name));
+    });
+    await shot(win, '03-client');
+  } finally {
+    await win.quit();
+  }
+
+  // Everything on disk is encrypted: no name of the clinic, owner or client in any file.
+  for (const f of readdirSync(dataDir)) {
+    const text = readFileSync(join(dataDir, f)).toString('utf8');
+    for (const needle of [OWNER.name, OWNER.email, CLIENT.name, CLIENT.email, 'Solsikke']) {
+      assert.ok(!text.includes(needle), `${needle} found in ${f}`);
+    }
+  }
+
+  // 4. Restart: the keyring opens the clinic, the client is still there.
+  win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
+  try {
+    const clinicName = await win.text(tid('login.clinicName'));
+    assert.ok(clinicName.includes('Solsikke Fysioterapi'), clinicName);
+    await win.type(tid('login.email'), OWNER.email);
+    await win.type(tid('login.password'), 'not the password at all');
+    await win.click(tid('login.submit'));
+    await win.waitFor(tid('login.error'));
+    await win.type(tid('login.password'), OWNER.password);
+    await win.click(tid('login.submit'));
+    await win.click(tid('nav.clients'));
+    const rows = await win.waitForText(tid('clients.row'), (t) => t.includes(CLIENT.name));
+    assert.ok(rows.includes(CLIENT.name));
+
+    // 5. The audit trail shows what happened, attributed, and verifies.
+    await win.click(tid('nav.audit'));
+    await win.waitFor(tid('audit.row'));
+    const actions = await win.attrs(tid('audit.row'), 'data-action');
+    for (const a of ['clinic_created', 'login', 'client_create', 'client_list', 'login_failed']) {
+      assert.ok(actions.includes(a), `audit list lacks ${a}: ${actions.join(', ')}`);
+    }
+    const outcomes = await win.attrs(tid('audit.row'), 'data-outcome');
+    assert.ok(outcomes.includes('failed'), 'the failed login shows as failed');
+    const rowTexts = (await win.texts(tid('audit.row'))).join('\n');
+    assert.ok(rowTexts.includes(OWNER.name), 'events are attributed to the owner by name');
+    await shot(win, '04-audit');
+    await win.click(tid('audit.verify'));
+    await win.waitFor(tid('audit.verifyResult'));
+    assert.equal(await win.attr(tid('audit.verifyResult'), 'data-intact'), 'true');
+  } finally {
+    await win.quit();
+  }
+});

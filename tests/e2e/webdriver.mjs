@@ -1,0 +1,163 @@
+// A small W3C WebDriver client over fetch, enough to drive Klinik's real window through
+// tauri-driver (which starts WebKitWebDriver and the app for each session). No
+// dependencies: Node's fetch and child_process.
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const ELEMENT = 'element-6066-11e4-a52f-4ec4d5e5a5cf';
+
+export async function startDriver(port = 4444) {
+  const proc = spawn('tauri-driver', ['--port', String(port)], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${url}/status`);
+      if (r.ok) return { url, stop: () => proc.kill('SIGTERM') };
+    } catch {
+      /* not up yet */
+    }
+    await sleep(100);
+  }
+  proc.kill('SIGKILL');
+  throw new Error('tauri-driver did not start');
+}
+
+export class Window {
+  constructor(url, id) {
+    this.url = url;
+    this.id = id;
+  }
+
+  /** Launches the app with `args` and returns a session on its window. */
+  static async open(url, application, args) {
+    const body = { capabilities: { alwaysMatch: { 'tauri:options': { application, args } } } };
+    const r = await fetch(`${url}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = await r.json();
+    if (!r.ok) throw new Error(`new session failed: ${JSON.stringify(json)}`);
+    return new Window(url, json.value.sessionId);
+  }
+
+  async cmd(method, path, body) {
+    const r = await fetch(`${this.url}/session/${this.id}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await r.json();
+    if (!r.ok) {
+      const err = new Error(`${method} ${path}: ${json.value?.error}: ${json.value?.message}`);
+      err.webdriver = json.value?.error;
+      throw err;
+    }
+    return json.value;
+  }
+
+  /** Runs `script` (a function body) in the page with `args`. */
+  exec(script, ...args) {
+    return this.cmd('POST', '/execute/sync', { script, args });
+  }
+
+  async findAll(css) {
+    const els = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
+    return els.map((e) => e[ELEMENT]);
+  }
+
+  /** Waits until `css` matches a displayed element; returns its id. */
+  async waitFor(css, timeoutMs = 15000) {
+    const until = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < until) {
+      try {
+        const [id] = await this.findAll(css);
+        if (id && (await this.cmd('GET', `/element/${id}/displayed`))) return id;
+      } catch (e) {
+        last = e;
+      }
+      await sleep(100);
+    }
+    const body = await this.exec('return document.body ? document.body.innerText.slice(0, 2000) : ""').catch(() => '');
+    throw new Error(`timed out waiting for ${css}${last ? ` (${last.message})` : ''}\n--- page text ---\n${body}`);
+  }
+
+  /** Waits until `predicate(text)` holds for the text of `css`. */
+  async waitForText(css, predicate, timeoutMs = 15000) {
+    const until = Date.now() + timeoutMs;
+    let text = '';
+    while (Date.now() < until) {
+      try {
+        text = await this.text(css);
+        if (predicate(text)) return text;
+      } catch {
+        /* element may come and go while rendering */
+      }
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting for text of ${css}; last: ${JSON.stringify(text)}`);
+  }
+
+  async click(css) {
+    const id = await this.waitFor(css);
+    await this.cmd('POST', `/element/${id}/click`, {});
+  }
+
+  async type(css, text) {
+    const id = await this.waitFor(css);
+    await this.cmd('POST', `/element/${id}/clear`, {});
+    await this.cmd('POST', `/element/${id}/value`, { text });
+  }
+
+  /** Sets a <select> the way a person picking an option would (input + change). */
+  async select(css, value) {
+    await this.waitFor(css);
+    await this.exec(
+      `const el = document.querySelector(arguments[0]);
+       el.value = arguments[1];
+       el.dispatchEvent(new Event('input', { bubbles: true }));
+       el.dispatchEvent(new Event('change', { bubbles: true }));`,
+      css,
+      value,
+    );
+  }
+
+  async text(css) {
+    const id = await this.waitFor(css);
+    return this.cmd('GET', `/element/${id}/text`);
+  }
+
+  async attr(css, name) {
+    const id = await this.waitFor(css);
+    return this.cmd('GET', `/element/${id}/attribute/${name}`);
+  }
+
+  /** Texts of every element matching `css` (possibly none). */
+  async texts(css) {
+    const ids = await this.findAll(css);
+    const out = [];
+    for (const id of ids) out.push(await this.cmd('GET', `/element/${id}/text`));
+    return out;
+  }
+
+  async attrs(css, name) {
+    const ids = await this.findAll(css);
+    const out = [];
+    for (const id of ids) out.push(await this.cmd('GET', `/element/${id}/attribute/${name}`));
+    return out;
+  }
+
+  async screenshot(file) {
+    const { writeFile } = await import('node:fs/promises');
+    const png = await this.cmd('GET', '/screenshot');
+    await writeFile(file, Buffer.from(png, 'base64'));
+  }
+
+  async quit() {
+    await fetch(`${this.url}/session/${this.id}`, { method: 'DELETE' }).catch(() => {});
+  }
+}
+
+/** `[data-testid="…"]` */
+export const tid = (id) => `[data-testid="${id}"]`;
