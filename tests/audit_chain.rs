@@ -47,14 +47,14 @@ fn update_delete_and_out_of_sequence_inserts_are_refused() {
     let (d, id) = clinic_with_events();
     let raw = raw_connection(d.path(), &id);
     let upd = raw.execute("UPDATE audit_events SET outcome = 'denied' WHERE seq = 2", []);
-    assert!(upd.unwrap_err().to_string().contains("cannot be changed"));
+    assert!(upd.expect_err("update refused").to_string().contains("cannot be changed"));
     let del = raw.execute("DELETE FROM audit_events WHERE seq = 2", []);
-    assert!(del.unwrap_err().to_string().contains("cannot be deleted"));
+    assert!(del.expect_err("delete refused").to_string().contains("cannot be deleted"));
     let gap = raw.execute(
         "INSERT INTO audit_events (seq, at, workstation, action, outcome, prev_hash, hash) VALUES (1000, 't', 'w', 'x', 'ok', 'p', 'h')",
         [],
     );
-    assert!(gap.unwrap_err().to_string().contains("without a gap"));
+    assert!(gap.expect_err("gap refused").to_string().contains("without a gap"));
     drop(raw);
     let (code, out) = cli_verify(d.path());
     assert_eq!(code, 0, "{out}");
