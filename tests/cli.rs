@@ -33,7 +33,8 @@ fn init_prints_the_recovery_code_and_the_clinic_reopens_with_it() {
     assert!(report.contains("integrity:        ok"), "{report}");
     assert!(report.contains("audit chain:      intact"), "{report}");
 
-    let with_pass = klinik(d.path()).args(["audit", "verify"]).env("KLINIK_PASSPHRASE", "tre-tysta-tranor-över-sjön").output();
+    let with_pass =
+        klinik(d.path()).args(["audit", "verify"]).env("KLINIK_PASSPHRASE", "tre-tysta-tranor-över-sjön").output();
     assert!(with_pass.expect("run").status.success());
 
     // Without any secret, a passphrase clinic says what it needs (no terminal here).
