@@ -297,3 +297,45 @@ mod tests {
         );
     }
 }
+
+/// The chain head written outside the database: whoever holds the key could rewrite or
+/// cut the whole chain consistently, but not the copies of its head kept elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Anchor {
+    pub clinic_id: String,
+    pub seq: i64,
+    pub hash: String,
+    pub written_at: String,
+}
+
+impl Anchor {
+    pub fn of(conn: &Connection, clinic_id: &str, now: DateTime<Utc>) -> Result<Self> {
+        let (seq, hash) = head(conn)?;
+        Ok(Self { clinic_id: clinic_id.to_owned(), seq, hash, written_at: clock::to_db(now) })
+    }
+
+    /// Checks the chain against this anchor: the anchored event must still be there with
+    /// the same hash. Catches a truncated tail and a rewritten chain that verify alone
+    /// cannot.
+    pub fn check(&self, conn: &Connection, clinic_id: &str) -> Result<Option<(i64, String)>> {
+        if self.clinic_id != clinic_id {
+            return Err(Error::invalid("the anchor belongs to another clinic"));
+        }
+        let (head_seq, _) = head(conn)?;
+        if head_seq < self.seq {
+            return Ok(Some((
+                head_seq + 1,
+                format!("the chain ends at seq {head_seq}, but the anchor of {} saw seq {}", self.written_at, self.seq),
+            )));
+        }
+        let hash: Option<String> =
+            conn.query_row("SELECT hash FROM audit_events WHERE seq = ?1", [self.seq], |r| r.get(0)).optional()?;
+        if hash.as_deref() != Some(self.hash.as_str()) {
+            return Ok(Some((
+                self.seq,
+                format!("event {} differs from the anchor of {}: the chain was rewritten", self.seq, self.written_at),
+            )));
+        }
+        Ok(None)
+    }
+}

@@ -520,6 +520,24 @@ impl Clinic {
         audit::verify(&self.conn)
     }
 
+    /// The chain head to keep outside the database.
+    pub fn audit_anchor(&self) -> Result<audit::Anchor> {
+        audit::Anchor::of(&self.conn, self.slots.clinic_id.as_str(), self.clock.now())
+    }
+
+    /// Verifies the chain and, when given, that it still contains the anchored head.
+    pub fn verify_audit_with_anchor(&self, anchor: &audit::Anchor) -> Result<Verification> {
+        let mut v = audit::verify(&self.conn)?;
+        if v.intact {
+            if let Some((seq, problem)) = anchor.check(&self.conn, self.slots.clinic_id.as_str())? {
+                v.intact = false;
+                v.first_bad_seq = Some(seq);
+                v.problem = Some(problem);
+            }
+        }
+        Ok(v)
+    }
+
     /// Health of the database, its encryption and its audit chain.
     pub fn doctor(&self) -> Result<DoctorReport> {
         Ok(DoctorReport {

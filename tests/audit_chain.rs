@@ -139,3 +139,80 @@ fn swapped_rows_are_named() {
     assert!(key.is_ok());
     OsKeyring.delete(&id).expect("clean up");
 }
+
+fn cli(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_klinik"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("run");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn a_truncated_tail_passes_plain_verify_but_not_the_anchor() {
+    let (d, id) = clinic_with_events();
+    let anchor = d.path().join("anchor.json");
+    let anchor_arg = anchor.to_str().expect("utf8");
+    assert_eq!(cli(d.path(), &["audit", "anchor", "--out", anchor_arg]).0, 0);
+    assert_eq!(cli(d.path(), &["audit", "verify", "--anchor", anchor_arg]).0, 0);
+    let last: i64;
+    {
+        let raw = raw_connection(d.path(), &id);
+        drop_triggers(&raw);
+        last = raw.query_row("SELECT max(seq) FROM audit_events", [], |r| r.get(0)).expect("max");
+        raw.execute("DELETE FROM audit_events WHERE seq >= ?1", [last - 1]).expect("truncate");
+    }
+    let (code, out) = cli(d.path(), &["audit", "verify"]);
+    assert_eq!(code, 0, "without the anchor a cut tail looks intact: {out}");
+    let (code, out) = cli(d.path(), &["audit", "verify", "--anchor", anchor_arg]);
+    assert_eq!(code, 1);
+    assert!(out.contains(&format!("BROKEN at seq {}", last - 1)), "{out}");
+    OsKeyring.delete(&id).expect("clean up");
+}
+
+#[test]
+fn a_consistently_rewritten_chain_passes_plain_verify_but_not_the_anchor() {
+    let (d, id) = clinic_with_events();
+    let anchor = d.path().join("anchor.json");
+    let anchor_arg = anchor.to_str().expect("utf8");
+    assert_eq!(cli(d.path(), &["audit", "anchor", "--out", anchor_arg]).0, 0);
+    {
+        // Rewrite event 2 and recompute every hash after it, as a key holder could.
+        let raw = raw_connection(d.path(), &id);
+        drop_triggers(&raw);
+        raw.execute("UPDATE audit_events SET workstation = 'elsewhere' WHERE seq = 2", []).expect("edit");
+        let rows: Vec<(i64, String, Option<String>, Option<String>, String, String, Option<String>, Option<String>, String, Option<String>)> = raw
+            .prepare("SELECT seq, at, actor, via, workstation, action, client_id, object, outcome, reason FROM audit_events ORDER BY seq")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        let mut prev = klinik::audit::GENESIS_HASH.to_owned();
+        for (seq, at, actor, via, ws, action, client, object, outcome, reason) in rows {
+            let h = row_hash(
+                &prev,
+                seq,
+                &at,
+                actor.as_deref(),
+                via.as_deref(),
+                &ws,
+                &action,
+                client.as_deref(),
+                object.as_deref(),
+                &outcome,
+                reason.as_deref(),
+            );
+            raw.execute("UPDATE audit_events SET prev_hash = ?2, hash = ?3 WHERE seq = ?1", params![seq, prev, h])
+                .expect("rehash");
+            prev = h;
+        }
+    }
+    assert_eq!(cli(d.path(), &["audit", "verify"]).0, 0, "a consistent rewrite fools the chain alone");
+    let (code, out) = cli(d.path(), &["audit", "verify", "--anchor", anchor_arg]);
+    assert_eq!(code, 1);
+    assert!(out.contains("rewritten"), "{out}");
+    OsKeyring.delete(&id).expect("clean up");
+}

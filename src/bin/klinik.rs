@@ -65,7 +65,17 @@ enum Command {
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Recompute the hash chain; exit 1 and name the first bad seq when it is broken.
-    Verify,
+    Verify {
+        /// Also check against a chain head written earlier by `klinik audit anchor`
+        /// (catches a truncated tail or a rewritten chain).
+        #[arg(long)]
+        anchor: Option<PathBuf>,
+    },
+    /// Write the chain head (seq, hash, time) to FILE, to keep outside the database.
+    Anchor {
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -197,9 +207,25 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             }
             Ok(if r.healthy() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Audit { command: AuditCommand::Anchor { out } } => {
             let clinic = open(&dir)?;
-            let v = clinic.verify_audit()?;
+            let anchor = clinic.audit_anchor()?;
+            let text = serde_json::to_string_pretty(&anchor).map_err(|e| Error::Internal(e.to_string()))?;
+            std::fs::write(&out, text + "\n")?;
+            println!("anchored seq {} hash {} in {}", anchor.seq, anchor.hash, out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command: AuditCommand::Verify { anchor } } => {
+            let clinic = open(&dir)?;
+            let v = match anchor {
+                None => clinic.verify_audit()?,
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)?;
+                    let anchor: klinik::audit::Anchor = serde_json::from_str(&text)
+                        .map_err(|e| Error::Invalid(format!("{} is not an anchor file: {e}", path.display())))?;
+                    clinic.verify_audit_with_anchor(&anchor)?
+                }
+            };
             match v.first_bad_seq {
                 None => {
                     println!("audit chain intact: {} events, head seq {} hash {}", v.events, v.head_seq, v.head_hash);
