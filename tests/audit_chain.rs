@@ -140,6 +140,20 @@ fn swapped_rows_are_named() {
     OsKeyring.delete(&id).expect("clean up");
 }
 
+/// seq, at, actor, via, workstation, action, client_id, object, outcome, reason
+type AuditRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
 fn cli(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_klinik"))
         .arg("--data-dir")
@@ -183,7 +197,7 @@ fn a_consistently_rewritten_chain_passes_plain_verify_but_not_the_anchor() {
         let raw = raw_connection(d.path(), &id);
         drop_triggers(&raw);
         raw.execute("UPDATE audit_events SET workstation = 'elsewhere' WHERE seq = 2", []).expect("edit");
-        let rows: Vec<(i64, String, Option<String>, Option<String>, String, String, Option<String>, Option<String>, String, Option<String>)> = raw
+        let rows: Vec<AuditRow> = raw
             .prepare("SELECT seq, at, actor, via, workstation, action, client_id, object, outcome, reason FROM audit_events ORDER BY seq")
             .expect("prepare")
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?)))
