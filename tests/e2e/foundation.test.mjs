@@ -13,6 +13,7 @@ const SHOTS = process.env.KLINIK_E2E_SCREENSHOTS;
 let driver;
 
 before(async () => {
+  if (process.env.KLINIK_E2E_VERBOSE) console.error('starting tauri-driver');
   assert.ok(APP, 'KLINIK_DESKTOP_BIN must point at the built app');
   driver = await startDriver();
 });

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const ELEMENT = 'element-6066-11e4-a52f-4ec4d5e5a5cf';
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 export async function startDriver(port = 4444) {
   const proc = spawn('tauri-driver', ['--port', String(port)], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -46,6 +46,8 @@ export class Window {
       method,
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
+      // No WebDriver call may hang the suite (a screenshot can wait for a paint forever).
+      signal: AbortSignal.timeout(30000),
     });
     const json = await r.json();
     if (!r.ok) {
@@ -99,8 +101,15 @@ export class Window {
     throw new Error(`timed out waiting for text of ${css}; last: ${JSON.stringify(text)}`);
   }
 
-  async click(css) {
-    const id = await this.waitFor(css);
+  /** Clicks `css` once it is displayed and enabled, as a person would. */
+  async click(css, timeoutMs = 15000) {
+    const until = Date.now() + timeoutMs;
+    let id = await this.waitFor(css, timeoutMs);
+    while (!(await this.cmd('GET', `/element/${id}/enabled`).catch(() => false))) {
+      if (Date.now() > until) throw new Error(`${css} stayed disabled`);
+      await sleep(100);
+      id = await this.waitFor(css, timeoutMs);
+    }
     await this.cmd('POST', `/element/${id}/click`, {});
   }
 
