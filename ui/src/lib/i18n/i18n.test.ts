@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../backend';
+import { dictionaries, LANGUAGES, setLanguage, t } from './index.svelte';
+import { en } from './en';
+
+// Every action the core writes to the audit trail (docs/IPC.md and src/policy.rs).
+const AUDIT_ACTIONS = [
+  'clinic_created', 'login', 'login_failed', 'logout', 'lock', 'unlock', 'unlock_failed', 'session_expired',
+  'vault_recovery_unlock', 'password_reset_recovery', 'client_create', 'client_list', 'client_read', 'client_update',
+  'audit_read', 'audit_verify',
+];
+
+describe('translations', () => {
+  const reference = Object.keys(en).sort();
+
+  it.each(LANGUAGES)('%s has exactly the reference keys, none empty', (lang) => {
+    const dict = dictionaries[lang] as Record<string, string>;
+    expect(Object.keys(dict).sort()).toEqual(reference);
+    for (const [key, text] of Object.entries(dict)) {
+      expect(text.trim(), `${lang}: ${key}`).not.toBe('');
+    }
+  });
+
+  it.each(LANGUAGES)('%s keeps every {placeholder} of the reference', (lang) => {
+    const dict = dictionaries[lang] as Record<string, string>;
+    for (const [key, text] of Object.entries(en)) {
+      const wanted = (text.match(/\{\w+\}/g) ?? []).sort();
+      expect((dict[key]!.match(/\{\w+\}/g) ?? []).sort(), `${lang}: ${key}`).toEqual(wanted);
+    }
+  });
+
+  it.each(LANGUAGES)('%s translates every error code and audit action', (lang) => {
+    const dict = dictionaries[lang] as Record<string, string>;
+    for (const code of ERROR_CODES) expect(dict[`error.${code}`], `${lang}: error.${code}`).toBeTruthy();
+    for (const action of AUDIT_ACTIONS) expect(dict[`action.${action}`], `${lang}: action.${action}`).toBeTruthy();
+  });
+
+  it('the Nordic languages are really translated, not copies of English', () => {
+    for (const lang of ['da', 'sv', 'nb'] as const) {
+      const dict = dictionaries[lang] as Record<string, string>;
+      const same = Object.keys(en).filter((k) => dict[k] === (en as Record<string, string>)[k] && !k.startsWith('lang.'));
+      expect(same.length, `${lang} copies: ${same.join(', ')}`).toBeLessThan(6);
+    }
+  });
+
+  it('t() switches language and fills placeholders', () => {
+    setLanguage('sv');
+    expect(t('nav.me', { name: 'Åsa' })).toBe('Inloggad som Åsa');
+    setLanguage('da');
+    expect(t('login.submit')).toBe('Log ind');
+    setLanguage('en');
+  });
+});

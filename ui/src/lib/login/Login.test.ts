@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { setLanguage } from '../i18n/index.svelte';
+import Login from './Login.svelte';
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+  setLanguage('en');
+});
+
+describe('login', () => {
+  it('shows the translated message for the code the core returns, never its raw text', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'login') throw { code: 'wrongCredentials', message: 'raw core text that must not show' };
+    });
+    setLanguage('nb');
+    render(Login, { props: { clinicName: 'Fjordklinikken', onStatus: () => {} } });
+    await fireEvent.input(screen.getByTestId('login.email'), { target: { value: 'a@example.no' } });
+    await fireEvent.input(screen.getByTestId('login.password'), { target: { value: 'feil' } });
+    await fireEvent.click(screen.getByTestId('login.submit'));
+    const error = await screen.findByTestId('login.error');
+    expect(error.textContent).toBe('Feil e-post eller passord.');
+    expect(document.body.textContent).not.toContain('raw core text');
+  });
+
+  it('passes the new status on after a successful login', async () => {
+    const ready = { state: 'ready', language: 'da', clinicName: 'K', journalMode: 'notes', me: { name: 'X' } };
+    const seen: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === 'login') {
+        expect(args).toMatchObject({ email: 'ida@example.dk', password: 'rigtig-lang-adgangskode' });
+        return ready;
+      }
+    });
+    render(Login, { props: { clinicName: 'K', onStatus: (s: unknown) => seen.push(s) } });
+    await fireEvent.input(screen.getByTestId('login.email'), { target: { value: 'ida@example.dk' } });
+    await fireEvent.input(screen.getByTestId('login.password'), { target: { value: 'rigtig-lang-adgangskode' } });
+    await fireEvent.click(screen.getByTestId('login.submit'));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen).toEqual([ready]);
+  });
+});
