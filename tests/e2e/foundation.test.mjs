@@ -30,6 +30,15 @@ test('setup, login, create a client, restart, and see it all in the audit trail'
   const dataDir = mkdtempSync(join(tmpdir(), 'klinik-e2e-'));
   let win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
   try {
+    // 0. The strict CSP is in force in the real window: no inline script, no eval.
+    const inlineRan = await win.exec(
+      `const s = document.createElement('script'); s.textContent = 'window.__inline = 1';
+       document.head.appendChild(s); return window.__inline === 1;`,
+    );
+    assert.equal(inlineRan, false, 'an inline script ran despite the CSP');
+    const evalResult = await win.exec(`try { return String(window.eval('6 * 7')); } catch (e) { return e.name; }`);
+    assert.equal(evalResult, 'EvalError', 'eval is allowed despite the CSP');
+
     // 1. The wizard.
     await win.click(tid('setup.language.en'));
     await win.click(tid('setup.next'));

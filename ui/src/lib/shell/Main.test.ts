@@ -1,0 +1,45 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, render } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import Main from './Main.svelte';
+
+const me = { staffId: 's', name: 'Ida', email: 'ida@example.dk', isOwner: true, canViewAudit: true, idleLockMinutes: 10 };
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => {
+  cleanup();
+  clearMocks();
+  vi.useRealTimers();
+});
+
+function setup() {
+  const calls: string[] = [];
+  const statuses: unknown[] = [];
+  mockIPC((cmd) => {
+    calls.push(cmd);
+    if (cmd === 'list_clients') return [];
+    if (cmd === 'lock_session') return { state: 'locked', language: 'en', clinicName: 'K', me };
+  });
+  render(Main, { props: { me, clinicName: 'K', onStatus: (s: unknown) => statuses.push(s), onRefresh: () => {} } });
+  return { calls, statuses };
+}
+
+describe('the signed-in window', () => {
+  it('locks itself after the clinic idle time, and activity postpones it', async () => {
+    const { calls, statuses } = setup();
+    await vi.advanceTimersByTimeAsync(9 * 60_000);
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'a' }));
+    await vi.advanceTimersByTimeAsync(9 * 60_000);
+    expect(calls).not.toContain('lock_session');
+    await vi.advanceTimersByTimeAsync(60_001);
+    expect(calls).toContain('lock_session');
+    expect(statuses).toEqual([{ state: 'locked', language: 'en', clinicName: 'K', me }]);
+  });
+
+  it('locks at once on Ctrl+L', async () => {
+    const { calls } = setup();
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'l', ctrlKey: true }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toContain('lock_session');
+  });
+});
