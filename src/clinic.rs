@@ -502,11 +502,65 @@ impl Clinic {
     // ---- audit ------------------------------------------------------------------------
 
     /// A page of the audit trail, newest first, for a person with the audit right.
-    pub fn audit_page(&mut self, session: &SessionId, before_seq: Option<i64>, limit: u32) -> Result<Vec<EventView>> {
+    pub fn audit_page(
+        &mut self,
+        session: &SessionId,
+        filter: &audit::Filter,
+        before_seq: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<EventView>> {
         let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::AuditRead, None, |ctx| {
-            audit::page(ctx.conn(), before_seq, limit)
+        gate::run(&mut self.conn, &self.ws, now, session, Action::AuditRead, filter.client.as_ref(), |ctx| {
+            audit::page(ctx.conn(), filter, before_seq, limit)
         })
+    }
+
+    /// "Who has seen this record": every access to one client, oldest first — the data
+    /// subject's right of access (GDPR art. 15, Patientdatalagen 8:5).
+    pub fn client_access_log(&mut self, session: &SessionId, client: &ClientId) -> Result<Vec<EventView>> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::ClientAccessLog, Some(client), |ctx| {
+            clients::get(ctx, client)?;
+            audit::all(ctx.conn(), &audit::Filter::for_client(client.clone()))
+        })
+    }
+
+    /// Exports the matching events as CSV or a FHIR R4 Bundle; the export is audited.
+    pub fn export_audit(
+        &mut self,
+        session: &SessionId,
+        filter: &audit::Filter,
+        format: ExportFormat,
+    ) -> Result<String> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::AuditExport, filter.client.as_ref(), |ctx| {
+            render_export(&audit::all(ctx.conn(), filter)?, format, now)
+        })
+    }
+
+    /// The same export for the key holder on the command line, recorded in the chain
+    /// with no staff actor (the CLI holds the key, not a login).
+    pub fn export_audit_as_key_holder(&mut self, filter: &audit::Filter, format: ExportFormat) -> Result<String> {
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        let out = render_export(&audit::all(&tx, filter)?, format, now)?;
+        let object = format!("cli export {}", format.as_str());
+        audit::append(
+            &tx,
+            now,
+            &audit::NewEvent {
+                actor: None,
+                via: None,
+                workstation: &self.ws.host,
+                action: Action::AuditExport.audit_name(),
+                client: filter.client.as_ref(),
+                object: Some(&object),
+                outcome: Outcome::Ok,
+                reason: None,
+            },
+        )?;
+        tx.commit()?;
+        Ok(out)
     }
 
     /// Verifies the chain on behalf of a signed-in person (recorded in the chain).
@@ -550,6 +604,38 @@ impl Clinic {
             audit: audit::verify(&self.conn)?,
         })
     }
+}
+
+/// The two export formats of the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Fhir,
+}
+
+impl ExportFormat {
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "csv" => Ok(Self::Csv),
+            "fhir" => Ok(Self::Fhir),
+            _ => Err(Error::invalid("export format must be csv or fhir")),
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Fhir => "fhir",
+        }
+    }
+}
+
+fn render_export(events: &[EventView], format: ExportFormat, now: chrono::DateTime<chrono::Utc>) -> Result<String> {
+    Ok(match format {
+        ExportFormat::Csv => audit::to_csv(events),
+        ExportFormat::Fhir => {
+            serde_json::to_string_pretty(&audit::to_fhir(events, now)).map_err(|e| Error::Internal(e.to_string()))?
+        }
+    })
 }
 
 fn normalized_secret(s: &Secret) -> zeroize::Zeroizing<String> {

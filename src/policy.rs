@@ -48,18 +48,23 @@ pub enum Action {
     ClientList,
     ClientRead,
     ClientUpdate,
+    /// "Who has seen this record": one client's access log.
+    ClientAccessLog,
     AuditRead,
     AuditVerify,
+    AuditExport,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 8] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
         Action::ClientUpdate,
+        Action::ClientAccessLog,
         Action::AuditRead,
         Action::AuditVerify,
+        Action::AuditExport,
     ];
 
     pub fn audit_name(self) -> &'static str {
@@ -68,8 +73,10 @@ impl Action {
             Action::ClientList => "client_list",
             Action::ClientRead => "client_read",
             Action::ClientUpdate => "client_update",
+            Action::ClientAccessLog => "client_access_log",
             Action::AuditRead => "audit_read",
             Action::AuditVerify => "audit_verify",
+            Action::AuditExport => "audit_export",
         }
     }
 }
@@ -94,7 +101,7 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
     }
     match action {
         Action::ClientCreate | Action::ClientList | Action::ClientRead | Action::ClientUpdate => Decision::Allow,
-        Action::AuditRead | Action::AuditVerify => {
+        Action::ClientAccessLog | Action::AuditRead | Action::AuditVerify | Action::AuditExport => {
             if subject.role.is_admin() {
                 Decision::Allow
             } else {
@@ -116,7 +123,9 @@ mod tests {
                 for action in Action::ALL {
                     let expected_allow = active
                         && match action {
-                            Action::AuditRead | Action::AuditVerify => matches!(role, Role::Owner | Role::Admin),
+                            Action::ClientAccessLog | Action::AuditRead | Action::AuditVerify | Action::AuditExport => {
+                                matches!(role, Role::Owner | Role::Admin)
+                            }
                             _ => true,
                         };
                     let got = decide(&Subject { role, active }, action);
@@ -124,6 +133,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_action_has_its_own_audit_name() {
+        let mut names: Vec<&str> = Action::ALL.iter().map(|a| a.audit_name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Action::ALL.len());
     }
 
     #[test]

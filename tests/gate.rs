@@ -51,7 +51,7 @@ fn every_client_operation_writes_exactly_one_event_in_the_same_transaction() {
     assert!(matches!(bad, Err(Error::Invalid(_))));
     let missing = klinik::ClientId::new();
     assert!(matches!(c.get_client(&s, &missing), Err(Error::NotFound)));
-    c.audit_page(&s, None, 50).expect("audit page");
+    c.audit_page(&s, &Default::default(), None, 50).expect("audit page");
     let id = c.id().clone();
     drop(c);
 

@@ -76,6 +76,24 @@ enum AuditCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Export events as CSV or as one FHIR R4 Bundle of AuditEvent resources. The export
+    /// itself is recorded in the audit trail.
+    Export {
+        /// csv or fhir
+        #[arg(long)]
+        format: String,
+        /// Only events about this client (its id)
+        #[arg(long)]
+        client: Option<String>,
+        /// First day to include, YYYY-MM-DD (UTC)
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day to include, YYYY-MM-DD (UTC)
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -206,6 +224,28 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
                 }
             }
             Ok(if r.healthy() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Audit { command: AuditCommand::Export { format, client, from, to, out } } => {
+            let format = klinik::clinic::ExportFormat::parse(&format)?;
+            let day = |s: &str| {
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|_| Error::Invalid(format!("{s} is not a date (YYYY-MM-DD)")))
+            };
+            let filter = klinik::audit::Filter {
+                client: client.as_deref().map(klinik::ClientId::parse).transpose()?,
+                from: from.as_deref().map(day).transpose()?.map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc()),
+                to: to
+                    .as_deref()
+                    .map(day)
+                    .transpose()?
+                    .map(|d| (d + chrono::Duration::days(1)).and_time(chrono::NaiveTime::MIN).and_utc()),
+                ..Default::default()
+            };
+            let mut clinic = open(&dir)?;
+            let text = clinic.export_audit_as_key_holder(&filter, format)?;
+            std::fs::write(&out, text)?;
+            println!("exported to {}", out.display());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Audit { command: AuditCommand::Anchor { out } } => {
             let clinic = open(&dir)?;

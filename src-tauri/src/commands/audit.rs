@@ -11,7 +11,7 @@ pub async fn list_audit(state: State<'_, AppState>, before_seq: Option<u32>, lim
     let before = before_seq.map(i64::from);
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
-    let events = clinic.audit_page(&session, before, limit)?;
+    let events = clinic.audit_page(&session, &klinik::audit::Filter::default(), before, limit)?;
     let events: Vec<_> = events.into_iter().map(crate::dto::AuditEvent::from).collect();
     let next_before_seq = if events.len() as u32 == limit { events.last().map(|e| e.seq) } else { None };
     Ok(AuditPage { events, next_before_seq })
