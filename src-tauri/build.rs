@@ -20,6 +20,9 @@ const COMMANDS: &[&str] = &[
     "update_client",
     "list_audit",
     "verify_audit",
+    "client_access_log",
+    "export_audit",
+    "list_staff",
 ];
 
 fn main() {

@@ -312,7 +312,12 @@ impl Clinic {
         if id.as_ref() != Some(&slots.clinic_id) {
             return Err(Error::Corrupted("the database belongs to another clinic than keyslots.json".into()));
         }
-        Ok(Clinic { conn, dir: data, slots, clock, ws: Workstation::detect(), opened_with, _lock: lock })
+        let ws = Workstation::detect();
+        if opened_with == OpenedWith::RecoveryCode {
+            // Using the recovery code is rare and powerful: keep a record of it.
+            audit::append(&conn, clock.now(), &auth::event(None, &ws, "vault_recovery_unlock", Outcome::Ok))?;
+        }
+        Ok(Clinic { conn, dir: data, slots, clock, ws, opened_with, _lock: lock })
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -398,6 +403,15 @@ impl Clinic {
         } else {
             Err(Error::WrongCredentials)
         }
+    }
+
+    /// Staff ids and names, for choosing a person in filters. Requires a live session.
+    pub fn staff_directory(&mut self, session: &SessionId) -> Result<Vec<(StaffId, String)>> {
+        let now = self.clock.now();
+        auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let mut stmt = self.conn.prepare_cached("SELECT id, name FROM staff ORDER BY name COLLATE NOCASE")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// The person behind a session (also while it is locked).

@@ -156,7 +156,7 @@ impl From<Client> for ClientDto {
     }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Type)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
 #[serde(rename = "Outcome", rename_all = "lowercase")]
 pub enum OutcomeDto {
     Ok,
@@ -224,4 +224,64 @@ impl From<Verification> for AuditVerification {
             head_hash: v.head_hash,
         }
     }
+}
+
+/// The audit viewer's filter as the UI sends it; dates are whole days (YYYY-MM-DD, UTC).
+#[derive(Debug, Default, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditFilter {
+    pub actor_id: Option<String>,
+    pub client_id: Option<String>,
+    pub action: Option<String>,
+    pub outcome: Option<OutcomeDto>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl AuditFilter {
+    pub fn into_core(self) -> Result<klinik::audit::Filter, Error> {
+        let day =
+            |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| Error::Invalid("not a date".into()));
+        let nonempty = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
+        Ok(klinik::audit::Filter {
+            actor: nonempty(self.actor_id).map(|a| klinik::StaffId::parse(&a)).transpose()?,
+            client: nonempty(self.client_id).map(|c| klinik::ClientId::parse(&c)).transpose()?,
+            action: nonempty(self.action).filter(|a| a.len() <= 64),
+            outcome: self.outcome.map(|o| match o {
+                OutcomeDto::Ok => klinik::audit::Outcome::Ok,
+                OutcomeDto::Denied => klinik::audit::Outcome::Denied,
+                OutcomeDto::Failed => klinik::audit::Outcome::Failed,
+            }),
+            from: nonempty(self.from)
+                .map(|d| day(&d))
+                .transpose()?
+                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc()),
+            to: nonempty(self.to)
+                .map(|d| day(&d))
+                .transpose()?
+                .map(|d| (d + chrono::Duration::days(1)).and_time(chrono::NaiveTime::MIN).and_utc()),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Type)]
+#[serde(rename = "ExportFormat", rename_all = "lowercase")]
+pub enum ExportFormatDto {
+    Csv,
+    Fhir,
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportResult {
+    /// Where the file was saved (the user's Downloads folder).
+    pub path: String,
+    pub events: u32,
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffName {
+    pub id: String,
+    pub name: String,
 }

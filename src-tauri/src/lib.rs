@@ -30,6 +30,9 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             clients::update_client,
             audit::list_audit,
             audit::verify_audit,
+            audit::client_access_log,
+            audit::export_audit,
+            audit::list_staff,
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .disable_serde_phases()
@@ -48,9 +51,16 @@ pub fn render_bindings(path: &std::path::Path) -> Result<(), String> {
 
 /// Starts the desktop app on `data_dir`.
 pub fn run(data_dir: PathBuf) -> Result<(), tauri::Error> {
+    use tauri::Manager;
     let builder = specta_builder::<tauri::Wry>();
     tauri::Builder::default()
         .manage(state::AppState::new(data_dir))
         .invoke_handler(builder.invoke_handler())
+        .setup(|app| {
+            if let Ok(dir) = app.path().download_dir() {
+                app.state::<state::AppState>().lock().export_dir = dir;
+            }
+            Ok(())
+        })
         .run(tauri::generate_context!())
 }

@@ -20,6 +20,8 @@ pub struct Inner {
     pub session: Option<SessionId>,
     /// The language of screens shown before anyone is signed in.
     pub language: Language,
+    /// Where exports are saved: the Downloads folder once the app has started.
+    pub export_dir: PathBuf,
 }
 
 /// The UI's starting language before a clinic says otherwise: the system's, if it is one
@@ -42,7 +44,9 @@ fn system_language() -> Language {
 impl AppState {
     /// Opens the clinic in `data_dir` with the keyring if one is there.
     pub fn new(data_dir: PathBuf) -> Self {
-        let mut inner = Inner { data_dir, clinic: None, open_error: None, session: None, language: system_language() };
+        let export_dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| data_dir.clone());
+        let mut inner =
+            Inner { data_dir, clinic: None, open_error: None, session: None, language: system_language(), export_dir };
         if Clinic::exists(&inner.data_dir) {
             match Clinic::open(&inner.data_dir, &Unlock::default(), &OsKeyring, Arc::new(SystemClock)) {
                 Ok(c) => inner.adopt(c),

@@ -110,14 +110,156 @@ fn setup_login_lock_and_client_commands_speak_the_documented_json() {
     call(&win, "unlock_session", json!({ "password": PASSWORD })).expect("unlock");
     assert_eq!(call(&win, "get_client", json!({ "id": id })).expect("read")["id"], id.as_str());
 
-    let page = call(&win, "list_audit", json!({ "beforeSeq": null, "limit": 3 })).expect("audit");
+    let page = call(&win, "list_audit", json!({ "filter": {}, "beforeSeq": null, "limit": 3 })).expect("audit");
     assert_eq!(page["events"].as_array().expect("events").len(), 3);
     let next = page["nextBeforeSeq"].as_u64().expect("cursor");
-    let older = call(&win, "list_audit", json!({ "beforeSeq": next, "limit": 100 })).expect("older");
+    let older = call(&win, "list_audit", json!({ "filter": {}, "beforeSeq": next, "limit": 100 })).expect("older");
     assert!(older["events"].as_array().expect("events").iter().all(|e| e["seq"].as_u64().expect("seq") < next));
     let verified = call(&win, "verify_audit", json!({})).expect("verify");
     assert_eq!(verified["intact"], true);
 
     assert_eq!(call(&win, "logout", json!({})).expect("logout")["state"], "login");
     assert_eq!(call(&win, "list_clients", json!({ "query": "" })).expect_err("out")["code"], "notLoggedIn");
+}
+
+/// What one call of each command adds to the audit trail. Adding a command to build.rs
+/// without saying here what it records fails `every_command_writes_its_audit_events`.
+const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
+    ("app_status", &[]),
+    ("password_strength", &[]),
+    ("set_language", &[]),
+    ("list_staff", &[]),
+    ("setup_clinic", &["clinic_created"]),
+    ("unlock_vault", &["vault_recovery_unlock"]),
+    ("login", &["login"]),
+    ("logout", &["logout"]),
+    ("lock_session", &["lock"]),
+    ("unlock_session", &["unlock"]),
+    ("reset_password_with_recovery_code", &["password_reset_recovery"]),
+    ("list_clients", &["client_list"]),
+    ("create_client", &["client_create"]),
+    ("get_client", &["client_read"]),
+    ("update_client", &["client_update"]),
+    ("list_audit", &["audit_read"]),
+    ("verify_audit", &["audit_verify"]),
+    ("client_access_log", &["client_access_log"]),
+    ("export_audit", &["audit_export"]),
+];
+
+fn build_rs_commands() -> Vec<String> {
+    let build_rs =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("build.rs")).expect("build.rs");
+    build_rs
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('"') && l.ends_with("\","))
+        .map(|l| l.trim_end_matches(',').trim_matches('"').to_owned())
+        .collect()
+}
+
+type Win = tauri::WebviewWindow<tauri::test::MockRuntime>;
+
+/// The actions recorded after `after_seq`, oldest first, read through the app itself
+/// (the read's own `audit_read` comes after what it returns).
+fn actions_since(win: &Win, after_seq: u64) -> (Vec<String>, u64) {
+    let page = call(win, "list_audit", json!({ "filter": {}, "beforeSeq": null, "limit": 50 })).expect("audit page");
+    let events = page["events"].as_array().expect("events");
+    let newest = events.first().map(|e| e["seq"].as_u64().expect("seq")).unwrap_or(0);
+    let mut actions: Vec<String> = events
+        .iter()
+        .filter(|e| e["seq"].as_u64().expect("seq") > after_seq)
+        .map(|e| e["action"].as_str().expect("action").to_owned())
+        .collect();
+    actions.reverse();
+    // The next check starts after this read's own audit_read event.
+    (actions, newest + 1)
+}
+
+#[test]
+fn every_command_writes_its_audit_events() {
+    let mut listed: Vec<String> = AUDIT_OF_COMMAND.iter().map(|(c, _)| c.to_string()).collect();
+    let mut registered = build_rs_commands();
+    listed.sort();
+    registered.sort();
+    assert_eq!(listed, registered, "every command needs its audit events stated in AUDIT_OF_COMMAND");
+    let expect = |cmd: &str| -> Vec<String> {
+        AUDIT_OF_COMMAND.iter().find(|(c, _)| *c == cmd).expect("listed").1.iter().map(|s| s.to_string()).collect()
+    };
+
+    let d = tempfile::tempdir().expect("tempdir");
+    let code;
+    {
+        let (first_app, win) = app(d.path());
+        for cmd in ["app_status", "password_strength", "set_language"] {
+            let args = match cmd {
+                "password_strength" => json!({ "password": "abc" }),
+                "set_language" => json!({ "language": "sv" }),
+                _ => json!({}),
+            };
+            call(&win, cmd, args).expect(cmd);
+        }
+        code = call(&win, "setup_clinic", setup_input(PASSWORD)).expect("setup")["recoveryCode"]
+            .as_str()
+            .expect("code")
+            .to_owned();
+        call(&win, "login", json!({ "email": "ida@example.dk", "password": PASSWORD })).expect("login");
+        let (seen, mut mark) = actions_since(&win, 0);
+        assert_eq!(seen, [expect("setup_clinic"), expect("login")].concat());
+
+        let check = |cmd: &str, args: Value, mark: &mut u64| {
+            call(&win, cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e}"));
+            let (seen, next) = actions_since(&win, *mark);
+            assert_eq!(seen, expect(cmd), "{cmd} must record exactly its audit events");
+            *mark = next;
+        };
+        check("list_staff", json!({}), &mut mark);
+        check("create_client", json!({ "input": { "name": "Tove Tangen", "phone": "", "email": "" } }), &mut mark);
+        let id =
+            call(&win, "list_clients", json!({ "query": "" })).expect("list")[0]["id"].as_str().expect("id").to_owned();
+        mark += 1; // that list's own client_list event
+        check("list_clients", json!({ "query": "tove" }), &mut mark);
+        check("get_client", json!({ "id": id }), &mut mark);
+        check(
+            "update_client",
+            json!({ "id": id, "input": { "name": "Tove Tangen", "phone": "1", "email": "" } }),
+            &mut mark,
+        );
+        check("client_access_log", json!({ "id": id }), &mut mark);
+        check("list_audit", json!({ "filter": {}, "beforeSeq": null, "limit": 1 }), &mut mark);
+        check("verify_audit", json!({}), &mut mark);
+        check("export_audit", json!({ "filter": { "clientId": id }, "format": "csv" }), &mut mark);
+        // While locked the audit list is refused, so unlock first and look at both.
+        call(&win, "lock_session", json!({})).expect("lock");
+        call(&win, "unlock_session", json!({ "password": PASSWORD })).expect("unlock");
+        let (seen, next) = actions_since(&win, mark);
+        assert_eq!(seen, [expect("lock_session"), expect("unlock_session")].concat());
+        mark = next;
+        call(&win, "logout", json!({})).expect("logout");
+        call(&win, "reset_password_with_recovery_code", json!({ "email": "ida@example.dk", "recoveryCode": code, "newPassword": "ny-lang-adgangskode-til-ida-2026" })).expect("reset");
+        call(&win, "login", json!({ "email": "ida@example.dk", "password": "ny-lang-adgangskode-til-ida-2026" }))
+            .expect("login");
+        let (seen, _) = actions_since(&win, mark);
+        assert_eq!(seen, [expect("logout"), expect("reset_password_with_recovery_code"), expect("login")].concat());
+        // The mock runtime keeps managed state alive; close the clinic as a process exit would.
+        use tauri::Manager;
+        first_app.state::<klinik_desktop::state::AppState>().lock().clinic = None;
+    }
+    // A restart without the passphrase, opened with the recovery code instead.
+    let (_app, win) = app(d.path());
+    let status = call(&win, "app_status", json!({})).expect("status");
+    assert_eq!(status["state"], "unlockVault");
+    assert_eq!(status["reason"], "locked");
+    let wrong = call(
+        &win,
+        "unlock_vault",
+        json!({ "passphrase": null, "recoveryCode": "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA" }),
+    );
+    assert_eq!(wrong.expect_err("wrong code")["code"], "wrongRecoveryCode");
+    call(&win, "unlock_vault", json!({ "passphrase": null, "recoveryCode": code })).expect("unlock with code");
+    call(&win, "login", json!({ "email": "ida@example.dk", "password": "ny-lang-adgangskode-til-ida-2026" }))
+        .expect("login");
+    let page = call(&win, "list_audit", json!({ "filter": {}, "beforeSeq": null, "limit": 2 })).expect("page");
+    let newest: Vec<&str> =
+        page["events"].as_array().expect("e").iter().map(|e| e["action"].as_str().expect("a")).collect();
+    assert_eq!(newest, ["login", "vault_recovery_unlock"]);
 }

@@ -1,17 +1,23 @@
 //! The audit viewer and chain verification (audit right required, decided in the core).
 
 use super::CmdResult;
-use crate::dto::{AuditPage, AuditVerification};
+use crate::dto::{AuditEvent, AuditFilter, AuditPage, AuditVerification, ExportFormatDto, ExportResult, StaffName};
 use crate::state::AppState;
+use klinik::clinic::ExportFormat;
 use tauri::State;
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_audit(state: State<'_, AppState>, before_seq: Option<u32>, limit: u32) -> CmdResult<AuditPage> {
-    let before = before_seq.map(i64::from);
+pub async fn list_audit(
+    state: State<'_, AppState>,
+    filter: AuditFilter,
+    before_seq: Option<u32>,
+    limit: u32,
+) -> CmdResult<AuditPage> {
+    let filter = filter.into_core()?;
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
-    let events = clinic.audit_page(&session, &klinik::audit::Filter::default(), before, limit)?;
+    let events = clinic.audit_page(&session, &filter, before_seq.map(i64::from), limit)?;
     let events: Vec<_> = events.into_iter().map(crate::dto::AuditEvent::from).collect();
     let next_before_seq = if events.len() as u32 == limit { events.last().map(|e| e.seq) } else { None };
     Ok(AuditPage { events, next_before_seq })
@@ -23,4 +29,54 @@ pub async fn verify_audit(state: State<'_, AppState>) -> CmdResult<AuditVerifica
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.verify_audit_as(&session)?.into())
+}
+
+/// "Who has seen this record" for one client, oldest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn client_access_log(state: State<'_, AppState>, id: String) -> CmdResult<Vec<AuditEvent>> {
+    let id = klinik::ClientId::parse(&id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.client_access_log(&session, &id)?.into_iter().map(Into::into).collect())
+}
+
+/// Exports the filtered trail to the Downloads folder and says where it went.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_audit(
+    state: State<'_, AppState>,
+    filter: AuditFilter,
+    format: ExportFormatDto,
+) -> CmdResult<ExportResult> {
+    let filter = filter.into_core()?;
+    let format = match format {
+        ExportFormatDto::Csv => ExportFormat::Csv,
+        ExportFormatDto::Fhir => ExportFormat::Fhir,
+    };
+    let (dir, text) = {
+        let mut s = state.lock();
+        let dir = s.export_dir.clone();
+        let (clinic, session) = s.signed_in()?;
+        (dir, clinic.export_audit(&session, &filter, format)?)
+    };
+    let events = match format {
+        ExportFormat::Csv => text.lines().count().saturating_sub(1),
+        ExportFormat::Fhir => text.matches("\"resourceType\": \"AuditEvent\"").count(),
+    };
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    let ext = if format == ExportFormat::Csv { "csv" } else { "json" };
+    let path = dir.join(format!("klinik-audit-{stamp}.{ext}"));
+    std::fs::create_dir_all(&dir).map_err(klinik::Error::from)?;
+    std::fs::write(&path, text).map_err(klinik::Error::from)?;
+    Ok(ExportResult { path: path.display().to_string(), events: u32::try_from(events).unwrap_or(u32::MAX) })
+}
+
+/// Staff names for the audit viewer's person filter.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_staff(state: State<'_, AppState>) -> CmdResult<Vec<StaffName>> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.staff_directory(&session)?.into_iter().map(|(id, name)| StaffName { id: id.to_string(), name }).collect())
 }

@@ -24,8 +24,14 @@ export const commands = {
 	createClient: (input: ClientInput) => __TAURI_INVOKE<Client>("create_client", { input }),
 	getClient: (id: string) => __TAURI_INVOKE<Client>("get_client", { id }),
 	updateClient: (id: string, input: ClientInput) => __TAURI_INVOKE<Client>("update_client", { id, input }),
-	listAudit: (beforeSeq: number | null, limit: number) => __TAURI_INVOKE<AuditPage>("list_audit", { beforeSeq, limit }),
+	listAudit: (filter: AuditFilter, beforeSeq: number | null, limit: number) => __TAURI_INVOKE<AuditPage>("list_audit", { filter, beforeSeq, limit }),
 	verifyAudit: () => __TAURI_INVOKE<AuditVerification>("verify_audit"),
+	/**  "Who has seen this record" for one client, oldest first. */
+	clientAccessLog: (id: string) => __TAURI_INVOKE<AuditEvent[]>("client_access_log", { id }),
+	/**  Exports the filtered trail to the Downloads folder and says where it went. */
+	exportAudit: (filter: AuditFilter, format: ExportFormat) => __TAURI_INVOKE<ExportResult>("export_audit", { filter, format }),
+	/**  Staff names for the audit viewer's person filter. */
+	listStaff: () => __TAURI_INVOKE<StaffName[]>("list_staff"),
 };
 
 /* Types */
@@ -51,6 +57,16 @@ export type AuditEvent = {
 	clientId: string | null,
 	clientName: string | null,
 	outcome: Outcome,
+};
+
+/**  The audit viewer's filter as the UI sends it; dates are whole days (YYYY-MM-DD, UTC). */
+export type AuditFilter = {
+	actorId: string | null,
+	clientId: string | null,
+	action: string | null,
+	outcome: Outcome | null,
+	from: string | null,
+	to: string | null,
 };
 
 export type AuditPage = {
@@ -83,6 +99,14 @@ export type ClientInput = {
 export type Country = "dk" | "se" | "no";
 
 export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "denied" | "notFound" | "conflict" | "storage" | "internal";
+
+export type ExportFormat = "csv" | "fhir";
+
+export type ExportResult = {
+	/**  Where the file was saved (the user's Downloads folder). */
+	path: string,
+	events: number,
+};
 
 export type JournalMode = "notes" | "journals" | "journalsWithId";
 
@@ -122,5 +146,10 @@ export type SetupInput = {
 
 export type SetupResult = {
 	recoveryCode: string,
+};
+
+export type StaffName = {
+	id: string,
+	name: string,
 };
 
