@@ -57,7 +57,9 @@ pub fn run(data_dir: PathBuf) -> Result<(), tauri::Error> {
         .manage(state::AppState::new(data_dir))
         .invoke_handler(builder.invoke_handler())
         .setup(|app| {
-            if let Ok(dir) = app.path().download_dir() {
+            let dir =
+                std::env::var_os("KLINIK_EXPORT_DIR").map(PathBuf::from).or_else(|| app.path().download_dir().ok());
+            if let Some(dir) = dir {
                 app.state::<state::AppState>().lock().export_dir = dir;
             }
             Ok(())

@@ -11,11 +11,12 @@ import { startDriver, Window, tid } from './webdriver.mjs';
 const APP = process.env.KLINIK_DESKTOP_BIN;
 const SHOTS = process.env.KLINIK_E2E_SCREENSHOTS;
 let driver;
+const EXPORTS = mkdtempSync(join(tmpdir(), 'klinik-e2e-exports-'));
 
 before(async () => {
   if (process.env.KLINIK_E2E_VERBOSE) console.error('starting tauri-driver');
   assert.ok(APP, 'KLINIK_DESKTOP_BIN must point at the built app');
-  driver = await startDriver();
+  driver = await startDriver(4444, { KLINIK_EXPORT_DIR: EXPORTS });
 });
 after(() => driver?.stop());
 
@@ -118,6 +119,32 @@ test('setup, login, create a client, restart, and see it all in the audit trail'
     await win.click(tid('audit.verify'));
     await win.waitFor(tid('audit.verifyResult'));
     assert.equal(await win.attr(tid('audit.verifyResult'), 'data-intact'), 'true');
+
+    // Filter to failures only: just the wrong password remains.
+    await win.select(tid('audit.filter.outcome'), 'failed');
+    await win.click(tid('audit.filter.apply'));
+    await win.waitForText(tid('audit.row'), () => true);
+    const start = Date.now();
+    while ((await win.attrs(tid('audit.row'), 'data-outcome')).some((o) => o !== 'failed')) {
+      assert.ok(Date.now() - start < 10000, 'the outcome filter did not apply');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(await win.attrs(tid('audit.row'), 'data-action'), ['login_failed']);
+
+    // 6. "Who has seen this record": the client's own access log, exported.
+    await win.click(tid('nav.clients'));
+    await win.click(tid('clients.row'));
+    await win.click(tid('client.accessLog'));
+    await win.waitFor(tid('client.accessLog.title'));
+    const logActions = await win.attrs(tid('audit.row'), 'data-action');
+    assert.deepEqual(logActions.slice(0, 2), ['client_create', 'client_read'], logActions.join(','));
+    await win.click(tid('client.accessLog.export'));
+    const notice = await win.text(tid('client.accessLog.notice'));
+    const exported = readdirSync(EXPORTS).filter((f) => f.endsWith('.csv'));
+    assert.equal(exported.length, 1, notice);
+    const csv = readFileSync(join(EXPORTS, exported[0]), 'utf8');
+    assert.match(csv, /client_create/);
+    assert.ok(csv.includes(CLIENT.name), 'the access log names the client it is about');
   } finally {
     await win.quit();
   }

@@ -6,8 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
-export async function startDriver(port = 4444) {
-  const proc = spawn('tauri-driver', ['--port', String(port)], { stdio: ['ignore', 'inherit', 'inherit'] });
+export async function startDriver(port = 4444, env = {}) {
+  const proc = spawn('tauri-driver', ['--port', String(port)], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {

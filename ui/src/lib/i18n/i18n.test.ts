@@ -2,13 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../backend';
 import { dictionaries, LANGUAGES, setLanguage, t } from './index.svelte';
 import { en } from './en';
+import { AUDIT_ACTIONS } from '../audit/actions';
 
-// Every action the core writes to the audit trail (docs/IPC.md and src/policy.rs).
-const AUDIT_ACTIONS = [
-  'clinic_created', 'login', 'login_failed', 'logout', 'lock', 'unlock', 'unlock_failed', 'session_expired',
-  'vault_recovery_unlock', 'password_reset_recovery', 'client_create', 'client_list', 'client_read', 'client_update',
-  'audit_read', 'audit_verify',
-];
 
 describe('translations', () => {
   const reference = Object.keys(en).sort();

@@ -1,0 +1,8 @@
+// Every action the core writes to the audit trail (src/policy.rs Action::audit_name and
+// the session events in src/auth.rs / src/clinic.rs). The i18n test checks each has a
+// translation in every language.
+export const AUDIT_ACTIONS = [
+  'clinic_created', 'login', 'login_failed', 'logout', 'lock', 'unlock', 'unlock_failed', 'session_expired',
+  'vault_recovery_unlock', 'password_reset_recovery', 'client_create', 'client_list', 'client_read', 'client_update',
+  'client_access_log', 'audit_read', 'audit_verify', 'audit_export',
+] as const;
