@@ -539,6 +539,29 @@ impl Clinic {
         })
     }
 
+    /// The month's log review report (loggkontroll), with the chain head it covers.
+    pub fn log_review(&mut self, session: &SessionId, period: crate::review::Period) -> Result<crate::review::Review> {
+        let now = self.clock.now();
+        let clinic_id = self.slots.clinic_id.as_str().to_owned();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::AuditReview, None, |ctx| {
+            crate::review::build(ctx.conn(), &clinic_id, period, now)
+        })
+    }
+
+    /// Signs off a month's report with a comment; recorded in the chain.
+    pub fn mark_log_reviewed(
+        &mut self,
+        session: &SessionId,
+        period: crate::review::Period,
+        comment: &str,
+    ) -> Result<()> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::AuditReviewMark, None, |ctx| {
+            let reviewer = ctx.actor().staff_id.clone();
+            crate::review::mark(ctx.conn(), &reviewer, period, comment, now)
+        })
+    }
+
     /// Exports the matching events as CSV or a FHIR R4 Bundle; the export is audited.
     pub fn export_audit(
         &mut self,

@@ -18,6 +18,7 @@ pub mod gate;
 pub mod ids;
 pub mod migrations;
 pub mod policy;
+pub mod review;
 pub mod secret;
 pub mod settings;
 pub mod vault;

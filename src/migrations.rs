@@ -6,7 +6,10 @@ use crate::{Error, Result};
 use rusqlite::Connection;
 
 /// Every migration, in order. A test checks this list matches the folder.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_foundation.sql", include_str!("../migrations/0001_foundation.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_foundation.sql", include_str!("../migrations/0001_foundation.sql")),
+    ("0002_log_review.sql", include_str!("../migrations/0002_log_review.sql")),
+];
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

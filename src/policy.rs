@@ -53,10 +53,14 @@ pub enum Action {
     AuditRead,
     AuditVerify,
     AuditExport,
+    /// The monthly log review report (loggkontroll).
+    AuditReview,
+    /// A reviewer signs off a month's report.
+    AuditReviewMark,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 10] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -65,6 +69,8 @@ impl Action {
         Action::AuditRead,
         Action::AuditVerify,
         Action::AuditExport,
+        Action::AuditReview,
+        Action::AuditReviewMark,
     ];
 
     pub fn audit_name(self) -> &'static str {
@@ -77,6 +83,8 @@ impl Action {
             Action::AuditRead => "audit_read",
             Action::AuditVerify => "audit_verify",
             Action::AuditExport => "audit_export",
+            Action::AuditReview => "audit_review",
+            Action::AuditReviewMark => "audit_review_mark",
         }
     }
 }
@@ -101,7 +109,12 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
     }
     match action {
         Action::ClientCreate | Action::ClientList | Action::ClientRead | Action::ClientUpdate => Decision::Allow,
-        Action::ClientAccessLog | Action::AuditRead | Action::AuditVerify | Action::AuditExport => {
+        Action::ClientAccessLog
+        | Action::AuditRead
+        | Action::AuditVerify
+        | Action::AuditExport
+        | Action::AuditReview
+        | Action::AuditReviewMark => {
             if subject.role.is_admin() {
                 Decision::Allow
             } else {
@@ -123,9 +136,12 @@ mod tests {
                 for action in Action::ALL {
                     let expected_allow = active
                         && match action {
-                            Action::ClientAccessLog | Action::AuditRead | Action::AuditVerify | Action::AuditExport => {
-                                matches!(role, Role::Owner | Role::Admin)
-                            }
+                            Action::ClientAccessLog
+                            | Action::AuditRead
+                            | Action::AuditVerify
+                            | Action::AuditExport
+                            | Action::AuditReview
+                            | Action::AuditReviewMark => matches!(role, Role::Owner | Role::Admin),
                             _ => true,
                         };
                     let got = decide(&Subject { role, active }, action);

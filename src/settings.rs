@@ -35,3 +35,13 @@ pub fn session_timeout_minutes(conn: &Connection) -> Result<i64> {
 pub fn idle_lock_minutes(conn: &Connection) -> Result<i64> {
     get_i64(conn, IDLE_LOCK_MINUTES, DEFAULT_IDLE_LOCK_MINUTES)
 }
+
+/// Log review: the working day in the clinic's local time (hours, end exclusive).
+pub const WORK_START_HOUR: &str = "work_start_hour";
+pub const WORK_END_HOUR: &str = "work_end_hour";
+/// Log review: more distinct clients than this opened by one person in a day is flagged.
+pub const HEAVY_DAY_CLIENTS: &str = "heavy_day_clients";
+
+pub const DEFAULT_WORK_START_HOUR: i64 = 7;
+pub const DEFAULT_WORK_END_HOUR: i64 = 18;
+pub const DEFAULT_HEAVY_DAY_CLIENTS: i64 = 30;
