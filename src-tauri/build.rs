@@ -23,6 +23,8 @@ const COMMANDS: &[&str] = &[
     "client_access_log",
     "export_audit",
     "list_staff",
+    "log_review",
+    "mark_log_reviewed",
 ];
 
 fn main() {

@@ -439,6 +439,55 @@ pub fn to_fhir(events: &[EventView], now: DateTime<Utc>) -> serde_json::Value {
     })
 }
 
+/// Chain heads appended, one JSON line each, to a file outside the data directory. The
+/// app writes one on every verification and checks the chain against the newest, so a
+/// cut or rewritten chain shows even to someone who never ran the CLI.
+#[derive(Debug, Clone)]
+pub struct AnchorLog {
+    path: std::path::PathBuf,
+}
+
+impl AnchorLog {
+    /// `$XDG_STATE_HOME/klinik/anchors/<clinic>.jsonl` (default `~/.local/state/...`).
+    pub fn default_for(clinic_id: &str) -> Option<Self> {
+        let base = std::env::var_os("XDG_STATE_HOME")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/state")))?;
+        Some(Self { path: base.join("klinik/anchors").join(format!("{clinic_id}.jsonl")) })
+    }
+
+    pub fn at(path: impl Into<std::path::PathBuf>) -> Self {
+        Self { path: path.into() }
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// The newest anchor, if any was written.
+    pub fn latest(&self) -> Result<Option<Anchor>> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(text.lines().rev().find_map(|l| serde_json::from_str::<Anchor>(l).ok()))
+    }
+
+    pub fn append(&self, anchor: &Anchor) -> Result<()> {
+        use std::io::Write;
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let line = serde_json::to_string(anchor).map_err(|e| Error::Internal(e.to_string()))?;
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&self.path)?;
+        writeln!(f, "{line}")?;
+        f.sync_all()?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

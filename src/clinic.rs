@@ -123,6 +123,7 @@ pub struct Clinic {
     clock: Arc<dyn Clock>,
     ws: Workstation,
     opened_with: OpenedWith,
+    anchor_log: Option<audit::AnchorLog>,
     // Dropped last: the directory stays locked while the connection is open.
     _lock: DirLock,
 }
@@ -237,7 +238,7 @@ impl Clinic {
             KeyStorage::Keyring => OpenedWith::Keyring,
             KeyStorage::Passphrase => OpenedWith::Passphrase,
         };
-        Ok((Clinic { conn, dir: data, slots, clock, ws, opened_with, _lock: lock }, recovery))
+        Ok((Clinic { conn, dir: data, slots, clock, ws, opened_with, anchor_log: None, _lock: lock }, recovery))
     }
 
     /// Opens an existing clinic: keyring first (in keyring mode), then the passphrase,
@@ -317,7 +318,7 @@ impl Clinic {
             // Using the recovery code is rare and powerful: keep a record of it.
             audit::append(&conn, clock.now(), &auth::event(None, &ws, "vault_recovery_unlock", Outcome::Ok))?;
         }
-        Ok(Clinic { conn, dir: data, slots, clock, ws, opened_with, _lock: lock })
+        Ok(Clinic { conn, dir: data, slots, clock, ws, opened_with, anchor_log: None, _lock: lock })
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -600,10 +601,37 @@ impl Clinic {
         Ok(out)
     }
 
-    /// Verifies the chain on behalf of a signed-in person (recorded in the chain).
+    /// Where chain heads are kept outside the database (see [`audit::AnchorLog`]).
+    pub fn set_anchor_log(&mut self, log: audit::AnchorLog) {
+        self.anchor_log = Some(log);
+    }
+
+    /// Verifies the chain on behalf of a signed-in person (recorded in the chain):
+    /// recomputes every hash, checks the newest anchor kept outside the database, and
+    /// on success writes a new anchor there.
     pub fn verify_audit_as(&mut self, session: &SessionId) -> Result<Verification> {
         let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::AuditVerify, None, |ctx| audit::verify(ctx.conn()))
+        let clinic_id = self.slots.clinic_id.as_str().to_owned();
+        let anchors = self.anchor_log.clone();
+        let previous = match &anchors {
+            Some(log) => log.latest()?,
+            None => None,
+        };
+        let v = gate::run(&mut self.conn, &self.ws, now, session, Action::AuditVerify, None, |ctx| {
+            let mut v = audit::verify(ctx.conn())?;
+            if let (true, Some(anchor)) = (v.intact, &previous) {
+                if let Some((seq, problem)) = anchor.check(ctx.conn(), &clinic_id)? {
+                    v.intact = false;
+                    v.first_bad_seq = Some(seq);
+                    v.problem = Some(problem);
+                }
+            }
+            Ok(v)
+        })?;
+        if let (true, Some(log)) = (v.intact, &anchors) {
+            log.append(&audit::Anchor::of(&self.conn, &clinic_id, now)?)?;
+        }
+        Ok(v)
     }
 
     /// Verifies the chain for the key holder (the CLI).

@@ -230,3 +230,31 @@ fn a_consistently_rewritten_chain_passes_plain_verify_but_not_the_anchor() {
     assert!(out.contains("rewritten"), "{out}");
     OsKeyring.delete(&id).expect("clean up");
 }
+
+#[test]
+fn in_app_verification_keeps_anchors_outside_and_catches_a_cut_tail() {
+    let (d, id) = clinic_with_events();
+    let anchors = d.path().join("elsewhere/anchors.jsonl");
+    let log = klinik::audit::AnchorLog::at(&anchors);
+    {
+        let mut c = open_keyring(d.path()).expect("open");
+        c.set_anchor_log(log.clone());
+        let s = login(&mut c);
+        assert!(c.verify_audit_as(&s).expect("verify").intact);
+        assert!(log.latest().expect("read").is_some(), "an anchor was written");
+        c.list_clients(&s, "").expect("more events after the anchor");
+        c.logout(&s).expect("logout");
+    }
+    {
+        let raw = raw_connection(d.path(), &id);
+        drop_triggers(&raw);
+        let anchored = log.latest().expect("read").expect("anchor").seq;
+        raw.execute("DELETE FROM audit_events WHERE seq >= ?1", [anchored]).expect("cut the tail");
+    }
+    let mut c = open_keyring(d.path()).expect("open");
+    c.set_anchor_log(log.clone());
+    let s = login(&mut c);
+    let v = c.verify_audit_as(&s).expect("verify");
+    assert!(!v.intact, "the cut tail is caught against the anchor: {v:?}");
+    OsKeyring.delete(&id).expect("clean up");
+}

@@ -285,3 +285,77 @@ pub struct StaffName {
     pub id: String,
     pub name: String,
 }
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct HeavyDay {
+    pub actor_name: String,
+    pub date: String,
+    pub clients: u32,
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewMark {
+    pub reviewer_name: String,
+    pub reviewed_at: String,
+    pub comment: String,
+    pub head_seq: u32,
+}
+
+/// The monthly log review report.
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LogReview {
+    pub period: String,
+    pub work_start_hour: u32,
+    pub work_end_hour: u32,
+    pub heavy_day_clients: u32,
+    pub emergency: Vec<AuditEvent>,
+    pub outside_hours: Vec<AuditEvent>,
+    pub heavy_days: Vec<HeavyDay>,
+    pub sample: Vec<AuditEvent>,
+    pub relations_checked: bool,
+    pub anchor_seq: u32,
+    pub anchor_hash: String,
+    pub anchor_at: String,
+    pub marks: Vec<ReviewMark>,
+}
+
+fn small(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+impl From<klinik::review::Review> for LogReview {
+    fn from(r: klinik::review::Review) -> Self {
+        let events = |v: Vec<EventView>| v.into_iter().map(AuditEvent::from).collect();
+        Self {
+            period: r.period,
+            work_start_hour: small(r.work_start_hour),
+            work_end_hour: small(r.work_end_hour),
+            heavy_day_clients: small(r.heavy_day_clients),
+            emergency: events(r.emergency),
+            outside_hours: events(r.outside_hours),
+            heavy_days: r
+                .heavy_days
+                .into_iter()
+                .map(|h| HeavyDay { actor_name: h.actor_name, date: h.date, clients: small(h.clients) })
+                .collect(),
+            sample: events(r.sample),
+            relations_checked: r.relations_checked,
+            anchor_seq: small(r.anchor.seq),
+            anchor_hash: r.anchor.hash,
+            anchor_at: r.anchor.written_at,
+            marks: r
+                .marks
+                .into_iter()
+                .map(|m| ReviewMark {
+                    reviewer_name: m.reviewer_name,
+                    reviewed_at: m.reviewed_at,
+                    comment: m.comment,
+                    head_seq: small(m.head_seq),
+                })
+                .collect(),
+        }
+    }
+}

@@ -33,6 +33,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             audit::client_access_log,
             audit::export_audit,
             audit::list_staff,
+            audit::log_review,
+            audit::mark_log_reviewed,
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .disable_serde_phases()

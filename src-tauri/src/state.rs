@@ -64,7 +64,10 @@ impl AppState {
 }
 
 impl Inner {
-    pub fn adopt(&mut self, clinic: Clinic) {
+    pub fn adopt(&mut self, mut clinic: Clinic) {
+        if let Some(log) = klinik::audit::AnchorLog::default_for(clinic.id().as_str()) {
+            clinic.set_anchor_log(log);
+        }
         if let Ok(info) = clinic.info() {
             self.language = info.language;
         }

@@ -144,6 +144,8 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("verify_audit", &["audit_verify"]),
     ("client_access_log", &["client_access_log"]),
     ("export_audit", &["audit_export"]),
+    ("log_review", &["audit_review"]),
+    ("mark_log_reviewed", &["audit_review_mark"]),
 ];
 
 fn build_rs_commands() -> Vec<String> {
@@ -228,6 +230,8 @@ fn every_command_writes_its_audit_events() {
         check("list_audit", json!({ "filter": {}, "beforeSeq": null, "limit": 1 }), &mut mark);
         check("verify_audit", json!({}), &mut mark);
         check("export_audit", json!({ "filter": { "clientId": id }, "format": "csv" }), &mut mark);
+        check("log_review", json!({ "period": "2026-11" }), &mut mark);
+        check("mark_log_reviewed", json!({ "period": "2026-11", "comment": "Gennemgået" }), &mut mark);
         // While locked the audit list is refused, so unlock first and look at both.
         call(&win, "lock_session", json!({})).expect("lock");
         call(&win, "unlock_session", json!({ "password": PASSWORD })).expect("unlock");

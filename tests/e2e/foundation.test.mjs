@@ -145,6 +145,14 @@ test('setup, login, create a client, restart, and see it all in the audit trail'
     const csv = readFileSync(join(EXPORTS, exported[0]), 'utf8');
     assert.match(csv, /client_create/);
     assert.ok(csv.includes(CLIENT.name), 'the access log names the client it is about');
+
+    // 7. This month's log review carries the chain head and can be signed off.
+    await win.click(tid('nav.review'));
+    await win.waitFor(tid('review.title'));
+    assert.match(await win.text(tid('review.anchor')), /#\d+, [0-9a-f]{64}/);
+    await win.type(tid('review.comment'), 'Gennemgået uden bemærkninger');
+    await win.click(tid('review.markSubmit'));
+    await win.waitForText(tid('review.marks'), (t) => t.includes('Gennemgået uden bemærkninger'));
   } finally {
     await win.quit();
   }

@@ -80,3 +80,25 @@ pub async fn list_staff(state: State<'_, AppState>) -> CmdResult<Vec<StaffName>>
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.staff_directory(&session)?.into_iter().map(|(id, name)| StaffName { id: id.to_string(), name }).collect())
 }
+
+/// The month's log review report (`period` is YYYY-MM).
+#[tauri::command]
+#[specta::specta]
+pub async fn log_review(state: State<'_, AppState>, period: String) -> CmdResult<crate::dto::LogReview> {
+    let period = klinik::review::Period::parse(&period)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.log_review(&session, period)?.into())
+}
+
+/// Signs off the month's report with a comment.
+#[tauri::command]
+#[specta::specta]
+pub async fn mark_log_reviewed(state: State<'_, AppState>, period: String, comment: String) -> CmdResult<()> {
+    super::check_len(&comment)?;
+    let period = klinik::review::Period::parse(&period)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.mark_log_reviewed(&session, period, &comment)?;
+    Ok(())
+}

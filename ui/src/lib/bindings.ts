@@ -32,6 +32,10 @@ export const commands = {
 	exportAudit: (filter: AuditFilter, format: ExportFormat) => __TAURI_INVOKE<ExportResult>("export_audit", { filter, format }),
 	/**  Staff names for the audit viewer's person filter. */
 	listStaff: () => __TAURI_INVOKE<StaffName[]>("list_staff"),
+	/**  The month's log review report (`period` is YYYY-MM). */
+	logReview: (period: string) => __TAURI_INVOKE<LogReview>("log_review", { period }),
+	/**  Signs off the month's report with a comment. */
+	markLogReviewed: (period: string, comment: string) => __TAURI_INVOKE<null>("mark_log_reviewed", { period, comment }),
 };
 
 /* Types */
@@ -108,11 +112,34 @@ export type ExportResult = {
 	events: number,
 };
 
+export type HeavyDay = {
+	actorName: string,
+	date: string,
+	clients: number,
+};
+
 export type JournalMode = "notes" | "journals" | "journalsWithId";
 
 export type KeyStorage = "keyring" | "passphrase";
 
 export type Language = "da" | "sv" | "nb" | "en";
+
+/**  The monthly log review report. */
+export type LogReview = {
+	period: string,
+	workStartHour: number,
+	workEndHour: number,
+	heavyDayClients: number,
+	emergency: AuditEvent[],
+	outsideHours: AuditEvent[],
+	heavyDays: HeavyDay[],
+	sample: AuditEvent[],
+	relationsChecked: boolean,
+	anchorSeq: number,
+	anchorHash: string,
+	anchorAt: string,
+	marks: ReviewMark[],
+};
 
 export type Me = {
 	staffId: string,
@@ -130,6 +157,13 @@ export type PasswordStrength = {
 	acceptable: boolean,
 	minLength: number,
 	tooShort: boolean,
+};
+
+export type ReviewMark = {
+	reviewerName: string,
+	reviewedAt: string,
+	comment: string,
+	headSeq: number,
 };
 
 export type SetupInput = {
