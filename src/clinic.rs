@@ -601,6 +601,26 @@ impl Clinic {
         Ok(out)
     }
 
+    /// Bulk loading for synthetic demo and benchmark clinics only: trades durability
+    /// for speed (`synchronous = OFF`) until switched back. Never used for real work.
+    pub(crate) fn set_bulk_load(&self, on: bool) -> Result<()> {
+        self.conn.pragma_update(None, "synchronous", if on { "OFF" } else { "FULL" })?;
+        Ok(())
+    }
+
+    /// The connection, for the in-crate benchmark and demo builders.
+    pub(crate) fn conn_for_crate(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub(crate) fn workstation_host(&self) -> String {
+        self.ws.host.clone()
+    }
+
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
     /// Where chain heads are kept outside the database (see [`audit::AnchorLog`]).
     pub fn set_anchor_log(&mut self, log: audit::AnchorLog) {
         self.anchor_log = Some(log);

@@ -88,6 +88,10 @@ pub fn create(
     };
     let (mut clinic, recovery) = Clinic::create(dir, setup, keystore, clock)?;
     let session = clinic.login(OWNER_EMAIL, &Secret::new(OWNER_PASSWORD))?;
+    let bulk = clients > 1000;
+    if bulk {
+        clinic.set_bulk_load(true)?;
+    }
     let mut rng = StdRng::seed_from_u64(2026);
     for i in 0..clients {
         let first = FIRST[rng.gen_range(0..FIRST.len())];
@@ -105,6 +109,9 @@ pub fn create(
         };
         clinic.create_client(&session, &input)?;
     }
+    if bulk {
+        clinic.set_bulk_load(false)?;
+    }
     clinic.logout(&session)?;
     Ok(DemoClinic { clinic, recovery_code: recovery.display().to_owned(), clients })
 }
@@ -121,4 +128,46 @@ fn ascii(s: &str) -> String {
             c => c,
         })
         .collect()
+}
+
+/// Appends `n` synthetic client-read events by the owner (for audit benchmarks on
+/// millions of events). Each goes through the chain's own append, in batches.
+pub fn synthetic_audit_events(clinic: &mut Clinic, n: u64) -> Result<()> {
+    use crate::audit::{self, NewEvent, Outcome};
+    let host = clinic.workstation_host();
+    let now = clinic.now();
+    clinic.set_bulk_load(true)?;
+    let conn = clinic.conn_for_crate();
+    let owner: crate::StaffId = conn.query_row("SELECT id FROM staff WHERE role = 'owner'", [], |r| r.get(0))?;
+    let clients: Vec<crate::ClientId> = {
+        let mut stmt = conn.prepare("SELECT id FROM clients")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut rng = StdRng::seed_from_u64(7);
+    let mut left = n;
+    while left > 0 {
+        let batch = left.min(100_000);
+        let tx = conn.transaction()?;
+        for _ in 0..batch {
+            let client = if clients.is_empty() { None } else { Some(&clients[rng.gen_range(0..clients.len())]) };
+            audit::append(
+                &tx,
+                now,
+                &NewEvent {
+                    actor: Some(&owner),
+                    via: None,
+                    workstation: &host,
+                    action: "client_read",
+                    client,
+                    object: None,
+                    outcome: Outcome::Ok,
+                    reason: None,
+                },
+            )?;
+        }
+        tx.commit()?;
+        left -= batch;
+    }
+    clinic.set_bulk_load(false)
 }

@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bench;
 pub mod clients;
 pub mod clinic;
 pub mod clock;

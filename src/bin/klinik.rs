@@ -59,6 +59,14 @@ enum Command {
         clients: usize,
         #[arg(long, default_value = "keyring")]
         key_store: String,
+        /// Also append this many synthetic audit events (for benchmarks)
+        #[arg(long, default_value_t = 0)]
+        audit_events: u64,
+    },
+    /// Measure a clinic made by `klinik demo`: prints `NAME p50_ms=… p95_ms=…` lines.
+    Bench {
+        #[arg(long, default_value_t = 300)]
+        iterations: usize,
     },
 }
 
@@ -277,9 +285,23 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
                 }
             }
         }
-        Command::Demo { clients, key_store } => {
+        Command::Bench { iterations } => {
+            let mut clinic = open(&dir)?;
+            let session = clinic.login(klinik::demo::OWNER_EMAIL, &Secret::new(klinik::demo::OWNER_PASSWORD))?;
+            println!(
+                "machine cores={} build={}",
+                std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+                if cfg!(debug_assertions) { "debug" } else { "release" }
+            );
+            for line in klinik::bench::run(&mut clinic, &session, iterations)? {
+                println!("{line}");
+            }
+            clinic.logout(&session)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { clients, key_store, audit_events } => {
             let key_storage = KeyStorage::parse(&key_store)?;
-            let demo = klinik::demo::create(
+            let mut demo = klinik::demo::create(
                 &dir,
                 clients,
                 key_storage,
@@ -287,6 +309,9 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
                 &OsKeyring,
                 Arc::new(SystemClock),
             )?;
+            if audit_events > 0 {
+                klinik::demo::synthetic_audit_events(&mut demo.clinic, audit_events)?;
+            }
             println!("Demo clinic created in {} with {} clients.", dir.display(), demo.clients);
             println!("Owner login: {}  password: {}", klinik::demo::OWNER_EMAIL, klinik::demo::OWNER_PASSWORD);
             if key_storage == KeyStorage::Passphrase {
