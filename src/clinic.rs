@@ -213,6 +213,7 @@ impl Clinic {
                 params![owner, owner_name, owner_email, auth::hash_secret(&setup.owner_password)?, clock::to_db(now)],
             )?;
             audit::append(&tx, now, &auth::event(Some(&owner), &ws, "clinic_created", Outcome::Ok))?;
+            crate::journal::ensure_starter_templates(&tx, &clock::to_db(now))?;
             tx.commit()?;
             Ok(conn)
         };
@@ -309,6 +310,7 @@ impl Clinic {
             e => e,
         })?;
         migrations::migrate(&mut conn)?;
+        crate::journal::ensure_starter_templates(&conn, &clock::to_db(clock.now()))?;
         let id: Option<ClinicId> = conn.query_row("SELECT id FROM clinic", [], |r| r.get(0)).optional()?;
         if id.as_ref() != Some(&slots.clinic_id) {
             return Err(Error::Corrupted("the database belongs to another clinic than keyslots.json".into()));
@@ -512,6 +514,86 @@ impl Clinic {
         gate::run(&mut self.conn, &self.ws, now, session, Action::ClientUpdate, Some(id), |ctx| {
             clients::update(ctx, id, input)
         })
+    }
+
+    // ---- journals (through the gate) -----------------------------------------------
+
+    /// The client's journal (or notes), newest first.
+    pub fn journal(&mut self, session: &SessionId, client: &ClientId) -> Result<Vec<crate::journal::Entry>> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::JournalRead, Some(client), |ctx| {
+            crate::journal::list(ctx, client, 200)
+        })
+    }
+
+    /// Starts a draft entry, from a template or blank.
+    pub fn create_entry(
+        &mut self,
+        session: &SessionId,
+        client: &ClientId,
+        template_id: Option<&str>,
+        title: &str,
+        body: &str,
+    ) -> Result<crate::journal::Entry> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::EntryCreate, Some(client), |ctx| {
+            crate::journal::create_draft(ctx, client, template_id, title, body)
+        })
+    }
+
+    /// Saves a draft as it is typed (each save is a committed, durable write).
+    pub fn save_draft(
+        &mut self,
+        session: &SessionId,
+        entry: &str,
+        title: &str,
+        body: &str,
+    ) -> Result<crate::journal::Entry> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::EntryUpdate, None, |ctx| {
+            crate::journal::save_draft(ctx, entry, title, body)
+        })
+    }
+
+    /// Signs (locks) a draft, confirmed with the person's password.
+    pub fn sign_entry(&mut self, session: &SessionId, entry: &str, password: &Secret) -> Result<crate::journal::Entry> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::EntrySign, None, |ctx| {
+            let hash: String = ctx.conn().query_row(
+                "SELECT password_hash FROM staff WHERE id = ?1",
+                [&ctx.actor().staff_id],
+                |r| r.get(0),
+            )?;
+            let signed = crate::journal::sign(ctx, entry)?;
+            if !auth::verify_secret(password, &hash)? {
+                return Err(Error::WrongCredentials);
+            }
+            Ok(signed)
+        })
+    }
+
+    /// Starts an addendum (a correction) to a signed entry.
+    pub fn add_addendum(&mut self, session: &SessionId, original: &str, body: &str) -> Result<crate::journal::Entry> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::EntryAddendum, None, |ctx| {
+            crate::journal::addendum(ctx, original, body)
+        })
+    }
+
+    /// Full-text search across signed entries.
+    pub fn search_journals(&mut self, session: &SessionId, query: &str) -> Result<Vec<crate::journal::SearchHit>> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::JournalSearch, None, |ctx| {
+            crate::journal::search(ctx, query, 50)
+        })
+    }
+
+    /// The clinic's templates in its language (no client data; needs a live session).
+    pub fn templates(&mut self, session: &SessionId) -> Result<Vec<crate::journal::Template>> {
+        let now = self.clock.now();
+        auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let language = self.info()?.language;
+        crate::journal::templates(&self.conn, language.as_str())
     }
 
     // ---- audit ------------------------------------------------------------------------

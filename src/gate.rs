@@ -23,6 +23,7 @@ pub struct GateCtx<'a> {
     actor: &'a Actor,
     now: DateTime<Utc>,
     client: Option<ClientId>,
+    object: Option<String>,
 }
 
 impl<'a> GateCtx<'a> {
@@ -36,9 +37,15 @@ impl<'a> GateCtx<'a> {
     pub fn now(&self) -> DateTime<Utc> {
         self.now
     }
-    /// Names the client the operation touched (for operations that create one).
+    /// Names the client the operation touched (for operations that create one, or that
+    /// reach a client through one of its records).
     pub(crate) fn record_client(&mut self, client: ClientId) {
         self.client = Some(client);
+    }
+
+    /// Names the record inside the client's data (e.g. a journal entry id).
+    pub(crate) fn record_object(&mut self, object: impl Into<String>) {
+        self.object = Some(object.into());
     }
 }
 
@@ -47,6 +54,7 @@ fn event<'a>(
     ws: &'a Workstation,
     action: Action,
     client: Option<&'a ClientId>,
+    object: Option<&'a str>,
     outcome: Outcome,
     reason: Option<&'a str>,
 ) -> NewEvent<'a> {
@@ -56,7 +64,7 @@ fn event<'a>(
         workstation: &ws.host,
         action: action.audit_name(),
         client,
-        object: None,
+        object,
         outcome,
         reason,
     }
@@ -68,6 +76,7 @@ fn error_reason(e: &Error) -> &'static str {
         crate::ErrorCode::NotFound => "not_found",
         crate::ErrorCode::Conflict => "conflict",
         crate::ErrorCode::Denied => "denied",
+        crate::ErrorCode::WrongCredentials => "wrong_password",
         _ => "error",
     }
 }
@@ -86,18 +95,23 @@ pub(crate) fn run<T>(
     let subject = Subject { role: actor.role, active: actor.active };
     if let Decision::Deny(why) = policy::decide(&subject, action) {
         let tx = conn.transaction()?;
-        audit::append(&tx, now, &event(&actor, ws, action, client, Outcome::Denied, Some(why)))?;
+        audit::append(&tx, now, &event(&actor, ws, action, client, None, Outcome::Denied, Some(why)))?;
         tx.commit()?;
         return Err(Error::Denied(why.into()));
     }
 
     let tx = conn.transaction()?;
-    let mut ctx = GateCtx { conn: &tx, actor: &actor, now, client: client.cloned() };
+    let mut ctx = GateCtx { conn: &tx, actor: &actor, now, client: client.cloned(), object: None };
     let result = op(&mut ctx);
     let touched = ctx.client.take();
+    let object = ctx.object.take();
     match result {
         Ok(value) => {
-            audit::append(&tx, now, &event(&actor, ws, action, touched.as_ref(), Outcome::Ok, None))?;
+            audit::append(
+                &tx,
+                now,
+                &event(&actor, ws, action, touched.as_ref(), object.as_deref(), Outcome::Ok, None),
+            )?;
             auth::touch(&tx, session, now)?;
             tx.commit()?;
             Ok(value)
@@ -108,7 +122,15 @@ pub(crate) fn run<T>(
             audit::append(
                 &tx,
                 now,
-                &event(&actor, ws, action, touched.as_ref(), Outcome::Failed, Some(error_reason(&e))),
+                &event(
+                    &actor,
+                    ws,
+                    action,
+                    touched.as_ref(),
+                    object.as_deref(),
+                    Outcome::Failed,
+                    Some(error_reason(&e)),
+                ),
             )?;
             tx.commit()?;
             Err(e)

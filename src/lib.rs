@@ -17,6 +17,7 @@ pub mod demo;
 pub mod error;
 pub mod gate;
 pub mod ids;
+pub mod journal;
 pub mod migrations;
 pub mod policy;
 pub mod review;

@@ -9,6 +9,7 @@ use rusqlite::Connection;
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_foundation.sql", include_str!("../migrations/0001_foundation.sql")),
     ("0002_log_review.sql", include_str!("../migrations/0002_log_review.sql")),
+    ("0003_journals.sql", include_str!("../migrations/0003_journals.sql")),
 ];
 
 /// The schema version this build writes.

@@ -50,6 +50,12 @@ pub enum Action {
     ClientUpdate,
     /// "Who has seen this record": one client's access log.
     ClientAccessLog,
+    JournalRead,
+    EntryCreate,
+    EntryUpdate,
+    EntrySign,
+    EntryAddendum,
+    JournalSearch,
     AuditRead,
     AuditVerify,
     AuditExport,
@@ -60,11 +66,17 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 16] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
         Action::ClientUpdate,
+        Action::JournalRead,
+        Action::EntryCreate,
+        Action::EntryUpdate,
+        Action::EntrySign,
+        Action::EntryAddendum,
+        Action::JournalSearch,
         Action::ClientAccessLog,
         Action::AuditRead,
         Action::AuditVerify,
@@ -80,6 +92,12 @@ impl Action {
             Action::ClientRead => "client_read",
             Action::ClientUpdate => "client_update",
             Action::ClientAccessLog => "client_access_log",
+            Action::JournalRead => "journal_read",
+            Action::EntryCreate => "entry_create",
+            Action::EntryUpdate => "entry_update",
+            Action::EntrySign => "entry_sign",
+            Action::EntryAddendum => "entry_addendum",
+            Action::JournalSearch => "journal_search",
             Action::AuditRead => "audit_read",
             Action::AuditVerify => "audit_verify",
             Action::AuditExport => "audit_export",
@@ -108,7 +126,18 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         return Decision::Deny("the staff account is deactivated");
     }
     match action {
-        Action::ClientCreate | Action::ClientList | Action::ClientRead | Action::ClientUpdate => Decision::Allow,
+        // Until treatment relations and access models arrive, every active staff member
+        // works with every client's record.
+        Action::ClientCreate
+        | Action::ClientList
+        | Action::ClientRead
+        | Action::ClientUpdate
+        | Action::JournalRead
+        | Action::EntryCreate
+        | Action::EntryUpdate
+        | Action::EntrySign
+        | Action::EntryAddendum
+        | Action::JournalSearch => Decision::Allow,
         Action::ClientAccessLog
         | Action::AuditRead
         | Action::AuditVerify

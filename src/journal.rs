@@ -1,0 +1,345 @@
+//! Journal entries (called notes in notes mode): drafts that save as the person types,
+//! signing that locks an entry for good, addenda for corrections, starter templates and
+//! full-text search. Every function takes a [`GateCtx`], so it runs only inside the gate.
+//!
+//! Why a signed entry cannot change: Danish journalføring § 14 and Patientdatalagen
+//! require that what was recorded stays readable as recorded. The rule lives in the
+//! database (triggers), not only here, so no path — not even a SQL shell with the key —
+//! edits or deletes a signed entry.
+
+use crate::clock;
+use crate::gate::GateCtx;
+use crate::ids::ClientId;
+use crate::{Error, Result};
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+/// Longest entry body; a larger one is refused before anything is written.
+pub const MAX_BODY_CHARS: usize = 100_000;
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_QUERY_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    pub id: String,
+    pub client_id: String,
+    pub author_name: String,
+    pub care_at: String,
+    pub template_name: Option<String>,
+    pub title: String,
+    pub body: String,
+    pub signed: bool,
+    pub signed_at: Option<String>,
+    pub signed_by_name: Option<String>,
+    pub addendum_to: Option<String>,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Template {
+    pub id: String,
+    pub name: String,
+    pub body: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHit {
+    pub entry_id: String,
+    pub client_id: String,
+    pub client_name: String,
+    pub care_at: String,
+    pub snippet: String,
+}
+
+const SELECT: &str = "SELECT e.id, e.client_id, a.name, e.care_at, t.name, e.title, e.body, e.status, e.signed_at,
+        sb.name, e.addendum_to, e.updated_at
+    FROM entries e
+    JOIN staff a ON a.id = e.author
+    LEFT JOIN staff sb ON sb.id = e.signed_by
+    LEFT JOIN templates t ON t.id = e.template_id";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
+    Ok(Entry {
+        id: r.get(0)?,
+        client_id: r.get(1)?,
+        author_name: r.get(2)?,
+        care_at: r.get(3)?,
+        template_name: r.get(4)?,
+        title: r.get(5)?,
+        body: r.get(6)?,
+        signed: r.get::<_, String>(7)? == "signed",
+        signed_at: r.get(8)?,
+        signed_by_name: r.get(9)?,
+        addendum_to: r.get(10)?,
+        updated_at: r.get(11)?,
+    })
+}
+
+fn check_text(title: &str, body: &str) -> Result<(String, String)> {
+    let title = title.trim();
+    if title.chars().count() > MAX_TITLE_CHARS {
+        return Err(Error::invalid(format!("the title is too long (at most {MAX_TITLE_CHARS} characters)")));
+    }
+    if body.chars().count() > MAX_BODY_CHARS {
+        return Err(Error::invalid(format!("the entry is too long (at most {MAX_BODY_CHARS} characters)")));
+    }
+    Ok((title.nfc().collect(), body.nfc().collect()))
+}
+
+fn get(ctx: &GateCtx<'_>, id: &str) -> Result<Entry> {
+    ctx.conn().query_row(&format!("{SELECT} WHERE e.id = ?1"), [id], from_row).optional()?.ok_or(Error::NotFound)
+}
+
+fn require_client(ctx: &GateCtx<'_>, client: &ClientId) -> Result<()> {
+    let exists: Option<i64> =
+        ctx.conn().query_row("SELECT 1 FROM clients WHERE id = ?1", [client], |r| r.get(0)).optional()?;
+    exists.map(|_| ()).ok_or(Error::NotFound)
+}
+
+/// The client's entries, newest care first; addenda follow the entry they correct.
+pub(crate) fn list(ctx: &mut GateCtx<'_>, client: &ClientId, limit: u32) -> Result<Vec<Entry>> {
+    require_client(ctx, client)?;
+    let mut stmt = ctx
+        .conn()
+        .prepare_cached(&format!("{SELECT} WHERE e.client_id = ?1 ORDER BY e.care_at DESC, e.id DESC LIMIT ?2"))?;
+    let rows = stmt.query_map(params![client, limit.clamp(1, 500)], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub(crate) fn create_draft(
+    ctx: &mut GateCtx<'_>,
+    client: &ClientId,
+    template_id: Option<&str>,
+    title: &str,
+    body: &str,
+) -> Result<Entry> {
+    require_client(ctx, client)?;
+    let (title, body) = check_text(title, body)?;
+    if let Some(t) = template_id {
+        let found: Option<i64> =
+            ctx.conn().query_row("SELECT 1 FROM templates WHERE id = ?1", [t], |r| r.get(0)).optional()?;
+        found.ok_or_else(|| Error::invalid("unknown template"))?;
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let now = clock::to_db(ctx.now());
+    ctx.conn().execute(
+        "INSERT INTO entries (id, client_id, author, care_at, template_id, title, body, status, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?4, ?4)",
+        params![id, client, ctx.actor().staff_id, now, template_id, title, body],
+    )?;
+    ctx.record_object(id.clone());
+    get(ctx, &id)
+}
+
+/// Saves a draft as typed. Only its author may, and never once it is signed.
+pub(crate) fn save_draft(ctx: &mut GateCtx<'_>, id: &str, title: &str, body: &str) -> Result<Entry> {
+    let (title, body) = check_text(title, body)?;
+    let entry = own_draft(ctx, id)?;
+    ctx.conn().execute(
+        "UPDATE entries SET title = ?2, body = ?3, updated_at = ?4 WHERE id = ?1 AND status = 'draft'",
+        params![entry.id, title, body, clock::to_db(ctx.now())],
+    )?;
+    get(ctx, id)
+}
+
+/// Looks an entry up and names its client and id in the operation's audit event.
+fn touch(ctx: &mut GateCtx<'_>, id: &str) -> Result<(String, String)> {
+    let (client, author, status): (ClientId, String, String) = ctx
+        .conn()
+        .query_row("SELECT client_id, author, status FROM entries WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?
+        .ok_or(Error::NotFound)?;
+    ctx.record_client(client);
+    ctx.record_object(id.to_owned());
+    Ok((author, status))
+}
+
+fn own_draft(ctx: &mut GateCtx<'_>, id: &str) -> Result<Entry> {
+    let (author, status) = touch(ctx, id)?;
+    if status == "signed" {
+        return Err(Error::Conflict("the entry is signed; add an addendum instead".into()));
+    }
+    if author != ctx.actor().staff_id.as_str() {
+        return Err(Error::Denied("only the author may change a draft".into()));
+    }
+    get(ctx, id)
+}
+
+/// Signs (locks) the author's draft for good and makes it searchable.
+pub(crate) fn sign(ctx: &mut GateCtx<'_>, id: &str) -> Result<Entry> {
+    let entry = own_draft(ctx, id)?;
+    if entry.body.trim().is_empty() && entry.title.trim().is_empty() {
+        return Err(Error::invalid("an empty entry cannot be signed"));
+    }
+    let now = clock::to_db(ctx.now());
+    ctx.conn().execute(
+        "UPDATE entries SET status = 'signed', signed_at = ?2, signed_by = ?3, updated_at = ?2 WHERE id = ?1",
+        params![entry.id, now, ctx.actor().staff_id],
+    )?;
+    let text: String = format!("{}\n{}", entry.title, entry.body).nfc().collect();
+    ctx.conn().execute(
+        "INSERT INTO entries_fts (entry_id, client_id, text) VALUES (?1, ?2, ?3)",
+        params![entry.id, entry.client_id, text],
+    )?;
+    get(ctx, id)
+}
+
+/// Starts an addendum (a correction) to a signed entry, as a draft of its own.
+pub(crate) fn addendum(ctx: &mut GateCtx<'_>, original: &str, body: &str) -> Result<Entry> {
+    touch(ctx, original)?;
+    let orig = get(ctx, original)?;
+    if !orig.signed {
+        return Err(Error::Conflict("only a signed entry takes an addendum; edit the draft instead".into()));
+    }
+    let (_, body) = check_text("", body)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let now = clock::to_db(ctx.now());
+    ctx.conn().execute(
+        "INSERT INTO entries (id, client_id, author, care_at, title, body, status, addendum_to, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, '', ?5, 'draft', ?6, ?4, ?4)",
+        params![id, orig.client_id, ctx.actor().staff_id, now, body, orig.id],
+    )?;
+    ctx.record_object(id.clone());
+    get(ctx, &id)
+}
+
+/// Turns what a person typed into an FTS5 query of quoted terms (all must match, the
+/// last as a prefix), so operators and quotes in the input are just text.
+fn fts_query(q: &str) -> Option<String> {
+    let q: String = q.nfc().collect();
+    let terms: Vec<String> =
+        q.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(|t| format!("\"{t}\"")).collect();
+    if terms.is_empty() {
+        return None;
+    }
+    let mut s = terms.join(" ");
+    s.push('*');
+    Some(s)
+}
+
+/// Signed entries whose text matches, newest first, with a short snippet.
+pub(crate) fn search(ctx: &GateCtx<'_>, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
+    if query.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::invalid("the search is too long"));
+    }
+    let Some(q) = fts_query(query) else { return Ok(Vec::new()) };
+    let mut stmt = ctx.conn().prepare_cached(
+        "SELECT f.entry_id, f.client_id, c.name, e.care_at, snippet(entries_fts, 2, '', '', '…', 12)
+         FROM entries_fts f JOIN entries e ON e.id = f.entry_id JOIN clients c ON c.id = f.client_id
+         WHERE entries_fts MATCH ?1 ORDER BY e.care_at DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![q, limit.clamp(1, 200)], |r| {
+        Ok(SearchHit {
+            entry_id: r.get(0)?,
+            client_id: r.get(1)?,
+            client_name: r.get(2)?,
+            care_at: r.get(3)?,
+            snippet: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The newest version of each template in `language`.
+pub(crate) fn templates(conn: &rusqlite::Connection, language: &str) -> Result<Vec<Template>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, body, version FROM templates t WHERE language = ?1
+         AND version = (SELECT max(version) FROM templates u WHERE u.key = t.key AND u.language = t.language)
+         ORDER BY name",
+    )?;
+    let rows = stmt.query_map([language], |r| {
+        Ok(Template { id: r.get(0)?, name: r.get(1)?, body: r.get(2)?, version: r.get(3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Starter templates in all four languages: (key, language, name, body).
+const STARTERS: &[(&str, &str, &str, &str)] = &[
+    ("soap", "en", "SOAP note", "Subjective:\n\nObjective:\n\nAssessment:\n\nPlan:\n"),
+    ("soap", "da", "SOAP-notat", "Subjektivt:\n\nObjektivt:\n\nVurdering:\n\nPlan:\n"),
+    ("soap", "sv", "SOAP-anteckning", "Subjektivt:\n\nObjektivt:\n\nBedömning:\n\nPlan:\n"),
+    ("soap", "nb", "SOAP-notat", "Subjektivt:\n\nObjektivt:\n\nVurdering:\n\nPlan:\n"),
+    (
+        "physio_first",
+        "en",
+        "Physiotherapy first visit",
+        "Reason for referral:\n\nHistory:\n\nFindings on examination:\n\nPain (0–10):\n\nGoals:\n\nTreatment plan:\n",
+    ),
+    (
+        "physio_first",
+        "da",
+        "Fysioterapi, første konsultation",
+        "Henvisningsårsag:\n\nAnamnese:\n\nUndersøgelsesfund:\n\nSmerte (0–10):\n\nMål:\n\nBehandlingsplan:\n",
+    ),
+    (
+        "physio_first",
+        "sv",
+        "Fysioterapi, första besök",
+        "Remissorsak:\n\nAnamnes:\n\nStatus:\n\nSmärta (0–10):\n\nMål:\n\nBehandlingsplan:\n",
+    ),
+    (
+        "physio_first",
+        "nb",
+        "Fysioterapi, første konsultasjon",
+        "Henvisningsårsak:\n\nAnamnese:\n\nUndersøkelsesfunn:\n\nSmerte (0–10):\n\nMål:\n\nBehandlingsplan:\n",
+    ),
+    (
+        "chiropody",
+        "en",
+        "Chiropody treatment",
+        "Feet and skin:\n\nNails:\n\nCirculation and sensation:\n\nTreatment given:\n\nAdvice:\n",
+    ),
+    ("chiropody", "da", "Fodbehandling", "Fødder og hud:\n\nNegle:\n\nKredsløb og følesans:\n\nBehandling:\n\nRåd:\n"),
+    ("chiropody", "sv", "Fotvård", "Fötter och hud:\n\nNaglar:\n\nCirkulation och känsel:\n\nBehandling:\n\nRåd:\n"),
+    (
+        "chiropody",
+        "nb",
+        "Fotbehandling",
+        "Føtter og hud:\n\nNegler:\n\nSirkulasjon og følelse:\n\nBehandling:\n\nRåd:\n",
+    ),
+    ("treatment", "en", "Treatment note", "Treatment:\n\nProducts used:\n\nNext time:\n"),
+    ("treatment", "da", "Behandlingsnotat", "Behandling:\n\nProdukter:\n\nNæste gang:\n"),
+    ("treatment", "sv", "Behandlingsanteckning", "Behandling:\n\nProdukter:\n\nNästa gång:\n"),
+    ("treatment", "nb", "Behandlingsnotat", "Behandling:\n\nProdukter:\n\nNeste gang:\n"),
+];
+
+/// Adds the starter templates a clinic does not have yet (idempotent).
+pub(crate) fn ensure_starter_templates(conn: &rusqlite::Connection, now: &str) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO templates (id, key, version, language, name, body, created_at) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6)",
+    )?;
+    for (key, lang, name, body) in STARTERS {
+        stmt.execute(params![uuid::Uuid::now_v7().to_string(), key, lang, name, body, now])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_input_becomes_quoted_terms() {
+        assert_eq!(fts_query("knæ smerte").as_deref(), Some("\"knæ\" \"smerte\"*"));
+        assert_eq!(fts_query("\" OR 1=1 -- NEAR(").as_deref(), Some("\"OR\" \"1\" \"1\" \"NEAR\"*"));
+        assert_eq!(fts_query("  ,.; "), None);
+        // Decomposed å becomes the composed form.
+        assert_eq!(fts_query("pa\u{030a}"), fts_query("på"));
+    }
+
+    #[test]
+    fn every_starter_template_exists_in_all_four_languages() {
+        for key in ["soap", "physio_first", "chiropody", "treatment"] {
+            for lang in ["da", "sv", "nb", "en"] {
+                assert!(STARTERS.iter().any(|(k, l, _, _)| *k == key && *l == lang), "{key}/{lang}");
+            }
+        }
+    }
+}
