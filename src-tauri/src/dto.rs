@@ -359,3 +359,76 @@ impl From<klinik::review::Review> for LogReview {
         }
     }
 }
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename = "Entry", rename_all = "camelCase")]
+pub struct EntryDto {
+    pub id: String,
+    pub client_id: String,
+    pub author_name: String,
+    pub care_at: String,
+    pub template_name: Option<String>,
+    pub title: String,
+    pub body: String,
+    pub signed: bool,
+    pub signed_at: Option<String>,
+    pub signed_by_name: Option<String>,
+    pub addendum_to: Option<String>,
+    pub updated_at: String,
+}
+
+impl From<klinik::journal::Entry> for EntryDto {
+    fn from(e: klinik::journal::Entry) -> Self {
+        Self {
+            id: e.id,
+            client_id: e.client_id,
+            author_name: e.author_name,
+            care_at: e.care_at,
+            template_name: e.template_name,
+            title: e.title,
+            body: e.body,
+            signed: e.signed,
+            signed_at: e.signed_at,
+            signed_by_name: e.signed_by_name,
+            addendum_to: e.addendum_to,
+            updated_at: e.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename = "Template", rename_all = "camelCase")]
+pub struct TemplateDto {
+    pub id: String,
+    pub name: String,
+    pub body: String,
+    pub version: u32,
+}
+
+impl From<klinik::journal::Template> for TemplateDto {
+    fn from(t: klinik::journal::Template) -> Self {
+        Self { id: t.id, name: t.name, body: t.body, version: small(t.version) }
+    }
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename = "SearchHit", rename_all = "camelCase")]
+pub struct SearchHitDto {
+    pub entry_id: String,
+    pub client_id: String,
+    pub client_name: String,
+    pub care_at: String,
+    pub snippet: String,
+}
+
+impl From<klinik::journal::SearchHit> for SearchHitDto {
+    fn from(h: klinik::journal::SearchHit) -> Self {
+        Self {
+            entry_id: h.entry_id,
+            client_id: h.client_id,
+            client_name: h.client_name,
+            care_at: h.care_at,
+            snippet: h.snippet,
+        }
+    }
+}

@@ -11,7 +11,7 @@ use tauri_specta::{collect_commands, Builder, ErrorHandlingMode};
 
 /// The typed command set; also the source of `ui/src/lib/bindings.ts`.
 pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
-    use commands::{audit, clients, session};
+    use commands::{audit, clients, journal, session};
     Builder::<R>::new()
         .commands(collect_commands![
             session::app_status,
@@ -28,6 +28,13 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             clients::create_client,
             clients::get_client,
             clients::update_client,
+            journal::journal,
+            journal::list_templates,
+            journal::create_entry,
+            journal::save_draft,
+            journal::sign_entry,
+            journal::add_addendum,
+            journal::search_journals,
             audit::list_audit,
             audit::verify_audit,
             audit::client_access_log,

@@ -145,6 +145,13 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("client_access_log", &["client_access_log"]),
     ("export_audit", &["audit_export"]),
     ("log_review", &["audit_review"]),
+    ("journal", &["journal_read"]),
+    ("list_templates", &[]),
+    ("create_entry", &["entry_create"]),
+    ("save_draft", &["entry_update"]),
+    ("sign_entry", &["entry_sign"]),
+    ("add_addendum", &["entry_addendum"]),
+    ("search_journals", &["journal_search"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
 ];
 
@@ -227,6 +234,22 @@ fn every_command_writes_its_audit_events() {
             &mut mark,
         );
         check("client_access_log", json!({ "id": id }), &mut mark);
+        check("list_templates", json!({}), &mut mark);
+        check(
+            "create_entry",
+            json!({ "clientId": id, "templateId": null, "title": "", "body": "Første note" }),
+            &mut mark,
+        );
+        let entry = call(&win, "journal", json!({ "clientId": id })).expect("journal")[0]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        mark += 1; // that read's own journal_read event
+        check("journal", json!({ "clientId": id }), &mut mark);
+        check("save_draft", json!({ "entryId": entry, "title": "", "body": "Første note, rettet" }), &mut mark);
+        check("sign_entry", json!({ "entryId": entry, "password": PASSWORD }), &mut mark);
+        check("add_addendum", json!({ "entryId": entry, "body": "Tilføjelse" }), &mut mark);
+        check("search_journals", json!({ "query": "note" }), &mut mark);
         check("list_audit", json!({ "filter": {}, "beforeSeq": null, "limit": 1 }), &mut mark);
         check("verify_audit", json!({}), &mut mark);
         check("export_audit", json!({ "filter": { "clientId": id }, "format": "csv" }), &mut mark);

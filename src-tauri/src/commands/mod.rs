@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod clients;
+pub mod journal;
 pub mod session;
 
 use crate::dto::AppError;

@@ -24,6 +24,13 @@ export const commands = {
 	createClient: (input: ClientInput) => __TAURI_INVOKE<Client>("create_client", { input }),
 	getClient: (id: string) => __TAURI_INVOKE<Client>("get_client", { id }),
 	updateClient: (id: string, input: ClientInput) => __TAURI_INVOKE<Client>("update_client", { id, input }),
+	journal: (clientId: string) => __TAURI_INVOKE<Entry[]>("journal", { clientId }),
+	listTemplates: () => __TAURI_INVOKE<Template[]>("list_templates"),
+	createEntry: (clientId: string, templateId: string | null, title: string, body: string) => __TAURI_INVOKE<Entry>("create_entry", { clientId, templateId, title, body }),
+	saveDraft: (entryId: string, title: string, body: string) => __TAURI_INVOKE<Entry>("save_draft", { entryId, title, body }),
+	signEntry: (entryId: string, password: string) => __TAURI_INVOKE<Entry>("sign_entry", { entryId, password }),
+	addAddendum: (entryId: string, body: string) => __TAURI_INVOKE<Entry>("add_addendum", { entryId, body }),
+	searchJournals: (query: string) => __TAURI_INVOKE<SearchHit[]>("search_journals", { query }),
 	listAudit: (filter: AuditFilter, beforeSeq: number | null, limit: number) => __TAURI_INVOKE<AuditPage>("list_audit", { filter, beforeSeq, limit }),
 	verifyAudit: () => __TAURI_INVOKE<AuditVerification>("verify_audit"),
 	/**  "Who has seen this record" for one client, oldest first. */
@@ -102,6 +109,21 @@ export type ClientInput = {
 
 export type Country = "dk" | "se" | "no";
 
+export type Entry = {
+	id: string,
+	clientId: string,
+	authorName: string,
+	careAt: string,
+	templateName: string | null,
+	title: string,
+	body: string,
+	signed: boolean,
+	signedAt: string | null,
+	signedByName: string | null,
+	addendumTo: string | null,
+	updatedAt: string,
+};
+
 export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "denied" | "notFound" | "conflict" | "storage" | "internal";
 
 export type ExportFormat = "csv" | "fhir";
@@ -166,6 +188,14 @@ export type ReviewMark = {
 	headSeq: number,
 };
 
+export type SearchHit = {
+	entryId: string,
+	clientId: string,
+	clientName: string,
+	careAt: string,
+	snippet: string,
+};
+
 export type SetupInput = {
 	language: Language,
 	clinicName: string,
@@ -185,5 +215,12 @@ export type SetupResult = {
 export type StaffName = {
 	id: string,
 	name: string,
+};
+
+export type Template = {
+	id: string,
+	name: string,
+	body: string,
+	version: number,
 };
 

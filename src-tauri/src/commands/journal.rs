@@ -1,0 +1,91 @@
+//! Journals (or notes): every call goes through the core's gate and is audited there.
+
+use super::CmdResult;
+use crate::dto::{EntryDto, SearchHitDto, TemplateDto};
+use crate::state::AppState;
+use klinik::secret::Secret;
+use klinik::ClientId;
+use tauri::State;
+
+/// Entry and template ids are UUIDs; anything else is refused before the core.
+fn entry_id(id: &str) -> CmdResult<String> {
+    uuid_like(id).then(|| id.to_owned()).ok_or_else(|| klinik::Error::Invalid("not a valid entry id".into()).into())
+}
+
+fn uuid_like(s: &str) -> bool {
+    s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn journal(state: State<'_, AppState>, client_id: String) -> CmdResult<Vec<EntryDto>> {
+    let client = ClientId::parse(&client_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.journal(&session, &client)?.into_iter().map(Into::into).collect())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_templates(state: State<'_, AppState>) -> CmdResult<Vec<TemplateDto>> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.templates(&session)?.into_iter().map(Into::into).collect())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_entry(
+    state: State<'_, AppState>,
+    client_id: String,
+    template_id: Option<String>,
+    title: String,
+    body: String,
+) -> CmdResult<EntryDto> {
+    let client = ClientId::parse(&client_id)?;
+    let template = template_id.map(|t| entry_id(&t)).transpose()?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.create_entry(&session, &client, template.as_deref(), &title, &body)?.into())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_draft(
+    state: State<'_, AppState>,
+    entry_id: String,
+    title: String,
+    body: String,
+) -> CmdResult<EntryDto> {
+    let id = self::entry_id(&entry_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.save_draft(&session, &id, &title, &body)?.into())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_entry(state: State<'_, AppState>, entry_id: String, password: String) -> CmdResult<EntryDto> {
+    let id = self::entry_id(&entry_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.sign_entry(&session, &id, &Secret::new(password))?.into())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_addendum(state: State<'_, AppState>, entry_id: String, body: String) -> CmdResult<EntryDto> {
+    let id = self::entry_id(&entry_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.add_addendum(&session, &id, &body)?.into())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn search_journals(state: State<'_, AppState>, query: String) -> CmdResult<Vec<SearchHitDto>> {
+    super::check_len(&query)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.search_journals(&session, &query)?.into_iter().map(Into::into).collect())
+}
