@@ -34,7 +34,8 @@ describe('translations', () => {
     for (const lang of ['da', 'sv', 'nb'] as const) {
       const dict = dictionaries[lang] as Record<string, string>;
       const same = Object.keys(en).filter((k) => dict[k] === (en as Record<string, string>)[k] && !k.startsWith('lang.'));
-      expect(same.length, `${lang} copies: ${same.join(', ')}`).toBeLessThan(6);
+      // A few words are the same in both (Journal, Person, OK); most must not be.
+      expect(same.length, `${lang} copies: ${same.join(', ')}`).toBeLessThan(Object.keys(en).length * 0.06);
     }
   });
 
