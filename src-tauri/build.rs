@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "sign_entry",
     "add_addendum",
     "search_journals",
+    "record_print",
     "list_audit",
     "verify_audit",
     "client_access_log",

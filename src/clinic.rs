@@ -588,6 +588,20 @@ impl Clinic {
         })
     }
 
+    /// Records that a client's journal or access log is being printed (`what` names it).
+    pub fn record_print(&mut self, session: &SessionId, client: &ClientId, what: &str) -> Result<()> {
+        let now = self.clock.now();
+        let what = match what {
+            "journal" | "access_log" => what.to_owned(),
+            _ => return Err(Error::invalid("unknown print")),
+        };
+        gate::run(&mut self.conn, &self.ws, now, session, Action::ClientPrint, Some(client), |ctx| {
+            clients::get(ctx, client)?;
+            ctx.record_object(what);
+            Ok(())
+        })
+    }
+
     /// The clinic's templates in its language (no client data; needs a live session).
     pub fn templates(&mut self, session: &SessionId) -> Result<Vec<crate::journal::Template>> {
         let now = self.clock.now();

@@ -56,6 +56,8 @@ pub enum Action {
     EntrySign,
     EntryAddendum,
     JournalSearch,
+    /// Printing a client's journal or access log (to paper or PDF).
+    ClientPrint,
     AuditRead,
     AuditVerify,
     AuditExport,
@@ -66,7 +68,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -77,6 +79,7 @@ impl Action {
         Action::EntrySign,
         Action::EntryAddendum,
         Action::JournalSearch,
+        Action::ClientPrint,
         Action::ClientAccessLog,
         Action::AuditRead,
         Action::AuditVerify,
@@ -98,6 +101,7 @@ impl Action {
             Action::EntrySign => "entry_sign",
             Action::EntryAddendum => "entry_addendum",
             Action::JournalSearch => "journal_search",
+            Action::ClientPrint => "client_print",
             Action::AuditRead => "audit_read",
             Action::AuditVerify => "audit_verify",
             Action::AuditExport => "audit_export",
@@ -137,7 +141,8 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         | Action::EntryUpdate
         | Action::EntrySign
         | Action::EntryAddendum
-        | Action::JournalSearch => Decision::Allow,
+        | Action::JournalSearch
+        | Action::ClientPrint => Decision::Allow,
         Action::ClientAccessLog
         | Action::AuditRead
         | Action::AuditVerify

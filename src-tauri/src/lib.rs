@@ -35,6 +35,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             journal::sign_entry,
             journal::add_addendum,
             journal::search_journals,
+            journal::record_print,
             audit::list_audit,
             audit::verify_audit,
             audit::client_access_log,

@@ -152,6 +152,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("sign_entry", &["entry_sign"]),
     ("add_addendum", &["entry_addendum"]),
     ("search_journals", &["journal_search"]),
+    ("record_print", &["client_print"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
 ];
 
@@ -250,6 +251,7 @@ fn every_command_writes_its_audit_events() {
         check("sign_entry", json!({ "entryId": entry, "password": PASSWORD }), &mut mark);
         check("add_addendum", json!({ "entryId": entry, "body": "Tilføjelse" }), &mut mark);
         check("search_journals", json!({ "query": "note" }), &mut mark);
+        check("record_print", json!({ "clientId": id, "what": "journal" }), &mut mark);
         check("list_audit", json!({ "filter": {}, "beforeSeq": null, "limit": 1 }), &mut mark);
         check("verify_audit", json!({}), &mut mark);
         check("export_audit", json!({ "filter": { "clientId": id }, "format": "csv" }), &mut mark);

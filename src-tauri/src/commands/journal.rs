@@ -89,3 +89,14 @@ pub async fn search_journals(state: State<'_, AppState>, query: String) -> CmdRe
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.search_journals(&session, &query)?.into_iter().map(Into::into).collect())
 }
+
+/// Records a print of the client's journal or access log before the print dialog opens.
+#[tauri::command]
+#[specta::specta]
+pub async fn record_print(state: State<'_, AppState>, client_id: String, what: String) -> CmdResult<()> {
+    let client = ClientId::parse(&client_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.record_print(&session, &client, &what)?;
+    Ok(())
+}

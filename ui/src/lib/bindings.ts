@@ -31,6 +31,8 @@ export const commands = {
 	signEntry: (entryId: string, password: string) => __TAURI_INVOKE<Entry>("sign_entry", { entryId, password }),
 	addAddendum: (entryId: string, body: string) => __TAURI_INVOKE<Entry>("add_addendum", { entryId, body }),
 	searchJournals: (query: string) => __TAURI_INVOKE<SearchHit[]>("search_journals", { query }),
+	/**  Records a print of the client's journal or access log before the print dialog opens. */
+	recordPrint: (clientId: string, what: string) => __TAURI_INVOKE<null>("record_print", { clientId, what }),
 	listAudit: (filter: AuditFilter, beforeSeq: number | null, limit: number) => __TAURI_INVOKE<AuditPage>("list_audit", { filter, beforeSeq, limit }),
 	verifyAudit: () => __TAURI_INVOKE<AuditVerification>("verify_audit"),
 	/**  "Who has seen this record" for one client, oldest first. */

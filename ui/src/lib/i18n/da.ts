@@ -211,6 +211,7 @@ export const da: Messages = {
   'action.entry_sign': 'Notat underskrevet',
   'action.entry_addendum': 'Tillæg påbegyndt',
   'action.journal_search': 'Søgning i journaler',
+  'action.client_print': 'Journal udskrevet',
   'error.invalid': 'Kontrollér venligst det indtastede.',
   'error.weakPassword': 'Adgangskoden er for svag: brug mindst 15 tegn og undgå almindelige ord.',
   'error.wrongCredentials': 'Forkert e-mail eller adgangskode.',

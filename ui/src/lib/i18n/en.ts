@@ -211,6 +211,7 @@ export const en = {
   'action.entry_sign': 'Entry signed',
   'action.entry_addendum': 'Addendum started',
   'action.journal_search': 'Journals searched',
+  'action.client_print': 'Record printed',
   'error.invalid': 'Please check what you entered.',
   'error.weakPassword': 'The password is too weak: use at least 15 characters and avoid common words.',
   'error.wrongCredentials': 'Wrong email or password.',

@@ -211,6 +211,7 @@ export const nb: Messages = {
   'action.entry_sign': 'Notat signert',
   'action.entry_addendum': 'Tillegg påbegynt',
   'action.journal_search': 'Søk i journaler',
+  'action.client_print': 'Journal skrevet ut',
   'error.invalid': 'Kontroller det du har skrevet inn.',
   'error.weakPassword': 'Passordet er for svakt: bruk minst 15 tegn og unngå vanlige ord.',
   'error.wrongCredentials': 'Feil e-post eller passord.',

@@ -211,6 +211,7 @@ export const sv: Messages = {
   'action.entry_sign': 'Anteckning signerad',
   'action.entry_addendum': 'Tillägg påbörjat',
   'action.journal_search': 'Sökning i journaler',
+  'action.client_print': 'Journal utskriven',
   'error.invalid': 'Kontrollera det du har skrivit.',
   'error.weakPassword': 'Lösenordet är för svagt: använd minst 15 tecken och undvik vanliga ord.',
   'error.wrongCredentials': 'Fel e-post eller lösenord.',
