@@ -111,7 +111,7 @@ pub enum SessionKind {
 }
 
 impl SessionKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             SessionKind::Personal => "personal",
             SessionKind::Business => "business",
@@ -128,8 +128,10 @@ pub struct Actor {
     pub active: bool,
     pub session: SessionId,
     pub kind: SessionKind,
-    /// The business-login account a PIN unlock happened under (later issue).
+    /// The business-login account a PIN unlock happened under.
     pub via: Option<StaffId>,
+    /// On a business-login session: whose PIN unlocked it, and until when.
+    pub pin: Option<(StaffId, DateTime<Utc>)>,
 }
 
 /// Where the app is running, recorded on sessions and audit events.
@@ -150,13 +152,23 @@ pub(crate) struct StaffLogin {
     pub id: StaffId,
     pub password_hash: String,
     pub active: bool,
+    pub business: bool,
 }
 
 pub(crate) fn find_by_email(conn: &Connection, email: &str) -> Result<Option<StaffLogin>> {
     Ok(conn
-        .query_row("SELECT id, password_hash, active FROM staff WHERE email = ?1 COLLATE NOCASE", [email.trim()], |r| {
-            Ok(StaffLogin { id: r.get(0)?, password_hash: r.get(1)?, active: r.get::<_, i64>(2)? == 1 })
-        })
+        .query_row(
+            "SELECT id, password_hash, active, can_business_login FROM staff WHERE email = ?1 COLLATE NOCASE",
+            [email.trim()],
+            |r| {
+                Ok(StaffLogin {
+                    id: r.get(0)?,
+                    password_hash: r.get(1)?,
+                    active: r.get::<_, i64>(2)? == 1,
+                    business: r.get::<_, i64>(3)? == 1,
+                })
+            },
+        )
         .optional()?)
 }
 
@@ -181,10 +193,16 @@ pub(crate) fn login(
     match staff {
         Some(s) if ok && s.active => {
             let session = SessionId::new();
+            let kind = if s.business { SessionKind::Business } else { SessionKind::Personal };
             tx.execute(
                 "INSERT INTO sessions (id, staff_id, kind, workstation, os_user, started_at, last_active_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-                params![session, s.id, SessionKind::Personal.as_str(), ws.host, ws.os_user, clock::to_db(now)],
+                params![session, s.id, kind.as_str(), ws.host, ws.os_user, clock::to_db(now)],
+            )?;
+            // Logging in with the password re-enables a PIN disabled by wrong tries.
+            tx.execute(
+                "UPDATE staff SET pin_failures = 0, pin_locked_until = NULL, pin_disabled = 0 WHERE id = ?1",
+                [&s.id],
             )?;
             audit::append(&tx, now, &event(Some(&s.id), ws, "login", Outcome::Ok))?;
             tx.commit()?;
@@ -214,6 +232,8 @@ pub(crate) fn event<'a>(
 }
 
 struct SessionRow {
+    pin_staff: Option<StaffId>,
+    pin_until: Option<String>,
     staff_id: StaffId,
     kind: String,
     locked: bool,
@@ -227,7 +247,8 @@ struct SessionRow {
 fn load_session(conn: &Connection, session: &SessionId) -> Result<Option<SessionRow>> {
     Ok(conn
         .query_row(
-            "SELECT s.staff_id, s.kind, s.locked, s.ended_at, s.end_reason, s.last_active_at, st.role, st.active
+            "SELECT s.staff_id, s.kind, s.locked, s.ended_at, s.end_reason, s.last_active_at, st.role, st.active,
+                    s.pin_staff, s.pin_until
              FROM sessions s JOIN staff st ON st.id = s.staff_id WHERE s.id = ?1",
             [session],
             |r| {
@@ -240,6 +261,8 @@ fn load_session(conn: &Connection, session: &SessionId) -> Result<Option<Session
                     last_active_at: r.get(5)?,
                     role: r.get(6)?,
                     active: r.get::<_, i64>(7)? == 1,
+                    pin_staff: r.get(8)?,
+                    pin_until: r.get(9)?,
                 })
             },
         )
@@ -284,7 +307,11 @@ pub(crate) fn resolve(
     if !row.active {
         return Err(Error::NotLoggedIn);
     }
-    Ok(Actor { staff_id: row.staff_id, role, active: row.active, session: session.clone(), kind, via: None })
+    let pin = match (row.pin_staff, row.pin_until) {
+        (Some(staff), Some(until)) => Some((staff, clock::from_db(&until)?)),
+        _ => None,
+    };
+    Ok(Actor { staff_id: row.staff_id, role, active: row.active, session: session.clone(), kind, via: None, pin })
 }
 
 pub(crate) fn touch(conn: &Connection, session: &SessionId, now: DateTime<Utc>) -> Result<()> {
@@ -297,6 +324,20 @@ pub(crate) fn end_session(conn: &Connection, session: &SessionId, now: DateTime<
         "UPDATE sessions SET ended_at = ?2, end_reason = ?3 WHERE id = ?1 AND ended_at IS NULL",
         params![session, clock::to_db(now), reason],
     )?;
+    Ok(())
+}
+
+/// Sets (or with `None` clears) who has unlocked a business-login session with a PIN.
+pub(crate) fn set_pin_unlock(
+    conn: &Connection,
+    session: &SessionId,
+    unlock: Option<(&StaffId, DateTime<Utc>)>,
+) -> Result<()> {
+    let (staff, until) = match unlock {
+        Some((s, u)) => (Some(s.as_str().to_owned()), Some(clock::to_db(u))),
+        None => (None, None),
+    };
+    conn.execute("UPDATE sessions SET pin_staff = ?2, pin_until = ?3 WHERE id = ?1", params![session, staff, until])?;
     Ok(())
 }
 

@@ -96,6 +96,13 @@ pub struct Me {
     pub role: Role,
     pub locked: bool,
     pub idle_lock_minutes: i64,
+    /// A business-login session (reception work; journals need a PIN).
+    pub business_login: bool,
+    /// Who has unlocked this business-login session with a PIN, if anyone (and not expired).
+    pub pin_name: Option<String>,
+    pub must_change_password: bool,
+    pub has_pin: bool,
+    pub access_model: crate::policy::AccessModel,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -421,11 +428,18 @@ impl Clinic {
     pub fn me(&mut self, session: &SessionId) -> Result<Me> {
         let now = self.clock.now();
         let actor = auth::resolve(&mut self.conn, &self.ws, now, session, true)?;
-        let (name, email, locked): (String, String, i64) = self.conn.query_row(
-            "SELECT st.name, st.email, s.locked FROM staff st JOIN sessions s ON s.staff_id = st.id WHERE s.id = ?1",
+        let (name, email, locked, must_change, has_pin): (String, String, i64, i64, bool) = self.conn.query_row(
+            "SELECT st.name, st.email, s.locked, st.must_change_password, st.pin_hash IS NOT NULL
+             FROM staff st JOIN sessions s ON s.staff_id = st.id WHERE s.id = ?1",
             [session],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?;
+        let pin_name = match &actor.pin {
+            Some((staff, until)) if *until > now => {
+                Some(self.conn.query_row("SELECT name FROM staff WHERE id = ?1", [staff], |r| r.get(0))?)
+            }
+            _ => None,
+        };
         Ok(Me {
             staff_id: actor.staff_id,
             name,
@@ -433,6 +447,11 @@ impl Clinic {
             role: actor.role,
             locked: locked == 1,
             idle_lock_minutes: settings::idle_lock_minutes(&self.conn)?,
+            business_login: actor.kind == auth::SessionKind::Business,
+            pin_name,
+            must_change_password: must_change == 1,
+            has_pin,
+            access_model: settings::access_model(&self.conn)?,
         })
     }
 
@@ -514,6 +533,205 @@ impl Clinic {
         gate::run(&mut self.conn, &self.ws, now, session, Action::ClientUpdate, Some(id), |ctx| {
             clients::update(ctx, id, input)
         })
+    }
+
+    // ---- staff, access model and PINs ----------------------------------------------
+
+    /// Adds a staff member; returns them and their one-time password (shown once).
+    pub fn create_staff(
+        &mut self,
+        session: &SessionId,
+        new: &crate::staff::NewStaff,
+    ) -> Result<(crate::staff::StaffView, String)> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::StaffCreate, None, |ctx| {
+            crate::staff::create(ctx, new)
+        })
+    }
+
+    /// Everyone on the staff, for administrators.
+    pub fn list_staff_admin(&mut self, session: &SessionId) -> Result<Vec<crate::staff::StaffView>> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::StaffList, None, |ctx| crate::staff::list(ctx.conn()))
+    }
+
+    /// Changes the access model; an admin confirms with their password.
+    pub fn set_access_model(
+        &mut self,
+        session: &SessionId,
+        model: crate::policy::AccessModel,
+        password: &Secret,
+    ) -> Result<()> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+            let hash: String = ctx.conn().query_row(
+                "SELECT password_hash FROM staff WHERE id = ?1",
+                [&ctx.actor().staff_id],
+                |r| r.get(0),
+            )?;
+            if !auth::verify_secret(password, &hash)? {
+                return Err(Error::WrongCredentials);
+            }
+            settings::set_text(ctx.conn(), settings::ACCESS_MODEL, model.as_str())?;
+            ctx.record_object(format!("access_model={}", model.as_str()));
+            Ok(())
+        })
+    }
+
+    /// The clinic's access model.
+    pub fn access_model(&self) -> Result<crate::policy::AccessModel> {
+        settings::access_model(&self.conn)
+    }
+
+    /// Changes the signed-in person's own password (old and new).
+    pub fn change_password(&mut self, session: &SessionId, old: &Secret, new: &Secret) -> Result<()> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let (hash, name, email): (String, String, String) = self.conn.query_row(
+            "SELECT password_hash, name, email FROM staff WHERE id = ?1",
+            [&actor.staff_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        if !auth::verify_secret(old, &hash)? {
+            audit::append(
+                &self.conn,
+                now,
+                &auth::event(Some(&actor.staff_id), &self.ws, "password_change", Outcome::Failed),
+            )?;
+            return Err(Error::WrongCredentials);
+        }
+        auth::require_strong(new, &[&name, &email])?;
+        let new_hash = auth::hash_secret(new)?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE staff SET password_hash = ?2, must_change_password = 0, updated_at = ?3 WHERE id = ?1",
+            params![actor.staff_id, new_hash, clock::to_db(now)],
+        )?;
+        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "password_change", Outcome::Ok))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets the signed-in person's own PIN (on a personal login).
+    pub fn set_pin(&mut self, session: &SessionId, pin: &Secret) -> Result<()> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        if actor.kind == auth::SessionKind::Business {
+            return Err(Error::Denied("a PIN is set on a personal login".into()));
+        }
+        let birth: Option<String> =
+            self.conn.query_row("SELECT birth_date FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
+        let birth = birth.and_then(|b| chrono::NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok());
+        crate::pin::check_rules(pin.expose(), birth)?;
+        let hash = auth::hash_secret(pin)?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE staff SET pin_hash = ?2, pin_failures = 0, pin_locked_until = NULL, pin_disabled = 0, updated_at = ?3 WHERE id = ?1",
+            params![actor.staff_id, hash, clock::to_db(now)],
+        )?;
+        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "pin_set", Outcome::Ok))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// People who can unlock this business-login workstation with their PIN.
+    pub fn pin_candidates(&mut self, session: &SessionId) -> Result<Vec<(StaffId, String)>> {
+        let now = self.clock.now();
+        auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name FROM staff WHERE active = 1 AND pin_hash IS NOT NULL AND role != 'reception'
+             ORDER BY name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Unlocks a business-login session for `staff` with their PIN. Wrong PINs count
+    /// towards that person's lockout (persisted); one person's lockout never blocks
+    /// another. The PIN owner becomes the actor of journal work until the unlock ends.
+    pub fn unlock_with_pin(&mut self, session: &SessionId, staff: &StaffId, pin: &Secret) -> Result<String> {
+        let now = self.clock.now();
+        let business = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        if business.kind != auth::SessionKind::Business {
+            return Err(Error::Denied("PIN unlock is for business-login workstations".into()));
+        }
+        let idle = chrono::Duration::seconds(settings::pin_idle_seconds(&self.conn)?);
+        // IMMEDIATE: the read of the counters and their update are one step, so parallel
+        // wrong PINs cannot slip past the limit.
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let row: Option<(String, Option<String>, i64, Option<String>, i64, i64, String)> = tx
+            .query_row(
+                "SELECT name, pin_hash, pin_failures, pin_locked_until, pin_disabled, active, role FROM staff WHERE id = ?1",
+                [staff],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+            )
+            .optional()?;
+        let Some((name, hash, failures, locked_until, disabled, active, role)) = row else {
+            return Err(Error::NotFound);
+        };
+        let Some(hash) = hash.filter(|_| active == 1 && role != "reception") else { return Err(Error::PinNotSet) };
+        let event = |action: &'static str, outcome| audit::NewEvent {
+            actor: Some(staff),
+            via: Some(&business.staff_id),
+            workstation: &self.ws.host,
+            action,
+            client: None,
+            object: None,
+            outcome,
+            reason: None,
+        };
+        if disabled == 1 {
+            audit::append(&tx, now, &event("pin_failed", Outcome::Denied))?;
+            tx.commit()?;
+            return Err(Error::PinDisabled);
+        }
+        if let Some(until) = locked_until.as_deref().map(clock::from_db).transpose()? {
+            if until > now {
+                audit::append(&tx, now, &event("pin_failed", Outcome::Denied))?;
+                tx.commit()?;
+                return Err(Error::PinLocked {
+                    seconds: ((until - now).num_milliseconds() + 999).div_euclid(1000).max(1),
+                });
+            }
+        }
+        if auth::verify_secret(pin, &hash)? {
+            tx.execute("UPDATE staff SET pin_failures = 0, pin_locked_until = NULL WHERE id = ?1", [staff])?;
+            auth::set_pin_unlock(&tx, session, Some((staff, now + idle)))?;
+            auth::touch(&tx, session, now)?;
+            audit::append(&tx, now, &event("pin_unlock", Outcome::Ok))?;
+            tx.commit()?;
+            return Ok(name);
+        }
+        let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
+        let lock = crate::pin::delay_after(failures).map(|d| clock::to_db(now + d));
+        let disable = crate::pin::disables(failures);
+        tx.execute(
+            "UPDATE staff SET pin_failures = ?2, pin_locked_until = ?3, pin_disabled = ?4 WHERE id = ?1",
+            params![staff, failures, lock, disable as i64],
+        )?;
+        audit::append(&tx, now, &event(if disable { "pin_disabled" } else { "pin_failed" }, Outcome::Failed))?;
+        tx.commit()?;
+        Err(if disable { Error::PinDisabled } else { Error::WrongPin })
+    }
+
+    /// Ends a PIN unlock (journal closed, switching person).
+    pub fn end_pin(&mut self, session: &SessionId) -> Result<()> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        if let Some((pin_staff, _)) = &actor.pin {
+            let tx = self.conn.transaction()?;
+            auth::set_pin_unlock(&tx, session, None)?;
+            audit::append(
+                &tx,
+                now,
+                &audit::NewEvent {
+                    via: Some(&actor.staff_id),
+                    ..auth::event(Some(pin_staff), &self.ws, "pin_end", Outcome::Ok)
+                },
+            )?;
+            tx.commit()?;
+        }
+        Ok(())
     }
 
     // ---- journals (through the gate) -----------------------------------------------

@@ -28,6 +28,11 @@ pub enum ErrorCode {
     Locked,
     NotLoggedIn,
     SessionExpired,
+    PinRequired,
+    WrongPin,
+    PinLocked,
+    PinDisabled,
+    PinNotSet,
     Denied,
     NotFound,
     Conflict,
@@ -69,6 +74,16 @@ pub enum Error {
     NotLoggedIn,
     #[error("the session has expired")]
     SessionExpired,
+    #[error("opening journals on this workstation needs a staff member's PIN")]
+    PinRequired,
+    #[error("wrong PIN")]
+    WrongPin,
+    #[error("too many wrong PINs: try again in {seconds} seconds")]
+    PinLocked { seconds: i64 },
+    #[error("the PIN is disabled after too many wrong tries: log in with your password to enable it")]
+    PinDisabled,
+    #[error("this staff member has no PIN yet")]
+    PinNotSet,
     #[error("access denied: {0}")]
     Denied(String),
     #[error("not found")]
@@ -100,6 +115,11 @@ impl Error {
             Error::Locked => ErrorCode::Locked,
             Error::NotLoggedIn => ErrorCode::NotLoggedIn,
             Error::SessionExpired => ErrorCode::SessionExpired,
+            Error::PinRequired => ErrorCode::PinRequired,
+            Error::WrongPin => ErrorCode::WrongPin,
+            Error::PinLocked { .. } => ErrorCode::PinLocked,
+            Error::PinDisabled => ErrorCode::PinDisabled,
+            Error::PinNotSet => ErrorCode::PinNotSet,
             Error::Denied(_) => ErrorCode::Denied,
             Error::NotFound => ErrorCode::NotFound,
             Error::Conflict(_) => ErrorCode::Conflict,

@@ -91,8 +91,32 @@ pub(crate) fn run<T>(
     client: Option<&ClientId>,
     op: impl FnOnce(&mut GateCtx<'_>) -> Result<T>,
 ) -> Result<T> {
-    let actor = auth::resolve(conn, ws, now, session, false)?;
-    let subject = Subject { role: actor.role, active: actor.active };
+    let mut actor = auth::resolve(conn, ws, now, session, false)?;
+    let model = crate::settings::access_model(conn)?;
+    let mut business_login = actor.kind == auth::SessionKind::Business;
+    let mut via_pin = false;
+    if business_login && action.is_journal() && model == crate::policy::AccessModel::BusinessPin {
+        // The PIN owner becomes the actor, via the business login, while the unlock lasts.
+        match actor.pin.take() {
+            Some((pin_staff, until)) if until > now => {
+                let (role, active): (String, i64) =
+                    conn.query_row("SELECT role, active FROM staff WHERE id = ?1", [&pin_staff], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?;
+                actor.via = Some(std::mem::replace(&mut actor.staff_id, pin_staff));
+                actor.role = crate::policy::Role::parse(&role).ok_or_else(|| Error::Storage("unknown role".into()))?;
+                actor.active = active == 1;
+                business_login = false;
+                via_pin = true;
+            }
+            Some(_) => {
+                auth::set_pin_unlock(conn, session, None)?;
+                return Err(Error::PinRequired);
+            }
+            None => return Err(Error::PinRequired),
+        }
+    }
+    let subject = Subject { role: actor.role, active: actor.active, model, business_login, via_pin };
     if let Decision::Deny(why) = policy::decide(&subject, action) {
         let tx = conn.transaction()?;
         audit::append(&tx, now, &event(&actor, ws, action, client, None, Outcome::Denied, Some(why)))?;

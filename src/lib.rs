@@ -19,10 +19,12 @@ pub mod gate;
 pub mod ids;
 pub mod journal;
 pub mod migrations;
+pub mod pin;
 pub mod policy;
 pub mod review;
 pub mod secret;
 pub mod settings;
+pub mod staff;
 pub mod vault;
 
 pub use clinic::{Clinic, ClinicSetup, OpenedWith};

@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_foundation.sql", include_str!("../migrations/0001_foundation.sql")),
     ("0002_log_review.sql", include_str!("../migrations/0002_log_review.sql")),
     ("0003_journals.sql", include_str!("../migrations/0003_journals.sql")),
+    ("0004_staff_and_pins.sql", include_str!("../migrations/0004_staff_and_pins.sql")),
 ];
 
 /// The schema version this build writes.

@@ -45,3 +45,31 @@ pub const HEAVY_DAY_CLIENTS: &str = "heavy_day_clients";
 pub const DEFAULT_WORK_START_HOUR: i64 = 7;
 pub const DEFAULT_WORK_END_HOUR: i64 = 18;
 pub const DEFAULT_HEAVY_DAY_CLIENTS: i64 = 30;
+
+/// The clinic's access model (Planway's three): `solo`, `individual` or `business_pin`.
+pub const ACCESS_MODEL: &str = "access_model";
+/// A PIN unlock on a shared workstation ends after this many idle seconds.
+pub const PIN_IDLE_SECONDS: &str = "pin_idle_seconds";
+pub const DEFAULT_PIN_IDLE_SECONDS: i64 = 120;
+
+pub fn get_text(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+pub fn set_text(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+pub fn access_model(conn: &Connection) -> Result<crate::policy::AccessModel> {
+    Ok(get_text(conn, ACCESS_MODEL)?
+        .and_then(|m| crate::policy::AccessModel::parse(&m))
+        .unwrap_or(crate::policy::AccessModel::Solo))
+}
+
+pub fn pin_idle_seconds(conn: &Connection) -> Result<i64> {
+    get_i64(conn, PIN_IDLE_SECONDS, DEFAULT_PIN_IDLE_SECONDS)
+}

@@ -1,0 +1,177 @@
+//! The reception desk on a real clinic: staff added by the owner, personal PINs, a
+//! business-login workstation whose journal work is attributed to the PIN owner, PIN
+//! idle relock, and a lockout that survives a restart and never blocks someone else.
+
+mod common;
+
+use common::*;
+use klinik::policy::{AccessModel, Role};
+use klinik::secret::Secret;
+use klinik::staff::NewStaff;
+use klinik::vault::{KeyStorage, KeyStore, OsKeyring};
+use klinik::{Clinic, Error, FixedClock, StaffId};
+use std::sync::Arc;
+
+const LARS_PW: &str = "grå-måger-over-havnen-i-skagen";
+const SOFIE_PW: &str = "syv-røde-kaniner-i-haven-hjemme";
+const DESK_PW: &str = "skranken-åbner-klokken-otte-hver-dag";
+
+struct Desk {
+    lars: StaffId,
+    sofie: StaffId,
+    client: klinik::ClientId,
+}
+
+/// Owner adds a business-login desk and two practitioners with PINs, switches to the
+/// business-login model, and creates one client.
+fn reception_clinic(c: &mut Clinic) -> Desk {
+    let owner = login(c);
+    let mut add = |name: &str, email: &str, role, business, pw: &str| {
+        let (view, otp) = c
+            .create_staff(&owner, &NewStaff { name: name.into(), email: email.into(), role, business_login: business })
+            .expect("create staff");
+        let s = c.login(email, &Secret::new(otp.clone())).expect("first login with the one-time password");
+        assert!(c.me(&s).expect("me").must_change_password);
+        c.change_password(&s, &Secret::new(otp), &Secret::new(pw)).expect("own password");
+        (view.id, s)
+    };
+    let (lars, lars_s) = add("Lars Holm", "lars@example.dk", Role::Practitioner, false, LARS_PW);
+    let (sofie, sofie_s) = add("Sofie Berg", "sofie@example.dk", Role::Practitioner, false, SOFIE_PW);
+    add("Skranken", "skranke@example.dk", Role::Reception, true, DESK_PW);
+    c.set_pin(&lars_s, &Secret::new("583920")).expect("Lars' PIN");
+    c.set_pin(&sofie_s, &Secret::new("794061")).expect("Sofie's PIN");
+    assert!(c.set_pin(&sofie_s, &Secret::new("123456")).is_err(), "a common PIN is refused");
+    assert!(matches!(
+        c.set_access_model(&owner, AccessModel::BusinessPin, &Secret::new("forkert")),
+        Err(Error::WrongCredentials)
+    ));
+    c.set_access_model(&owner, AccessModel::BusinessPin, &Secret::new(OWNER_PASSWORD)).expect("model");
+    let client = c
+        .create_client(&owner, &klinik::clients::ClientInput { name: "Inge Krag".into(), ..Default::default() })
+        .expect("client")
+        .id;
+    Desk { lars, sofie, client }
+}
+
+#[test]
+fn the_pin_owner_is_the_actor_via_the_business_login_until_idle_relock() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
+    let (mut c, _) = setup_at(d.path(), clock.clone());
+    let desk = reception_clinic(&mut c);
+    let s = c.login("skranke@example.dk", &Secret::new(DESK_PW)).expect("business login");
+    assert!(c.me(&s).expect("me").business_login);
+    // Reception work runs as the business login.
+    c.list_clients(&s, "").expect("reception sees the client list");
+    // Journals need a PIN.
+    assert!(matches!(c.journal(&s, &desk.client), Err(Error::PinRequired)));
+    assert!(matches!(c.unlock_with_pin(&s, &desk.lars, &Secret::new("000000")), Err(Error::WrongPin)));
+    assert_eq!(c.unlock_with_pin(&s, &desk.lars, &Secret::new("583920")).expect("unlock"), "Lars Holm");
+    assert_eq!(c.me(&s).expect("me").pin_name.as_deref(), Some("Lars Holm"));
+    let entry = c.create_entry(&s, &desk.client, None, "", "Skrevet af Lars ved skranken").expect("entry");
+    assert_eq!(entry.author_name, "Lars Holm");
+
+    // Two minutes idle: the unlock ends by itself.
+    clock.advance(chrono::Duration::seconds(119));
+    c.journal(&s, &desk.client).expect("still unlocked within the idle time");
+    clock.advance(chrono::Duration::seconds(121));
+    assert!(matches!(c.journal(&s, &desk.client), Err(Error::PinRequired)));
+    // Switching person.
+    c.unlock_with_pin(&s, &desk.sofie, &Secret::new("794061")).expect("Sofie");
+    c.journal(&s, &desk.client).expect("Sofie reads");
+    c.end_pin(&s).expect("journal closed");
+    assert!(matches!(c.journal(&s, &desk.client), Err(Error::PinRequired)));
+
+    // The audit trail names the PIN owner, via the business login.
+    let owner = login(&mut c);
+    let events = c.audit_page(&owner, &Default::default(), None, 40).expect("page");
+    let created = events.iter().find(|e| e.action == "entry_create").expect("entry_create");
+    assert_eq!(created.actor_name.as_deref(), Some("Lars Holm"));
+    assert_eq!(created.via.as_deref(), Some("Skranken"));
+    let sofie_read =
+        events.iter().find(|e| e.action == "journal_read" && e.actor_name.as_deref() == Some("Sofie Berg"));
+    assert_eq!(sofie_read.and_then(|e| e.via.as_deref()), Some("Skranken"));
+    let list = events.iter().find(|e| e.action == "client_list").expect("client_list");
+    assert_eq!(list.actor_name.as_deref(), Some("Skranken"), "reception work is the business login's");
+    assert!(events.iter().any(|e| e.action == "pin_failed" && e.actor_name.as_deref() == Some("Lars Holm")));
+    OsKeyring.delete(c.id()).expect("clean up");
+}
+
+#[test]
+fn pin_lockout_survives_a_restart_and_never_blocks_another_person() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let store = klinik::vault::MemoryKeyStore::new();
+    let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
+    let (mut c, _) = setup_with(d.path(), KeyStorage::Keyring, &store, clock.clone());
+    let desk = reception_clinic(&mut c);
+    let s = c.login("skranke@example.dk", &Secret::new(DESK_PW)).expect("business login");
+    let wrong = Secret::new("111222");
+    for _ in 0..3 {
+        assert!(matches!(c.unlock_with_pin(&s, &desk.lars, &wrong), Err(Error::WrongPin)));
+    }
+    // The fourth try must wait 30 s, even with the right PIN.
+    assert!(matches!(c.unlock_with_pin(&s, &desk.lars, &Secret::new("583920")), Err(Error::PinLocked { seconds: 30 })));
+    // Sofie is not affected.
+    c.unlock_with_pin(&s, &desk.sofie, &Secret::new("794061")).expect("Sofie unlocks");
+    // A restart does not reset Lars' lockout.
+    drop(c);
+    let mut c = Clinic::open(d.path(), &Default::default(), &store, clock.clone()).expect("reopen");
+    let s = c.login("skranke@example.dk", &Secret::new(DESK_PW)).expect("business login");
+    assert!(matches!(c.unlock_with_pin(&s, &desk.lars, &wrong), Err(Error::PinLocked { .. })));
+    // Doubling delays up to the tenth wrong PIN, which disables it.
+    let mut failures = 3;
+    while failures < 10 {
+        clock.advance(chrono::Duration::hours(2));
+        let r = c.unlock_with_pin(&s, &desk.lars, &wrong);
+        failures += 1;
+        if failures < 10 {
+            assert!(matches!(r, Err(Error::WrongPin)), "failure {failures}: {r:?}");
+        } else {
+            assert!(matches!(r, Err(Error::PinDisabled)), "failure {failures}: {r:?}");
+        }
+    }
+    // Disabled means disabled: no waiting brings it back, not even with the right PIN.
+    clock.advance(chrono::Duration::hours(3));
+    let r = c.unlock_with_pin(&s, &desk.lars, &Secret::new("583920"));
+    assert!(matches!(r, Err(Error::PinDisabled)), "{r:?}");
+    // Logging in with the password re-enables it.
+    c.login("lars@example.dk", &Secret::new(LARS_PW)).expect("Lars logs in personally");
+    c.unlock_with_pin(&s, &desk.lars, &Secret::new("583920")).expect("PIN works again");
+}
+
+#[test]
+fn solo_and_individual_models_guard_the_journals() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (mut c, _) = setup(d.path());
+    let owner = login(&mut c);
+    let client = c
+        .create_client(&owner, &klinik::clients::ClientInput { name: "Ole Ø".into(), ..Default::default() })
+        .expect("c")
+        .id;
+    let (_, otp) = c
+        .create_staff(
+            &owner,
+            &NewStaff {
+                name: "Nina".into(),
+                email: "nina@example.dk".into(),
+                role: Role::Practitioner,
+                business_login: false,
+            },
+        )
+        .expect("staff");
+    let nina = c.login("nina@example.dk", &Secret::new(otp)).expect("login");
+    // Solo: the new person has no journal access until the owner chooses a model.
+    assert!(matches!(c.journal(&nina, &client), Err(Error::Denied(_))));
+    c.journal(&owner, &client).expect("the owner still has full access");
+    c.set_access_model(&owner, AccessModel::Individual, &Secret::new(OWNER_PASSWORD)).expect("individual");
+    c.journal(&nina, &client).expect("personal login opens journals in the individual model");
+    // Only admins manage staff.
+    assert!(matches!(
+        c.create_staff(
+            &nina,
+            &NewStaff { name: "X".into(), email: "x@example.dk".into(), role: Role::Admin, business_login: false }
+        ),
+        Err(Error::Denied(_))
+    ));
+    OsKeyring.delete(c.id()).expect("clean up");
+}
