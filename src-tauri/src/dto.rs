@@ -4,6 +4,7 @@
 use klinik::audit::{EventView, Verification};
 use klinik::clients::{Client, ClientInput};
 use klinik::clinic::{Country, JournalMode, Language, Me};
+use klinik::policy::{AccessModel, Role};
 use klinik::vault::KeyStorage;
 use klinik::{Error, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -40,12 +41,15 @@ macro_rules! mirror_enum {
 mirror_enum!(ErrorCodeDto as "ErrorCode" <- ErrorCode {
     Invalid, WeakPassword, WrongCredentials, WrongKey, WrongRecoveryCode, WrongPassphrase,
     KeyringUnavailable, KeyringLocked, KeyringEntryMissing, Corrupted, NotEncrypted, NewerVersion,
-    AlreadyRunning, Locked, NotLoggedIn, SessionExpired, Denied, NotFound, Conflict, Storage, Internal,
+    AlreadyRunning, Locked, NotLoggedIn, SessionExpired, PinRequired, WrongPin, PinLocked, PinDisabled, PinNotSet,
+    Denied, NotFound, Conflict, Storage, Internal,
 });
 mirror_enum!(LanguageDto as "Language" <- Language { Da, Sv, Nb, En });
 mirror_enum!(CountryDto as "Country" <- Country { Dk, Se, No });
 mirror_enum!(JournalModeDto as "JournalMode" <- JournalMode { Notes, Journals, JournalsWithId });
 mirror_enum!(KeyStorageDto as "KeyStorage" <- KeyStorage { Keyring, Passphrase });
+mirror_enum!(AccessModelDto as "AccessModel" <- AccessModel { Solo, Individual, BusinessPin });
+mirror_enum!(RoleDto as "Role" <- Role { Owner, Admin, Practitioner, Reception });
 
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename = "Me", rename_all = "camelCase")]
@@ -55,7 +59,14 @@ pub struct MeDto {
     pub email: String,
     pub is_owner: bool,
     pub can_view_audit: bool,
+    pub is_admin: bool,
     pub idle_lock_minutes: u32,
+    pub business_login: bool,
+    /// Who has unlocked this business-login workstation with a PIN right now.
+    pub pin_name: Option<String>,
+    pub must_change_password: bool,
+    pub has_pin: bool,
+    pub access_model: AccessModelDto,
 }
 
 impl From<Me> for MeDto {
@@ -65,8 +76,14 @@ impl From<Me> for MeDto {
             name: m.name,
             email: m.email,
             is_owner: m.role == klinik::policy::Role::Owner,
-            can_view_audit: m.role.is_admin(),
+            can_view_audit: m.role.is_admin() && !m.business_login,
+            is_admin: m.role.is_admin() && !m.business_login,
             idle_lock_minutes: u32::try_from(m.idle_lock_minutes.clamp(1, 24 * 60)).unwrap_or(10),
+            business_login: m.business_login,
+            pin_name: m.pin_name,
+            must_change_password: m.must_change_password,
+            has_pin: m.has_pin,
+            access_model: m.access_model.into(),
         }
     }
 }
@@ -431,4 +448,49 @@ impl From<klinik::journal::SearchHit> for SearchHitDto {
             snippet: h.snippet,
         }
     }
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename = "StaffMember", rename_all = "camelCase")]
+pub struct StaffDto {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: RoleDto,
+    pub active: bool,
+    pub business_login: bool,
+    pub has_pin: bool,
+    pub pin_disabled: bool,
+}
+
+impl From<klinik::staff::StaffView> for StaffDto {
+    fn from(v: klinik::staff::StaffView) -> Self {
+        Self {
+            id: v.id.to_string(),
+            name: v.name,
+            email: v.email,
+            role: v.role.into(),
+            active: v.active,
+            business_login: v.business_login,
+            has_pin: v.has_pin,
+            pin_disabled: v.pin_disabled,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NewStaffInput {
+    pub name: String,
+    pub email: String,
+    pub role: RoleDto,
+    pub business_login: bool,
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NewStaffResult {
+    pub staff: StaffDto,
+    /// Shown once to the admin; the person changes it at first login.
+    pub one_time_password: String,
 }

@@ -11,7 +11,7 @@ use tauri_specta::{collect_commands, Builder, ErrorHandlingMode};
 
 /// The typed command set; also the source of `ui/src/lib/bindings.ts`.
 pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
-    use commands::{audit, clients, journal, session};
+    use commands::{audit, clients, journal, session, staff};
     Builder::<R>::new()
         .commands(collect_commands![
             session::app_status,
@@ -36,6 +36,14 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             journal::add_addendum,
             journal::search_journals,
             journal::record_print,
+            staff::list_staff_admin,
+            staff::create_staff,
+            staff::set_access_model,
+            staff::change_password,
+            staff::set_pin,
+            staff::pin_candidates,
+            staff::unlock_with_pin,
+            staff::end_pin,
             audit::list_audit,
             audit::verify_audit,
             audit::client_access_log,

@@ -153,6 +153,14 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("add_addendum", &["entry_addendum"]),
     ("search_journals", &["journal_search"]),
     ("record_print", &["client_print"]),
+    ("list_staff_admin", &["staff_list"]),
+    ("create_staff", &["staff_create"]),
+    ("set_access_model", &["settings_change"]),
+    ("change_password", &["password_change"]),
+    ("set_pin", &["pin_set"]),
+    ("pin_candidates", &[]),
+    ("unlock_with_pin", &["pin_unlock"]),
+    ("end_pin", &["pin_end"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
 ];
 
@@ -252,6 +260,48 @@ fn every_command_writes_its_audit_events() {
         check("add_addendum", json!({ "entryId": entry, "body": "Tilføjelse" }), &mut mark);
         check("search_journals", json!({ "query": "note" }), &mut mark);
         check("record_print", json!({ "clientId": id, "what": "journal" }), &mut mark);
+        check("list_staff_admin", json!({}), &mut mark);
+        let desk_otp = {
+            call(&win, "create_staff", json!({ "input": { "name": "Skranke", "email": "desk@example.dk", "role": "reception", "businessLogin": true } }))
+                .expect("create_staff")["oneTimePassword"]
+                .as_str()
+                .expect("otp")
+                .to_owned()
+        };
+        let (seen, next) = actions_since(&win, mark);
+        assert_eq!(seen, expect("create_staff"));
+        mark = next;
+        check("set_access_model", json!({ "model": "businessPin", "password": PASSWORD }), &mut mark);
+        check("change_password", json!({ "old": PASSWORD, "new": PASSWORD }), &mut mark);
+        check("set_pin", json!({ "pin": "583920" }), &mut mark);
+        check("pin_candidates", json!({}), &mut mark);
+        // The business-login desk unlocks with the owner's PIN and closes again.
+        let me = call(&win, "app_status", json!({})).expect("status")["me"]["staffId"].as_str().expect("id").to_owned();
+        call(&win, "logout", json!({})).expect("logout");
+        call(&win, "login", json!({ "email": "desk@example.dk", "password": desk_otp })).expect("desk login");
+        let desk = call(&win, "app_status", json!({})).expect("status");
+        assert_eq!(desk["me"]["businessLogin"], true);
+        let pin_needed = call(&win, "journal", json!({ "clientId": id })).expect_err("pin first");
+        assert_eq!(pin_needed["code"], "pinRequired");
+        let after = call(&win, "unlock_with_pin", json!({ "staffId": me, "pin": "583920" })).expect("unlock");
+        assert_eq!(after["me"]["pinName"], "Ida Test");
+        call(&win, "end_pin", json!({})).expect("end");
+        call(&win, "logout", json!({})).expect("logout");
+        call(&win, "login", json!({ "email": "ida@example.dk", "password": PASSWORD })).expect("login");
+        let (seen, next) = actions_since(&win, mark);
+        assert_eq!(
+            seen,
+            [
+                expect("logout"),
+                expect("login"),
+                expect("unlock_with_pin"),
+                expect("end_pin"),
+                expect("logout"),
+                expect("login")
+            ]
+            .concat()
+        );
+        mark = next;
         check("list_audit", json!({ "filter": {}, "beforeSeq": null, "limit": 1 }), &mut mark);
         check("verify_audit", json!({}), &mut mark);
         check("export_audit", json!({ "filter": { "clientId": id }, "format": "csv" }), &mut mark);

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod clients;
 pub mod journal;
 pub mod session;
+pub mod staff;
 
 use crate::dto::AppError;
 

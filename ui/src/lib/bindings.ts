@@ -33,6 +33,15 @@ export const commands = {
 	searchJournals: (query: string) => __TAURI_INVOKE<SearchHit[]>("search_journals", { query }),
 	/**  Records a print of the client's journal or access log before the print dialog opens. */
 	recordPrint: (clientId: string, what: string) => __TAURI_INVOKE<null>("record_print", { clientId, what }),
+	listStaffAdmin: () => __TAURI_INVOKE<StaffMember[]>("list_staff_admin"),
+	createStaff: (input: NewStaffInput) => __TAURI_INVOKE<NewStaffResult>("create_staff", { input }),
+	setAccessModel: (model: AccessModel, password: string) => __TAURI_INVOKE<AppStatus>("set_access_model", { model, password }),
+	changePassword: (old: string, new: string) => __TAURI_INVOKE<AppStatus>("change_password", { old, new }),
+	setPin: (pin: string) => __TAURI_INVOKE<AppStatus>("set_pin", { pin }),
+	/**  People who can unlock this workstation with their PIN. */
+	pinCandidates: () => __TAURI_INVOKE<StaffName[]>("pin_candidates"),
+	unlockWithPin: (staffId: string, pin: string) => __TAURI_INVOKE<AppStatus>("unlock_with_pin", { staffId, pin }),
+	endPin: () => __TAURI_INVOKE<AppStatus>("end_pin"),
 	listAudit: (filter: AuditFilter, beforeSeq: number | null, limit: number) => __TAURI_INVOKE<AuditPage>("list_audit", { filter, beforeSeq, limit }),
 	verifyAudit: () => __TAURI_INVOKE<AuditVerification>("verify_audit"),
 	/**  "Who has seen this record" for one client, oldest first. */
@@ -48,6 +57,8 @@ export const commands = {
 };
 
 /* Types */
+export type AccessModel = "solo" | "individual" | "businessPin";
+
 /**
  *  The one error shape at the IPC edge: the UI branches on `code` and shows its own
  *  translation; `message` is English, for logs.
@@ -126,7 +137,7 @@ export type Entry = {
 	updatedAt: string,
 };
 
-export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "denied" | "notFound" | "conflict" | "storage" | "internal";
+export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "pinRequired" | "wrongPin" | "pinLocked" | "pinDisabled" | "pinNotSet" | "denied" | "notFound" | "conflict" | "storage" | "internal";
 
 export type ExportFormat = "csv" | "fhir";
 
@@ -171,7 +182,27 @@ export type Me = {
 	email: string,
 	isOwner: boolean,
 	canViewAudit: boolean,
+	isAdmin: boolean,
 	idleLockMinutes: number,
+	businessLogin: boolean,
+	/**  Who has unlocked this business-login workstation with a PIN right now. */
+	pinName: string | null,
+	mustChangePassword: boolean,
+	hasPin: boolean,
+	accessModel: AccessModel,
+};
+
+export type NewStaffInput = {
+	name: string,
+	email: string,
+	role: Role,
+	businessLogin: boolean,
+};
+
+export type NewStaffResult = {
+	staff: StaffMember,
+	/**  Shown once to the admin; the person changes it at first login. */
+	oneTimePassword: string,
 };
 
 export type Outcome = "ok" | "denied" | "failed";
@@ -189,6 +220,8 @@ export type ReviewMark = {
 	comment: string,
 	headSeq: number,
 };
+
+export type Role = "owner" | "admin" | "practitioner" | "reception";
 
 export type SearchHit = {
 	entryId: string,
@@ -212,6 +245,17 @@ export type SetupInput = {
 
 export type SetupResult = {
 	recoveryCode: string,
+};
+
+export type StaffMember = {
+	id: string,
+	name: string,
+	email: string,
+	role: Role,
+	active: boolean,
+	businessLogin: boolean,
+	hasPin: boolean,
+	pinDisabled: boolean,
 };
 
 export type StaffName = {

@@ -1,0 +1,94 @@
+//! Staff, the access model and PINs. The core decides who may do what.
+
+use super::{check_len, CmdResult};
+use crate::dto::{AccessModelDto, AppStatus, NewStaffInput, NewStaffResult, StaffDto, StaffName};
+use crate::state::AppState;
+use klinik::secret::Secret;
+use klinik::StaffId;
+use tauri::State;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_staff_admin(state: State<'_, AppState>) -> CmdResult<Vec<StaffDto>> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.list_staff_admin(&session)?.into_iter().map(Into::into).collect())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_staff(state: State<'_, AppState>, input: NewStaffInput) -> CmdResult<NewStaffResult> {
+    check_len(&input.name)?;
+    check_len(&input.email)?;
+    let new = klinik::staff::NewStaff {
+        name: input.name,
+        email: input.email,
+        role: input.role.into(),
+        business_login: input.business_login,
+    };
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    let (staff, otp) = clinic.create_staff(&session, &new)?;
+    Ok(NewStaffResult { staff: staff.into(), one_time_password: otp })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_access_model(
+    state: State<'_, AppState>,
+    model: AccessModelDto,
+    password: String,
+) -> CmdResult<AppStatus> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.set_access_model(&session, model.into(), &Secret::new(password))?;
+    Ok(s.status())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn change_password(state: State<'_, AppState>, old: String, new: String) -> CmdResult<AppStatus> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.change_password(&session, &Secret::new(old), &Secret::new(new))?;
+    Ok(s.status())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_pin(state: State<'_, AppState>, pin: String) -> CmdResult<AppStatus> {
+    check_len(&pin)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.set_pin(&session, &Secret::new(pin))?;
+    Ok(s.status())
+}
+
+/// People who can unlock this workstation with their PIN.
+#[tauri::command]
+#[specta::specta]
+pub async fn pin_candidates(state: State<'_, AppState>) -> CmdResult<Vec<StaffName>> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.pin_candidates(&session)?.into_iter().map(|(id, name)| StaffName { id: id.to_string(), name }).collect())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_with_pin(state: State<'_, AppState>, staff_id: String, pin: String) -> CmdResult<AppStatus> {
+    check_len(&pin)?;
+    let staff = StaffId::parse(&staff_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.unlock_with_pin(&session, &staff, &Secret::new(pin))?;
+    Ok(s.status())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn end_pin(state: State<'_, AppState>) -> CmdResult<AppStatus> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.end_pin(&session)?;
+    Ok(s.status())
+}
