@@ -773,17 +773,22 @@ impl Clinic {
         })
     }
 
-    /// Signs (locks) a draft, confirmed with the person's password.
+    /// Signs (locks) a draft, confirmed with the person's password or PIN.
     pub fn sign_entry(&mut self, session: &SessionId, entry: &str, password: &Secret) -> Result<crate::journal::Entry> {
         let now = self.clock.now();
         gate::run(&mut self.conn, &self.ws, now, session, Action::EntrySign, None, |ctx| {
-            let hash: String = ctx.conn().query_row(
-                "SELECT password_hash FROM staff WHERE id = ?1",
+            // Confirmed with the signer's password, or their PIN (at the reception desk).
+            let (hash, pin_hash): (String, Option<String>) = ctx.conn().query_row(
+                "SELECT password_hash, pin_hash FROM staff WHERE id = ?1",
                 [&ctx.actor().staff_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             let signed = crate::journal::sign(ctx, entry)?;
-            if !auth::verify_secret(password, &hash)? {
+            let by_pin = match &pin_hash {
+                Some(p) if password.expose().chars().all(|c| c.is_ascii_digit()) => auth::verify_secret(password, p)?,
+                _ => false,
+            };
+            if !by_pin && !auth::verify_secret(password, &hash)? {
                 return Err(Error::WrongCredentials);
             }
             Ok(signed)

@@ -18,6 +18,16 @@ pub const OWNER_EMAIL: &str = "mette@fjordklinik.example";
 pub const OWNER_PASSWORD: &str = "blå-hest-i-fjorden-42";
 pub const DEMO_PASSPHRASE: &str = "kaffe-og-kanelsnegle-ved-vandet";
 
+/// The reception desk's business login and the practitioners of the demo clinic:
+/// (name, email, password, PIN). Printed by `klinik demo` and listed in the README.
+pub const DESK: (&str, &str, &str) = ("Receptionen", "reception@fjordklinik.example", "skranken-åbner-klokken-otte");
+pub const PRACTITIONERS: &[(&str, &str, &str, &str)] = &[
+    ("Lars Holm", "lars@fjordklinik.example", "grå-måger-over-havnen", "583920"),
+    ("Sofie Berg", "sofie@fjordklinik.example", "syv-røde-kaniner-i-haven", "794061"),
+];
+/// The owner's PIN (the owner also works at the desk).
+pub const OWNER_PIN: &str = "461937";
+
 const FIRST: &[&str] = &[
     "Anders", "Astrid", "Bjørn", "Birgitte", "Camilla", "Emil", "Freja", "Frida", "Gustav", "Hanne", "Ingrid", "Jens",
     "Johanna", "Karin", "Kasper", "Lars", "Linnea", "Magnus", "Maja", "Nils", "Oskar", "Pernille", "Rasmus", "Sigrid",
@@ -112,6 +122,7 @@ pub fn create(
     if bulk {
         clinic.set_bulk_load(false)?;
     }
+    reception_desk(&mut clinic, &session)?;
     clinic.logout(&session)?;
     Ok(DemoClinic { clinic, recovery_code: recovery.display().to_owned(), clients })
 }
@@ -170,4 +181,31 @@ pub fn synthetic_audit_events(clinic: &mut Clinic, n: u64) -> Result<()> {
         left -= batch;
     }
     clinic.set_bulk_load(false)
+}
+
+/// Turns the demo into a reception-desk clinic: a business login, practitioners with
+/// passwords and PINs, and the business-login + PIN access model — all through the
+/// same calls an admin and the staff themselves would make.
+fn reception_desk(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
+    use crate::policy::{AccessModel, Role};
+    use crate::staff::NewStaff;
+    let mut add =
+        |name: &str, email: &str, role: Role, business: bool, password: &str, pin: Option<&str>| -> Result<()> {
+            let (_, otp) = clinic.create_staff(
+                owner,
+                &NewStaff { name: name.into(), email: email.into(), role, business_login: business },
+            )?;
+            let s = clinic.login(email, &Secret::new(otp.clone()))?;
+            clinic.change_password(&s, &Secret::new(otp), &Secret::new(password))?;
+            if let Some(pin) = pin {
+                clinic.set_pin(&s, &Secret::new(pin))?;
+            }
+            clinic.logout(&s)
+        };
+    for (name, email, password, pin) in PRACTITIONERS {
+        add(name, email, Role::Practitioner, false, password, Some(pin))?;
+    }
+    add(DESK.0, DESK.1, Role::Reception, true, DESK.2, None)?;
+    clinic.set_pin(owner, &Secret::new(OWNER_PIN))?;
+    clinic.set_access_model(owner, AccessModel::BusinessPin, &Secret::new(OWNER_PASSWORD))
 }

@@ -272,7 +272,7 @@ fn every_command_writes_its_audit_events() {
         assert_eq!(seen, expect("create_staff"));
         mark = next;
         check("set_access_model", json!({ "model": "businessPin", "password": PASSWORD }), &mut mark);
-        check("change_password", json!({ "old": PASSWORD, "new": PASSWORD }), &mut mark);
+        check("change_password", json!({ "oldPassword": PASSWORD, "newPassword": PASSWORD }), &mut mark);
         check("set_pin", json!({ "pin": "583920" }), &mut mark);
         check("pin_candidates", json!({}), &mut mark);
         // The business-login desk unlocks with the owner's PIN and closes again.

@@ -313,7 +313,17 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
                 klinik::demo::synthetic_audit_events(&mut demo.clinic, audit_events)?;
             }
             println!("Demo clinic created in {} with {} clients.", dir.display(), demo.clients);
-            println!("Owner login: {}  password: {}", klinik::demo::OWNER_EMAIL, klinik::demo::OWNER_PASSWORD);
+            println!(
+                "Owner login: {}  password: {}  PIN: {}",
+                klinik::demo::OWNER_EMAIL,
+                klinik::demo::OWNER_PASSWORD,
+                klinik::demo::OWNER_PIN
+            );
+            let (desk, desk_email, desk_pw) = klinik::demo::DESK;
+            println!("Business login ({desk}): {desk_email}  password: {desk_pw}");
+            for (name, email, password, pin) in klinik::demo::PRACTITIONERS {
+                println!("Practitioner {name}: {email}  password: {password}  PIN: {pin}");
+            }
             if key_storage == KeyStorage::Passphrase {
                 let p = env_secret("KLINIK_PASSPHRASE").map(|s| s.expose().to_owned());
                 println!("Clinic passphrase: {}", p.as_deref().unwrap_or(klinik::demo::DEMO_PASSPHRASE));

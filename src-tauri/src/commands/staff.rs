@@ -47,10 +47,14 @@ pub async fn set_access_model(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn change_password(state: State<'_, AppState>, old: String, new: String) -> CmdResult<AppStatus> {
+pub async fn change_password(
+    state: State<'_, AppState>,
+    old_password: String,
+    new_password: String,
+) -> CmdResult<AppStatus> {
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
-    clinic.change_password(&session, &Secret::new(old), &Secret::new(new))?;
+    clinic.change_password(&session, &Secret::new(old_password), &Secret::new(new_password))?;
     Ok(s.status())
 }
 

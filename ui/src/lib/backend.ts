@@ -9,7 +9,8 @@ export const backend = commands;
 const CODES: readonly ErrorCode[] = [
   'invalid', 'weakPassword', 'wrongCredentials', 'wrongKey', 'wrongRecoveryCode', 'wrongPassphrase',
   'keyringUnavailable', 'keyringLocked', 'keyringEntryMissing', 'corrupted', 'notEncrypted', 'newerVersion',
-  'alreadyRunning', 'locked', 'notLoggedIn', 'sessionExpired', 'denied', 'notFound', 'conflict', 'storage', 'internal',
+  'alreadyRunning', 'locked', 'notLoggedIn', 'sessionExpired', 'pinRequired', 'wrongPin', 'pinLocked', 'pinDisabled',
+  'pinNotSet', 'denied', 'notFound', 'conflict', 'storage', 'internal',
 ];
 export const ERROR_CODES = CODES;
 

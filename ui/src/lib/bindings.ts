@@ -36,7 +36,7 @@ export const commands = {
 	listStaffAdmin: () => __TAURI_INVOKE<StaffMember[]>("list_staff_admin"),
 	createStaff: (input: NewStaffInput) => __TAURI_INVOKE<NewStaffResult>("create_staff", { input }),
 	setAccessModel: (model: AccessModel, password: string) => __TAURI_INVOKE<AppStatus>("set_access_model", { model, password }),
-	changePassword: (old: string, new: string) => __TAURI_INVOKE<AppStatus>("change_password", { old, new }),
+	changePassword: (oldPassword: string, newPassword: string) => __TAURI_INVOKE<AppStatus>("change_password", { oldPassword, newPassword }),
 	setPin: (pin: string) => __TAURI_INVOKE<AppStatus>("set_pin", { pin }),
 	/**  People who can unlock this workstation with their PIN. */
 	pinCandidates: () => __TAURI_INVOKE<StaffName[]>("pin_candidates"),

@@ -3,7 +3,20 @@ import { cleanup, render } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Main from './Main.svelte';
 
-const me = { staffId: 's', name: 'Ida', email: 'ida@example.dk', isOwner: true, canViewAudit: true, idleLockMinutes: 10 };
+const me = {
+  staffId: 's',
+  name: 'Ida',
+  email: 'ida@example.dk',
+  isOwner: true,
+  canViewAudit: true,
+  isAdmin: true,
+  idleLockMinutes: 10,
+  businessLogin: false,
+  pinName: null,
+  mustChangePassword: false,
+  hasPin: false,
+  accessModel: 'solo' as const,
+};
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => {

@@ -1,0 +1,80 @@
+// The reception desk on the real window: a business login opens a client, the journal
+// asks who is there and their PIN, repeated wrong PINs show the lockout, the right PIN
+// opens the journal attributed to its owner, and the owner sees that in the audit log.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDriver, Window, tid } from './webdriver.mjs';
+
+const APP = process.env.KLINIK_DESKTOP_BIN;
+const CLI = process.env.KLINIK_CLI_BIN;
+let driver;
+
+before(async () => {
+  assert.ok(APP && CLI, 'KLINIK_DESKTOP_BIN and KLINIK_CLI_BIN must point at the built binaries');
+  driver = await startDriver(4470);
+});
+after(() => driver?.stop());
+
+async function pick(win, name) {
+  const options = await win.exec(
+    `return [...document.querySelectorAll('[data-testid="pin.person"] option')].map(o => [o.value, o.textContent]);`,
+  );
+  const found = options.find(([, n]) => n === name);
+  assert.ok(found, `${name} among ${JSON.stringify(options)}`);
+  await win.select(tid('pin.person'), found[0]);
+}
+
+test('business login, PIN prompt, lockout, attributed journal work', async () => {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'klinik-e2e-desk-')), 'clinic');
+  execFileSync(CLI, ['--data-dir', dataDir, 'demo', '--clients', '2', '--key-store', 'keyring']);
+  let win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
+  try {
+    await win.type(tid('login.email'), 'reception@fjordklinik.example');
+    await win.type(tid('login.password'), 'skranken-åbner-klokken-otte');
+    await win.click(tid('login.submit'));
+    assert.match(await win.text(tid('nav.me')), /Receptionen/);
+    await win.click(tid('clients.row'));
+    await win.waitFor(tid('client.detail.name'));
+
+    // The journal asks who is there.
+    await win.waitFor(tid('pin.person'));
+    await pick(win, 'Sofie Berg');
+    for (let i = 0; i < 3; i++) {
+      await win.type(tid('pin.pin'), '111222');
+      await win.click(tid('pin.submit'));
+      await win.waitForText(tid('pin.error'), (t) => t.length > 0);
+    }
+    await win.type(tid('pin.pin'), '794061');
+    await win.click(tid('pin.submit'));
+    await win.waitForText(tid('pin.error'), (t) => /wait|vent/i.test(t));
+
+    // Lars is not affected by Sofie's lockout.
+    await pick(win, 'Lars Holm');
+    await win.type(tid('pin.pin'), '583920');
+    await win.click(tid('pin.submit'));
+    await win.waitForText(tid('nav.pinName'), (t) => t.includes('Lars Holm'));
+    await win.click(tid('journal.new'));
+    await win.type(tid('journal.entry.body'), 'Skrevet af Lars ved skranken.');
+    await win.type(tid('journal.entry.password'), '583920');
+    await win.click(tid('journal.entry.sign'));
+    await win.waitForText(tid('journal.entry'), (t) => t.includes('Lars Holm'));
+    await win.click(tid('nav.pinEnd'));
+    await win.click(tid('nav.logout'));
+
+    // The owner sees the work attributed to Lars, via the business login.
+    await win.type(tid('login.email'), 'mette@fjordklinik.example');
+    await win.type(tid('login.password'), 'blå-hest-i-fjorden-42');
+    await win.click(tid('login.submit'));
+    await win.click(tid('nav.audit'));
+    await win.select(tid('audit.filter.action'), 'entry_sign');
+    await win.click(tid('audit.filter.apply'));
+    const row = await win.waitForText(tid('audit.row'), (t) => t.includes('Lars Holm'));
+    assert.match(row, /Lars Holm \(Receptionen\)/);
+  } finally {
+    await win.quit();
+  }
+});
