@@ -44,7 +44,10 @@ struct Valid {
 }
 
 fn clean(s: &str, field: &str, max: usize) -> Result<String> {
-    let t = s.trim();
+    use unicode_normalization::UnicodeNormalization;
+    // One Unicode form for everything stored, so å typed either way is the same name.
+    let nfc: String = s.nfc().collect();
+    let t = nfc.trim();
     if t.chars().count() > max {
         return Err(Error::invalid(format!("{field} is too long (at most {max} characters)")));
     }
@@ -127,20 +130,41 @@ pub(crate) fn update(ctx: &GateCtx<'_>, id: &ClientId, input: &ClientInput) -> R
     get(ctx, id)
 }
 
-/// Clients whose name, phone or email contains `query` (all when empty), by name.
+/// Clients matching `query`, by name: every word of the query must begin a word of the
+/// name, phone or email ("ann han" finds Anne Hansen). A query with no letters or digits
+/// is matched literally as a substring. Empty: everyone (first 200).
 pub(crate) fn list(ctx: &GateCtx<'_>, query: &str) -> Result<Vec<Client>> {
-    let q = query.trim();
+    use unicode_normalization::UnicodeNormalization;
+    let q: String = query.trim().nfc().collect();
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(Error::invalid("the search is too long"));
     }
-    let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-    let mut stmt = ctx.conn().prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM clients
-         WHERE ?1 = '%%' OR name LIKE ?1 ESCAPE '\\' OR phone LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\'
-         ORDER BY name COLLATE NOCASE, id LIMIT ?2"
-    ))?;
-    let rows = stmt.query_map(params![pattern, LIST_LIMIT], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let terms: Vec<String> =
+        q.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(|t| format!("\"{t}\"*")).collect();
+    let rows: Vec<Client> = if q.is_empty() {
+        let mut stmt = ctx
+            .conn()
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM clients ORDER BY name COLLATE NOCASE, id LIMIT ?1"))?;
+        let r = stmt.query_map(params![LIST_LIMIT], from_row)?;
+        r.collect::<rusqlite::Result<Vec<_>>>()?
+    } else if terms.is_empty() {
+        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let mut stmt = ctx.conn().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM clients
+             WHERE name LIKE ?1 ESCAPE '\\' OR phone LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\'
+             ORDER BY name COLLATE NOCASE, id LIMIT ?2"
+        ))?;
+        let r = stmt.query_map(params![pattern, LIST_LIMIT], from_row)?;
+        r.collect::<rusqlite::Result<Vec<_>>>()?
+    } else {
+        let mut stmt = ctx.conn().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM clients WHERE rowid IN (SELECT rowid FROM clients_fts WHERE clients_fts MATCH ?1)
+             ORDER BY name COLLATE NOCASE, id LIMIT ?2"
+        ))?;
+        let r = stmt.query_map(params![terms.join(" "), LIST_LIMIT], from_row)?;
+        r.collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    Ok(rows)
 }
 
 #[cfg(test)]

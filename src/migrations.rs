@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_log_review.sql", include_str!("../migrations/0002_log_review.sql")),
     ("0003_journals.sql", include_str!("../migrations/0003_journals.sql")),
     ("0004_staff_and_pins.sql", include_str!("../migrations/0004_staff_and_pins.sql")),
+    ("0005_client_search.sql", include_str!("../migrations/0005_client_search.sql")),
 ];
 
 /// The schema version this build writes.

@@ -175,3 +175,34 @@ fn oversized_and_hostile_input_is_refused_or_stored_verbatim() {
     assert_eq!(c.list_clients(&s, "_wild_").expect("search").len(), 1);
     OsKeyring.delete(c.id()).expect("clean up");
 }
+
+#[test]
+fn client_search_matches_word_prefixes_in_name_phone_and_email() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (mut c, _) = setup(d.path());
+    let s = login(&mut c);
+    let add = |c: &mut klinik::Clinic, name: &str, phone: &str, email: &str| {
+        c.create_client(&s, &ClientInput { name: name.into(), phone: phone.into(), email: email.into() })
+            .expect("create")
+    };
+    add(&mut c, "Anne Hansen", "+45 20 30 40 50", "anne@fjord.dk");
+    add(&mut c, "Hans Andersen", "+45 61 62 63 64", "hans.a@example.dk");
+    let aase = add(&mut c, "Åse Ødegård", "", "ase@fjord.no");
+    let names = |c: &mut klinik::Clinic, q: &str| -> Vec<String> {
+        c.list_clients(&s, q).expect("search").into_iter().map(|c| c.name).collect()
+    };
+    assert_eq!(names(&mut c, "han"), ["Anne Hansen", "Hans Andersen"]);
+    assert_eq!(names(&mut c, "ann han"), ["Anne Hansen"]);
+    assert_eq!(names(&mut c, "61 62"), ["Hans Andersen"]);
+    assert_eq!(names(&mut c, "example"), ["Hans Andersen"], "the email is searched too");
+    // Either Unicode form of the Nordic letters finds the same client.
+    assert_eq!(names(&mut c, "O\u{0308}de"), Vec::<String>::new(), "Ö is not Ø");
+    assert_eq!(names(&mut c, "ødeg"), ["Åse Ødegård"]);
+    assert_eq!(names(&mut c, "A\u{030a}se"), ["Åse Ødegård"]);
+    // Renaming updates the index.
+    c.update_client(&s, &aase.id, &ClientInput { name: "Åse Lie".into(), phone: String::new(), email: String::new() })
+        .expect("rename");
+    assert!(names(&mut c, "ødeg").is_empty());
+    assert_eq!(names(&mut c, "lie"), ["Åse Lie"]);
+    OsKeyring.delete(c.id()).expect("clean up");
+}
