@@ -34,6 +34,8 @@ const COMMANDS: &[&str] = &[
     "pin_candidates",
     "unlock_with_pin",
     "end_pin",
+    "emergency_access",
+    "change_relation",
     "list_audit",
     "verify_audit",
     "client_access_log",

@@ -659,7 +659,7 @@ impl Clinic {
         // IMMEDIATE: the read of the counters and their update are one step, so parallel
         // wrong PINs cannot slip past the limit.
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let row: Option<(String, Option<String>, i64, Option<String>, i64, i64, String)> = tx
+        let row: Option<PinRow> = tx
             .query_row(
                 "SELECT name, pin_hash, pin_failures, pin_locked_until, pin_disabled, active, role FROM staff WHERE id = ?1",
                 [staff],
@@ -734,6 +734,60 @@ impl Clinic {
         Ok(())
     }
 
+    /// Opens a client's journal without a relation, for a few hours, with a stated
+    /// reason ("break the glass"): allowed, audited as emergency access, flagged in the
+    /// log review.
+    pub fn emergency_access(&mut self, session: &SessionId, client: &ClientId, reason: &str) -> Result<()> {
+        let now = self.clock.now();
+        let reason = crate::relations::check_reason(reason)?;
+        gate::run(&mut self.conn, &self.ws, now, session, Action::EmergencyAccess, Some(client), |ctx| {
+            clients::get(ctx, client)?;
+            let me = ctx.actor().staff_id.clone();
+            let ends = now + chrono::Duration::hours(crate::relations::EMERGENCY_HOURS);
+            crate::relations::add(ctx.conn(), &me, client, "emergency", now, Some(ends), Some(&reason), &me)?;
+            ctx.record_reason(reason.clone());
+            Ok(())
+        })
+    }
+
+    /// An admin assigns `staff` to `client` (from now on, until ended).
+    pub fn assign_relation(&mut self, session: &SessionId, staff: &StaffId, client: &ClientId) -> Result<()> {
+        self.change_relation(session, staff, client, "assignment")
+    }
+
+    /// An admin blocks `staff` from `client`'s journal, whatever else they may.
+    pub fn block_relation(&mut self, session: &SessionId, staff: &StaffId, client: &ClientId) -> Result<()> {
+        self.change_relation(session, staff, client, "block")
+    }
+
+    /// An admin ends every relation and block between `staff` and `client`.
+    pub fn end_relation(&mut self, session: &SessionId, staff: &StaffId, client: &ClientId) -> Result<()> {
+        self.change_relation(session, staff, client, "end")
+    }
+
+    fn change_relation(&mut self, session: &SessionId, staff: &StaffId, client: &ClientId, kind: &str) -> Result<()> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::RelationChange, Some(client), |ctx| {
+            clients::get(ctx, client)?;
+            let exists: i64 =
+                ctx.conn().query_row("SELECT count(*) FROM staff WHERE id = ?1", [staff], |r| r.get(0))?;
+            if exists == 0 {
+                return Err(Error::NotFound);
+            }
+            let by = ctx.actor().staff_id.clone();
+            match kind {
+                "end" => {
+                    crate::relations::end(ctx.conn(), staff, client, now)?;
+                }
+                k => {
+                    crate::relations::add(ctx.conn(), staff, client, k, now, None, None, &by)?;
+                }
+            }
+            ctx.record_object(format!("{kind} staff {staff}"));
+            Ok(())
+        })
+    }
+
     // ---- journals (through the gate) -----------------------------------------------
 
     /// The client's journal (or notes), newest first.
@@ -768,7 +822,8 @@ impl Clinic {
         body: &str,
     ) -> Result<crate::journal::Entry> {
         let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::EntryUpdate, None, |ctx| {
+        let client = crate::journal::entry_client(&self.conn, entry)?;
+        gate::run(&mut self.conn, &self.ws, now, session, Action::EntryUpdate, Some(&client), |ctx| {
             crate::journal::save_draft(ctx, entry, title, body)
         })
     }
@@ -776,7 +831,8 @@ impl Clinic {
     /// Signs (locks) a draft, confirmed with the person's password or PIN.
     pub fn sign_entry(&mut self, session: &SessionId, entry: &str, password: &Secret) -> Result<crate::journal::Entry> {
         let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::EntrySign, None, |ctx| {
+        let client = crate::journal::entry_client(&self.conn, entry)?;
+        gate::run(&mut self.conn, &self.ws, now, session, Action::EntrySign, Some(&client), |ctx| {
             // Confirmed with the signer's password, or their PIN (at the reception desk).
             let (hash, pin_hash): (String, Option<String>) = ctx.conn().query_row(
                 "SELECT password_hash, pin_hash FROM staff WHERE id = ?1",
@@ -798,7 +854,8 @@ impl Clinic {
     /// Starts an addendum (a correction) to a signed entry.
     pub fn add_addendum(&mut self, session: &SessionId, original: &str, body: &str) -> Result<crate::journal::Entry> {
         let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::EntryAddendum, None, |ctx| {
+        let client = crate::journal::entry_client(&self.conn, original)?;
+        gate::run(&mut self.conn, &self.ws, now, session, Action::EntryAddendum, Some(&client), |ctx| {
             crate::journal::addendum(ctx, original, body)
         })
     }
@@ -1041,6 +1098,9 @@ fn render_export(events: &[EventView], format: ExportFormat, now: chrono::DateTi
         }
     })
 }
+
+/// name, pin_hash, pin_failures, pin_locked_until, pin_disabled, active, role
+type PinRow = (String, Option<String>, i64, Option<String>, i64, i64, String);
 
 fn normalized_secret(s: &Secret) -> zeroize::Zeroizing<String> {
     use unicode_normalization::UnicodeNormalization;

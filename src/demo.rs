@@ -206,6 +206,18 @@ fn reception_desk(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
         add(name, email, Role::Practitioner, false, password, Some(pin))?;
     }
     add(DESK.0, DESK.1, Role::Reception, true, DESK.2, None)?;
+    // Treatment relations: the practitioners share the clients, alternating by name.
+    let staff: Vec<(crate::StaffId, String)> = clinic.staff_directory(owner)?;
+    let ids: Vec<crate::StaffId> = PRACTITIONERS
+        .iter()
+        .filter_map(|(name, ..)| staff.iter().find(|(_, n)| n == name).map(|(id, _)| id.clone()))
+        .collect();
+    let clients = clinic.list_clients(owner, "")?;
+    for (i, c) in clients.iter().enumerate() {
+        if let Some(p) = ids.get(i % ids.len().max(1)) {
+            clinic.assign_relation(owner, p, &c.id)?;
+        }
+    }
     clinic.set_pin(owner, &Secret::new(OWNER_PIN))?;
     clinic.set_access_model(owner, AccessModel::BusinessPin, &Secret::new(OWNER_PASSWORD))
 }

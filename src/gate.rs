@@ -24,6 +24,7 @@ pub struct GateCtx<'a> {
     now: DateTime<Utc>,
     client: Option<ClientId>,
     object: Option<String>,
+    reason: Option<String>,
 }
 
 impl<'a> GateCtx<'a> {
@@ -41,6 +42,11 @@ impl<'a> GateCtx<'a> {
     /// reach a client through one of its records).
     pub(crate) fn record_client(&mut self, client: ClientId) {
         self.client = Some(client);
+    }
+
+    /// The stated reason, kept in the audit event (emergency access).
+    pub(crate) fn record_reason(&mut self, reason: impl Into<String>) {
+        self.reason = Some(reason.into());
     }
 
     /// Names the record inside the client's data (e.g. a journal entry id).
@@ -95,7 +101,8 @@ pub(crate) fn run<T>(
     let model = crate::settings::access_model(conn)?;
     let mut business_login = actor.kind == auth::SessionKind::Business;
     let mut via_pin = false;
-    if business_login && action.is_journal() && model == crate::policy::AccessModel::BusinessPin {
+    let journal_work = action.is_journal() || action == Action::EmergencyAccess;
+    if business_login && journal_work && model == crate::policy::AccessModel::BusinessPin {
         // The PIN owner becomes the actor, via the business login, while the unlock lasts.
         match actor.pin.take() {
             Some((pin_staff, until)) if until > now => {
@@ -116,7 +123,22 @@ pub(crate) fn run<T>(
             None => return Err(Error::PinRequired),
         }
     }
-    let subject = Subject { role: actor.role, active: actor.active, model, business_login, via_pin };
+    let relation = match client {
+        Some(c) if action.is_journal() || action == Action::EmergencyAccess => {
+            crate::relations::state(conn, &actor.staff_id, c, now)?
+        }
+        _ => crate::relations::RelationState::None,
+    };
+    let mode: String = conn.query_row("SELECT journal_mode FROM clinic", [], |r| r.get(0))?;
+    let subject = Subject {
+        role: actor.role,
+        active: actor.active,
+        model,
+        business_login,
+        via_pin,
+        relation,
+        national_id_mode: mode == "journals_with_id",
+    };
     if let Decision::Deny(why) = policy::decide(&subject, action) {
         let tx = conn.transaction()?;
         audit::append(&tx, now, &event(&actor, ws, action, client, None, Outcome::Denied, Some(why)))?;
@@ -125,16 +147,17 @@ pub(crate) fn run<T>(
     }
 
     let tx = conn.transaction()?;
-    let mut ctx = GateCtx { conn: &tx, actor: &actor, now, client: client.cloned(), object: None };
+    let mut ctx = GateCtx { conn: &tx, actor: &actor, now, client: client.cloned(), object: None, reason: None };
     let result = op(&mut ctx);
     let touched = ctx.client.take();
     let object = ctx.object.take();
+    let stated = ctx.reason.take();
     match result {
         Ok(value) => {
             audit::append(
                 &tx,
                 now,
-                &event(&actor, ws, action, touched.as_ref(), object.as_deref(), Outcome::Ok, None),
+                &event(&actor, ws, action, touched.as_ref(), object.as_deref(), Outcome::Ok, stated.as_deref()),
             )?;
             auth::touch(&tx, session, now)?;
             tx.commit()?;

@@ -210,6 +210,12 @@ pub(crate) fn addendum(ctx: &mut GateCtx<'_>, original: &str, body: &str) -> Res
     get(ctx, &id)
 }
 
+/// The client an entry belongs to: an id lookup so the gate can check the relation
+/// before the entry itself is read.
+pub(crate) fn entry_client(conn: &rusqlite::Connection, id: &str) -> Result<ClientId> {
+    conn.query_row("SELECT client_id FROM entries WHERE id = ?1", [id], |r| r.get(0)).optional()?.ok_or(Error::NotFound)
+}
+
 /// Turns what a person typed into an FTS5 query of quoted terms (all must match, the
 /// last as a prefix), so operators and quotes in the input are just text.
 fn fts_query(q: &str) -> Option<String> {
@@ -230,12 +236,23 @@ pub(crate) fn search(ctx: &GateCtx<'_>, query: &str, limit: u32) -> Result<Vec<S
         return Err(Error::invalid("the search is too long"));
     }
     let Some(q) = fts_query(query) else { return Ok(Vec::new()) };
+    // Hits are filtered by the same rule as opening the journal: a practitioner sees
+    // own clients, an administrator all (not in national-ID mode), nobody a blocked one.
+    let mode: String = ctx.conn().query_row("SELECT journal_mode FROM clinic", [], |r| r.get(0))?;
+    let model = crate::settings::access_model(ctx.conn())?;
+    let all = model == crate::policy::AccessModel::Solo || (ctx.actor().role.is_admin() && mode != "journals_with_id");
+    let now = clock::to_db(ctx.now());
     let mut stmt = ctx.conn().prepare_cached(
         "SELECT f.entry_id, f.client_id, c.name, e.care_at, snippet(entries_fts, 2, '', '', '…', 12)
          FROM entries_fts f JOIN entries e ON e.id = f.entry_id JOIN clients c ON c.id = f.client_id
-         WHERE entries_fts MATCH ?1 ORDER BY e.care_at DESC LIMIT ?2",
+         WHERE entries_fts MATCH ?1
+           AND NOT EXISTS (SELECT 1 FROM relations r WHERE r.staff_id = ?3 AND r.client_id = f.client_id
+                           AND r.kind = 'block' AND r.starts_at <= ?4 AND (r.ends_at IS NULL OR r.ends_at > ?4))
+           AND (?5 OR EXISTS (SELECT 1 FROM relations r WHERE r.staff_id = ?3 AND r.client_id = f.client_id
+                           AND r.kind != 'block' AND r.starts_at <= ?4 AND (r.ends_at IS NULL OR r.ends_at > ?4)))
+         ORDER BY e.care_at DESC LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![q, limit.clamp(1, 200)], |r| {
+    let rows = stmt.query_map(params![q, limit.clamp(1, 200), ctx.actor().staff_id, now, all], |r| {
         Ok(SearchHit {
             entry_id: r.get(0)?,
             client_id: r.get(1)?,

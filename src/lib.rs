@@ -21,6 +21,7 @@ pub mod journal;
 pub mod migrations;
 pub mod pin;
 pub mod policy;
+pub mod relations;
 pub mod review;
 pub mod secret;
 pub mod settings;

@@ -67,12 +67,16 @@ pub enum Action {
     AuditReviewMark,
     StaffCreate,
     StaffList,
+    /// Assigning, ending or blocking a treatment relation (admins).
+    RelationChange,
+    /// Opening a client's journal without a relation, with a stated reason.
+    EmergencyAccess,
     /// Clinic settings such as the access model (admins only, with re-authentication).
     SettingsChange,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 22] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -92,6 +96,8 @@ impl Action {
         Action::AuditReviewMark,
         Action::StaffCreate,
         Action::StaffList,
+        Action::RelationChange,
+        Action::EmergencyAccess,
         Action::SettingsChange,
     ];
 
@@ -116,6 +122,8 @@ impl Action {
             Action::AuditReviewMark => "audit_review_mark",
             Action::StaffCreate => "staff_create",
             Action::StaffList => "staff_list",
+            Action::RelationChange => "relation_change",
+            Action::EmergencyAccess => "emergency_access",
             Action::SettingsChange => "settings_change",
         }
     }
@@ -174,6 +182,11 @@ pub struct Subject {
     pub business_login: bool,
     /// Acting through a PIN unlock on a business-login session.
     pub via_pin: bool,
+    /// The actor's treatment relation to the client concerned (None when no client).
+    pub relation: crate::relations::RelationState,
+    /// The clinic keeps journals with national IDs: "all clients" never opens a journal
+    /// without a relation.
+    pub national_id_mode: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,13 +200,13 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
     if !subject.active {
         return Decision::Deny("the staff account is deactivated");
     }
-    if action.is_journal() {
-        return decide_journal(subject);
+    if action.is_journal() || action == Action::EmergencyAccess {
+        return decide_journal(subject, action);
     }
     match action {
         // Reception work on clients' contact details: every active staff member.
         Action::ClientCreate | Action::ClientList | Action::ClientRead | Action::ClientUpdate => Decision::Allow,
-        Action::StaffCreate | Action::StaffList | Action::SettingsChange => {
+        Action::StaffCreate | Action::StaffList | Action::SettingsChange | Action::RelationChange => {
             if subject.role.is_admin() && !subject.business_login && !subject.via_pin {
                 Decision::Allow
             } else {
@@ -216,9 +229,12 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
     }
 }
 
-/// Who may open the clinical record, by access model. Treatment relations (own
-/// clients, blocks, emergency access) narrow this further in a later step.
-fn decide_journal(s: &Subject) -> Decision {
+/// Who may open the clinical record: by access model, then by treatment relation.
+/// Administrators see all clients' journals (scope "all") except in national-ID mode;
+/// practitioners their own clients; a block always wins; emergency access needs no
+/// relation but is refused to a blocked person. Search is filtered per hit instead.
+fn decide_journal(s: &Subject, action: Action) -> Decision {
+    use crate::relations::RelationState;
     if s.role == Role::Reception {
         return Decision::Deny("the reception role has no journal access");
     }
@@ -227,25 +243,39 @@ fn decide_journal(s: &Subject) -> Decision {
     }
     match s.model {
         AccessModel::Solo if s.role != Role::Owner => {
-            Decision::Deny("choose the individual or business-login model before others get journal access")
+            return Decision::Deny("choose the individual or business-login model before others get journal access")
         }
-        AccessModel::Solo => Decision::Allow,
-        AccessModel::Individual if s.via_pin => Decision::Deny("this clinic opens journals with personal logins only"),
-        AccessModel::Individual => Decision::Allow,
-        AccessModel::BusinessPin => Decision::Allow,
+        AccessModel::Solo => return Decision::Allow,
+        AccessModel::Individual if s.via_pin => {
+            return Decision::Deny("this clinic opens journals with personal logins only")
+        }
+        AccessModel::Individual | AccessModel::BusinessPin => {}
     }
+    if s.relation == RelationState::Blocked {
+        return Decision::Deny("blocked from this client's journal");
+    }
+    if action == Action::EmergencyAccess || action == Action::JournalSearch || s.relation == RelationState::Active {
+        return Decision::Allow;
+    }
+    if s.role.is_admin() && !s.national_id_mode {
+        return Decision::Allow;
+    }
+    Decision::Deny("no active treatment relation with this client (emergency access is available)")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::relations::RelationState;
+
     /// The expected decision, stated independently of `decide`.
-    fn expected(role: Role, active: bool, model: AccessModel, business: bool, pin: bool, action: Action) -> bool {
-        if !active {
+    fn expected(s: &Subject, action: Action) -> bool {
+        if !s.active {
             return false;
         }
-        let admin = matches!(role, Role::Owner | Role::Admin);
+        let admin = matches!(s.role, Role::Owner | Role::Admin);
+        let (business, pin) = (s.business_login, s.via_pin);
         match action {
             Action::ClientCreate | Action::ClientList | Action::ClientRead | Action::ClientUpdate => true,
             Action::ClientAccessLog
@@ -254,46 +284,95 @@ mod tests {
             | Action::AuditExport
             | Action::AuditReview
             | Action::AuditReviewMark => admin && !business,
-            Action::StaffCreate | Action::StaffList | Action::SettingsChange => admin && !business && !pin,
-            _ if role == Role::Reception || business => false,
-            _ => match model {
-                AccessModel::Solo => role == Role::Owner,
-                AccessModel::Individual => !pin,
-                AccessModel::BusinessPin => true,
+            Action::StaffCreate | Action::StaffList | Action::SettingsChange | Action::RelationChange => {
+                admin && !business && !pin
+            }
+            _ if s.role == Role::Reception || business => false,
+            _ => match s.model {
+                AccessModel::Solo => s.role == Role::Owner,
+                AccessModel::Individual if pin => false,
+                _ => {
+                    s.relation != RelationState::Blocked
+                        && (matches!(action, Action::EmergencyAccess | Action::JournalSearch)
+                            || s.relation == RelationState::Active
+                            || (admin && !s.national_id_mode))
+                }
             },
         }
     }
 
-    /// The whole matrix: role × active × access model × session kind × action.
+    /// The whole matrix: role × active × model × session kind × relation × national-ID
+    /// mode × action.
     #[test]
     fn decision_matrix() {
         let mut cells = 0;
         for role in Role::ALL {
             for active in [true, false] {
                 for model in AccessModel::ALL {
-                    for (business, pin) in [(false, false), (true, false), (false, true)] {
-                        for action in Action::ALL {
-                            let subject = Subject { role, active, model, business_login: business, via_pin: pin };
-                            let got = decide(&subject, action);
-                            assert_eq!(
-                                got == Decision::Allow,
-                                expected(role, active, model, business, pin, action),
-                                "{subject:?} {action:?} → {got:?}"
-                            );
-                            cells += 1;
+                    for (business_login, via_pin) in [(false, false), (true, false), (false, true)] {
+                        for relation in RelationState::ALL {
+                            for national_id_mode in [false, true] {
+                                let subject = Subject {
+                                    role,
+                                    active,
+                                    model,
+                                    business_login,
+                                    via_pin,
+                                    relation,
+                                    national_id_mode,
+                                };
+                                for action in Action::ALL {
+                                    let got = decide(&subject, action);
+                                    assert_eq!(
+                                        got == Decision::Allow,
+                                        expected(&subject, action),
+                                        "{subject:?} {action:?} → {got:?}"
+                                    );
+                                    cells += 1;
+                                }
+                            }
                         }
                     }
                 }
             }
         }
-        assert_eq!(cells, 4 * 2 * 3 * 3 * Action::ALL.len());
+        assert_eq!(cells, 4 * 2 * 3 * 3 * 4 * 2 * Action::ALL.len());
+    }
+
+    #[test]
+    fn a_block_always_wins_and_an_ended_relation_is_no_relation() {
+        for model in [AccessModel::Individual, AccessModel::BusinessPin] {
+            for role in [Role::Owner, Role::Admin, Role::Practitioner] {
+                let s = |relation| Subject {
+                    role,
+                    active: true,
+                    model,
+                    business_login: false,
+                    via_pin: false,
+                    relation,
+                    national_id_mode: true,
+                };
+                assert_ne!(decide(&s(RelationState::Blocked), Action::JournalRead), Decision::Allow);
+                assert_ne!(decide(&s(RelationState::Blocked), Action::EmergencyAccess), Decision::Allow);
+                assert_ne!(decide(&s(RelationState::Ended), Action::JournalRead), Decision::Allow);
+                assert_eq!(decide(&s(RelationState::Active), Action::JournalRead), Decision::Allow);
+            }
+        }
     }
 
     #[test]
     fn a_business_login_never_opens_a_journal_without_a_pin() {
         for role in Role::ALL {
             for model in AccessModel::ALL {
-                let s = Subject { role, active: true, model, business_login: true, via_pin: false };
+                let s = Subject {
+                    role,
+                    active: true,
+                    model,
+                    business_login: true,
+                    via_pin: false,
+                    relation: crate::relations::RelationState::Active,
+                    national_id_mode: false,
+                };
                 for action in Action::ALL.into_iter().filter(|a| a.is_journal()) {
                     assert_ne!(decide(&s, action), Decision::Allow, "{role:?} {model:?} {action:?}");
                 }

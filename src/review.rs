@@ -4,8 +4,8 @@
 //! of each person's accesses. The sample is seeded by the month and the person, so a
 //! reprint shows the same lines. Every report carries the chain head it covered.
 //!
-//! "Accesses without an active treatment relation" needs the relations of the staff
-//! issue; until then the report says so rather than pretending to check it.
+//! "Accesses without an active treatment relation" checks each journal access against
+//! the relations in force at the time of the access.
 
 use crate::audit::{self, Anchor, EventView};
 use crate::clock;
@@ -86,9 +86,12 @@ pub struct Review {
     pub heavy_day_clients: i64,
     pub emergency: Vec<EventView>,
     pub outside_hours: Vec<EventView>,
+    /// Journal accesses by someone without an active treatment relation at the time
+    /// (administrators' "all clients" access and emergency access show up here too).
+    pub without_relation: Vec<EventView>,
     pub heavy_days: Vec<HeavyDay>,
     pub sample: Vec<EventView>,
-    /// False until treatment relations exist: the check cannot be made yet.
+    /// Whether the relation check was made (always, since relations exist).
     pub relations_checked: bool,
     pub anchor: Anchor,
     pub marks: Vec<ReviewMark>,
@@ -120,6 +123,32 @@ pub(crate) fn build(conn: &Connection, clinic_id: &str, period: Period, now: Dat
         events.iter().filter(|e| e.client_id.is_some() && e.actor_name.is_some() && e.outcome == "ok").collect();
 
     let emergency = events.iter().filter(|e| e.action == "emergency_access").cloned().collect();
+
+    let mut no_relation = BTreeSet::new();
+    {
+        let mut stmt = conn.prepare_cached(
+            "SELECT seq, actor, client_id, at FROM audit_events
+             WHERE at >= ?1 AND at < ?2 AND outcome = 'ok' AND actor IS NOT NULL AND client_id IS NOT NULL
+               AND action IN ('journal_read', 'entry_create', 'entry_update', 'entry_sign', 'entry_addendum', 'client_print')",
+        )?;
+        let rows = stmt.query_map(params![clock::to_db(from), clock::to_db(to)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, StaffId>(1)?,
+                r.get::<_, crate::ids::ClientId>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (seq, actor, client, at) = row?;
+            if crate::relations::state(conn, &actor, &client, clock::from_db(&at)?)?
+                != crate::relations::RelationState::Active
+            {
+                no_relation.insert(seq);
+            }
+        }
+    }
+    let without_relation = events.iter().filter(|e| no_relation.contains(&e.seq)).cloned().collect();
     let outside_hours = accesses.iter().filter(|e| is_outside(&e.at, start, end)).map(|e| (*e).clone()).collect();
 
     let mut per_day: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
@@ -164,9 +193,10 @@ pub(crate) fn build(conn: &Connection, clinic_id: &str, period: Period, now: Dat
         heavy_day_clients: heavy,
         emergency,
         outside_hours,
+        without_relation,
         heavy_days,
         sample,
-        relations_checked: false,
+        relations_checked: true,
         anchor: Anchor::of(conn, clinic_id, now)?,
         marks,
     })

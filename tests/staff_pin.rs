@@ -50,6 +50,8 @@ fn reception_clinic(c: &mut Clinic) -> Desk {
         .create_client(&owner, &klinik::clients::ClientInput { name: "Inge Krag".into(), ..Default::default() })
         .expect("client")
         .id;
+    c.assign_relation(&owner, &lars, &client).expect("Lars cares for Inge");
+    c.assign_relation(&owner, &sofie, &client).expect("so does Sofie");
     Desk { lars, sofie, client }
 }
 
@@ -164,7 +166,29 @@ fn solo_and_individual_models_guard_the_journals() {
     assert!(matches!(c.journal(&nina, &client), Err(Error::Denied(_))));
     c.journal(&owner, &client).expect("the owner still has full access");
     c.set_access_model(&owner, AccessModel::Individual, &Secret::new(OWNER_PASSWORD)).expect("individual");
-    c.journal(&nina, &client).expect("personal login opens journals in the individual model");
+    // Individual: a practitioner opens only own clients' journals.
+    assert!(matches!(c.journal(&nina, &client), Err(Error::Denied(_))), "no relation yet");
+    let nina_id = c.staff_directory(&owner).expect("staff").into_iter().find(|(_, n)| n == "Nina").expect("nina").0;
+    c.assign_relation(&owner, &nina_id, &client).expect("assign");
+    c.journal(&nina, &client).expect("with an active relation");
+    c.block_relation(&owner, &nina_id, &client).expect("block");
+    assert!(matches!(c.journal(&nina, &client), Err(Error::Denied(_))), "a block wins over the relation");
+    assert!(matches!(c.emergency_access(&nina, &client, "akut henvendelse i weekenden"), Err(Error::Denied(_))));
+    c.end_relation(&owner, &nina_id, &client).expect("end all");
+    assert!(matches!(c.journal(&nina, &client), Err(Error::Denied(_))), "an ended relation is no relation");
+    // Emergency access: allowed with a reason, audited as such, shown in the log review.
+    assert!(matches!(c.emergency_access(&nina, &client, "kort"), Err(Error::Invalid(_))), "a reason is required");
+    c.emergency_access(&nina, &client, "Akut: klienten ringer med smerter, behandler syg").expect("break the glass");
+    c.journal(&nina, &client).expect("open during emergency access");
+    let period = klinik::review::Period::parse(&chrono::Local::now().format("%Y-%m").to_string()).expect("period");
+    let review = c.log_review(&owner, period).expect("review");
+    // Both the refused attempt while blocked and the granted one are listed for review.
+    let outcomes: Vec<&str> = review.emergency.iter().map(|e| e.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["denied", "ok"]);
+    assert!(review.emergency.iter().all(|e| e.actor_name.as_deref() == Some("Nina")));
+    assert!(review.relations_checked);
+    // The owner's own reads happened without a relation ("all clients") and show up.
+    assert!(review.without_relation.iter().any(|e| e.actor_name.as_deref() == Some(OWNER_NAME)));
     // Only admins manage staff.
     assert!(matches!(
         c.create_staff(

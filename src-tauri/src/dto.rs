@@ -330,6 +330,7 @@ pub struct LogReview {
     pub heavy_day_clients: u32,
     pub emergency: Vec<AuditEvent>,
     pub outside_hours: Vec<AuditEvent>,
+    pub without_relation: Vec<AuditEvent>,
     pub heavy_days: Vec<HeavyDay>,
     pub sample: Vec<AuditEvent>,
     pub relations_checked: bool,
@@ -353,6 +354,7 @@ impl From<klinik::review::Review> for LogReview {
             heavy_day_clients: small(r.heavy_day_clients),
             emergency: events(r.emergency),
             outside_hours: events(r.outside_hours),
+            without_relation: events(r.without_relation),
             heavy_days: r
                 .heavy_days
                 .into_iter()

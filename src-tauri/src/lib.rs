@@ -44,6 +44,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             staff::pin_candidates,
             staff::unlock_with_pin,
             staff::end_pin,
+            staff::emergency_access,
+            staff::change_relation,
             audit::list_audit,
             audit::verify_audit,
             audit::client_access_log,

@@ -161,6 +161,8 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("pin_candidates", &[]),
     ("unlock_with_pin", &["pin_unlock"]),
     ("end_pin", &["pin_end"]),
+    ("emergency_access", &["emergency_access"]),
+    ("change_relation", &["relation_change"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
 ];
 
@@ -275,6 +277,10 @@ fn every_command_writes_its_audit_events() {
         check("change_password", json!({ "oldPassword": PASSWORD, "newPassword": PASSWORD }), &mut mark);
         check("set_pin", json!({ "pin": "583920" }), &mut mark);
         check("pin_candidates", json!({}), &mut mark);
+        let me_id =
+            call(&win, "app_status", json!({})).expect("status")["me"]["staffId"].as_str().expect("id").to_owned();
+        check("change_relation", json!({ "staffId": me_id, "clientId": id, "change": "assign" }), &mut mark);
+        check("emergency_access", json!({ "clientId": id, "reason": "Akut henvendelse, behandler syg" }), &mut mark);
         // The business-login desk unlocks with the owner's PIN and closes again.
         let me = call(&win, "app_status", json!({})).expect("status")["me"]["staffId"].as_str().expect("id").to_owned();
         call(&win, "logout", json!({})).expect("logout");

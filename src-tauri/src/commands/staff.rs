@@ -96,3 +96,44 @@ pub async fn end_pin(state: State<'_, AppState>) -> CmdResult<AppStatus> {
     clinic.end_pin(&session)?;
     Ok(s.status())
 }
+
+/// Opens a client's journal without a relation, with a stated reason (audited).
+#[tauri::command]
+#[specta::specta]
+pub async fn emergency_access(state: State<'_, AppState>, client_id: String, reason: String) -> CmdResult<()> {
+    check_len(&reason)?;
+    let client = klinik::ClientId::parse(&client_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.emergency_access(&session, &client, &reason)?;
+    Ok(())
+}
+
+/// An admin assigns, blocks or ends the relation between a staff member and a client.
+#[tauri::command]
+#[specta::specta]
+pub async fn change_relation(
+    state: State<'_, AppState>,
+    staff_id: String,
+    client_id: String,
+    change: RelationChange,
+) -> CmdResult<()> {
+    let staff = StaffId::parse(&staff_id)?;
+    let client = klinik::ClientId::parse(&client_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    match change {
+        RelationChange::Assign => clinic.assign_relation(&session, &staff, &client)?,
+        RelationChange::Block => clinic.block_relation(&session, &staff, &client)?,
+        RelationChange::End => clinic.end_relation(&session, &staff, &client)?,
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum RelationChange {
+    Assign,
+    Block,
+    End,
+}

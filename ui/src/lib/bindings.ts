@@ -42,6 +42,10 @@ export const commands = {
 	pinCandidates: () => __TAURI_INVOKE<StaffName[]>("pin_candidates"),
 	unlockWithPin: (staffId: string, pin: string) => __TAURI_INVOKE<AppStatus>("unlock_with_pin", { staffId, pin }),
 	endPin: () => __TAURI_INVOKE<AppStatus>("end_pin"),
+	/**  Opens a client's journal without a relation, with a stated reason (audited). */
+	emergencyAccess: (clientId: string, reason: string) => __TAURI_INVOKE<null>("emergency_access", { clientId, reason }),
+	/**  An admin assigns, blocks or ends the relation between a staff member and a client. */
+	changeRelation: (staffId: string, clientId: string, change: RelationChange) => __TAURI_INVOKE<null>("change_relation", { staffId, clientId, change }),
 	listAudit: (filter: AuditFilter, beforeSeq: number | null, limit: number) => __TAURI_INVOKE<AuditPage>("list_audit", { filter, beforeSeq, limit }),
 	verifyAudit: () => __TAURI_INVOKE<AuditVerification>("verify_audit"),
 	/**  "Who has seen this record" for one client, oldest first. */
@@ -167,6 +171,7 @@ export type LogReview = {
 	heavyDayClients: number,
 	emergency: AuditEvent[],
 	outsideHours: AuditEvent[],
+	withoutRelation: AuditEvent[],
 	heavyDays: HeavyDay[],
 	sample: AuditEvent[],
 	relationsChecked: boolean,
@@ -213,6 +218,8 @@ export type PasswordStrength = {
 	minLength: number,
 	tooShort: boolean,
 };
+
+export type RelationChange = "assign" | "block" | "end";
 
 export type ReviewMark = {
 	reviewerName: string,
