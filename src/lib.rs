@@ -19,6 +19,7 @@ pub mod gate;
 pub mod ids;
 pub mod journal;
 pub mod migrations;
+pub mod national_id;
 pub mod pin;
 pub mod policy;
 pub mod relations;
