@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "create_client",
     "get_client",
     "update_client",
+    "reveal_national_id",
     "journal",
     "list_templates",
     "create_entry",

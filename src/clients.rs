@@ -23,6 +23,19 @@ pub struct ClientInput {
     pub phone: String,
     #[serde(default)]
     pub email: String,
+    /// YYYY-MM-DD, or empty.
+    #[serde(default)]
+    pub birth_date: String,
+    #[serde(default)]
+    pub address: String,
+    /// Reception's note: practical, never clinical.
+    #[serde(default)]
+    pub reception_note: String,
+    #[serde(default)]
+    pub inactive: bool,
+    /// Only in journals-with-national-ID mode; empty for none. `None` keeps what is stored.
+    #[serde(default)]
+    pub national_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,6 +47,12 @@ pub struct Client {
     pub email: String,
     pub created_at: String,
     pub updated_at: String,
+    pub birth_date: Option<String>,
+    pub address: String,
+    pub reception_note: String,
+    pub active: bool,
+    /// Shown masked; the full number only through an audited reveal.
+    pub national_id_masked: Option<String>,
 }
 
 /// A cleaned, checked [`ClientInput`].
@@ -41,6 +60,12 @@ struct Valid {
     name: String,
     phone: String,
     email: String,
+    birth_date: Option<String>,
+    address: String,
+    note: String,
+    status: &'static str,
+    /// Some(None): clear; Some(Some(n)): set; None: keep.
+    national_id: Option<Option<String>>,
 }
 
 fn clean(s: &str, field: &str, max: usize) -> Result<String> {
@@ -57,6 +82,37 @@ fn clean(s: &str, field: &str, max: usize) -> Result<String> {
     Ok(t.to_owned())
 }
 
+/// The clinic's country and whether national IDs may be kept at all.
+fn id_rules(ctx: &GateCtx<'_>) -> Result<(Option<crate::national_id::IdCountry>, bool)> {
+    let (country, mode): (String, String) =
+        ctx.conn().query_row("SELECT country, journal_mode FROM clinic", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let c = match country.as_str() {
+        "dk" => Some(crate::national_id::IdCountry::Dk),
+        "se" => Some(crate::national_id::IdCountry::Se),
+        "no" => Some(crate::national_id::IdCountry::No),
+        _ => None,
+    };
+    Ok((c, mode == "journals_with_id"))
+}
+
+fn validate_full(ctx: &GateCtx<'_>, input: &ClientInput) -> Result<Valid> {
+    let mut v = validate(input)?;
+    if let Some(nid) = input.national_id.as_deref() {
+        let nid = nid.trim();
+        if nid.is_empty() {
+            v.national_id = Some(None);
+        } else {
+            let (country, allowed) = id_rules(ctx)?;
+            let (Some(country), true) = (country, allowed) else {
+                return Err(Error::invalid("national IDs are kept only in the journals-with-national-ID mode"));
+            };
+            let parsed = crate::national_id::parse(country, nid, ctx.now().date_naive())?;
+            v.national_id = Some(Some(parsed.normalized));
+        }
+    }
+    Ok(v)
+}
+
 fn validate(input: &ClientInput) -> Result<Valid> {
     let name = clean(&input.name, "name", MAX_NAME_CHARS)?;
     if name.is_empty() {
@@ -70,7 +126,29 @@ fn validate(input: &ClientInput) -> Result<Valid> {
     if !email.is_empty() && !looks_like_email(&email) {
         return Err(Error::invalid("email is not a valid address"));
     }
-    Ok(Valid { name, phone, email })
+    let birth = input.birth_date.trim();
+    let birth_date = if birth.is_empty() {
+        None
+    } else {
+        let d = chrono::NaiveDate::parse_from_str(birth, "%Y-%m-%d")
+            .map_err(|_| Error::invalid("the birth date must be YYYY-MM-DD"))?;
+        Some(d.to_string())
+    };
+    let address = clean(&input.address, "address", 500)?;
+    let note = input.reception_note.trim();
+    if note.chars().count() > 2000 {
+        return Err(Error::invalid("the reception note is too long (at most 2000 characters)"));
+    }
+    Ok(Valid {
+        name,
+        phone,
+        email,
+        birth_date,
+        address,
+        note: note.to_owned(),
+        status: if input.inactive { "inactive" } else { "active" },
+        national_id: None,
+    })
 }
 
 pub(crate) fn looks_like_email(s: &str) -> bool {
@@ -87,6 +165,13 @@ pub(crate) fn looks_like_email(s: &str) -> bool {
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Client> {
+    let nid: Option<String> = r.get(10)?;
+    let country: String = r.get(11)?;
+    let c = match country.as_str() {
+        "se" => crate::national_id::IdCountry::Se,
+        "no" => crate::national_id::IdCountry::No,
+        _ => crate::national_id::IdCountry::Dk,
+    };
     Ok(Client {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -94,18 +179,60 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Client> {
         email: r.get(3)?,
         created_at: r.get(4)?,
         updated_at: r.get(5)?,
+        birth_date: r.get(6)?,
+        address: r.get(7)?,
+        reception_note: r.get(8)?,
+        active: r.get::<_, String>(9)? == "active",
+        national_id_masked: nid.map(|n| crate::national_id::mask(c, &n)),
     })
 }
 
-const COLUMNS: &str = "id, name, phone, email, created_at, updated_at";
+const COLUMNS: &str = "id, name, phone, email, created_at, updated_at, birth_date, address, reception_note, status,
+    national_id, (SELECT country FROM clinic)";
+
+/// A second client with the same national ID is refused, naming the existing one.
+fn refuse_duplicate(ctx: &GateCtx<'_>, nid: &str, except: Option<&ClientId>) -> Result<()> {
+    let existing: Option<ClientId> =
+        ctx.conn().query_row("SELECT id FROM clients WHERE national_id = ?1", [nid], |r| r.get(0)).optional()?;
+    match existing {
+        Some(e) if Some(&e) != except => Err(Error::DuplicateNationalId(e)),
+        _ => Ok(()),
+    }
+}
+
+/// The full national ID, for an audited reveal.
+pub(crate) fn national_id(ctx: &GateCtx<'_>, id: &ClientId) -> Result<Option<String>> {
+    ctx.conn()
+        .query_row("SELECT national_id FROM clients WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::NotFound)
+}
 
 pub(crate) fn create(ctx: &mut GateCtx<'_>, input: &ClientInput) -> Result<Client> {
-    let v = validate(input)?;
+    let v = validate_full(ctx, input)?;
+    let nid = v.national_id.clone().flatten();
+    if let Some(n) = &nid {
+        refuse_duplicate(ctx, n, None)?;
+    }
     let id = ClientId::new();
     let now = clock::to_db(ctx.now());
     ctx.conn().execute(
-        "INSERT INTO clients (id, name, phone, email, created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![id, v.name, v.phone, v.email, ctx.actor().staff_id, now],
+        "INSERT INTO clients (id, name, phone, email, created_by, created_at, updated_at, birth_date, address,
+                              reception_note, status, national_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            id,
+            v.name,
+            v.phone,
+            v.email,
+            ctx.actor().staff_id,
+            now,
+            v.birth_date,
+            v.address,
+            v.note,
+            v.status,
+            nid
+        ],
     )?;
     ctx.record_client(id.clone());
     get(ctx, &id)
@@ -119,10 +246,28 @@ pub(crate) fn get(ctx: &GateCtx<'_>, id: &ClientId) -> Result<Client> {
 }
 
 pub(crate) fn update(ctx: &GateCtx<'_>, id: &ClientId, input: &ClientInput) -> Result<Client> {
-    let v = validate(input)?;
+    let v = validate_full(ctx, input)?;
+    if let Some(Some(n)) = &v.national_id {
+        refuse_duplicate(ctx, n, Some(id))?;
+    }
     let n = ctx.conn().execute(
-        "UPDATE clients SET name = ?2, phone = ?3, email = ?4, updated_at = ?5 WHERE id = ?1",
-        params![id, v.name, v.phone, v.email, clock::to_db(ctx.now())],
+        "UPDATE clients SET name = ?2, phone = ?3, email = ?4, updated_at = ?5, birth_date = ?6, address = ?7,
+                reception_note = ?8, status = ?9,
+                national_id = CASE WHEN ?10 THEN ?11 ELSE national_id END
+         WHERE id = ?1",
+        params![
+            id,
+            v.name,
+            v.phone,
+            v.email,
+            clock::to_db(ctx.now()),
+            v.birth_date,
+            v.address,
+            v.note,
+            v.status,
+            v.national_id.is_some(),
+            v.national_id.clone().flatten()
+        ],
     )?;
     if n == 0 {
         return Err(Error::NotFound);
@@ -141,6 +286,15 @@ pub(crate) fn list(ctx: &GateCtx<'_>, query: &str) -> Result<Vec<Client>> {
     }
     let terms: Vec<String> =
         q.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(|t| format!("\"{t}\"*")).collect();
+    // An exact national ID (typed in any accepted form) finds its client directly.
+    if let (Some(country), true) = id_rules(ctx)? {
+        if let Ok(n) = crate::national_id::parse(country, &q, ctx.now().date_naive()) {
+            let mut stmt =
+                ctx.conn().prepare_cached(&format!("SELECT {COLUMNS} FROM clients WHERE national_id = ?1"))?;
+            let r = stmt.query_map([n.normalized], from_row)?;
+            return Ok(r.collect::<rusqlite::Result<Vec<_>>>()?);
+        }
+    }
     let rows: Vec<Client> = if q.is_empty() {
         let mut stmt = ctx
             .conn()
@@ -175,7 +329,7 @@ mod tests {
     use super::*;
 
     fn input(name: &str, phone: &str, email: &str) -> ClientInput {
-        ClientInput { name: name.into(), phone: phone.into(), email: email.into() }
+        ClientInput { name: name.into(), phone: phone.into(), email: email.into(), ..Default::default() }
     }
 
     #[test]

@@ -868,6 +868,14 @@ impl Clinic {
         })
     }
 
+    /// The client's full national ID, revealed on purpose (audited).
+    pub fn reveal_national_id(&mut self, session: &SessionId, client: &ClientId) -> Result<Option<String>> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::NationalIdReveal, Some(client), |ctx| {
+            clients::national_id(ctx, client)
+        })
+    }
+
     /// Records that a client's journal or access log is being printed (`what` names it).
     pub fn record_print(&mut self, session: &SessionId, client: &ClientId, what: &str) -> Result<()> {
         let now = self.clock.now();

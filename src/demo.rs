@@ -116,6 +116,7 @@ pub fn create(
                 i % 100
             ),
             email: format!("{}.{}{}@example.dk", ascii(first), ascii(last), i),
+            ..Default::default()
         };
         clinic.create_client(&session, &input)?;
     }

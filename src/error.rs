@@ -90,6 +90,8 @@ pub enum Error {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("another client already has this national ID")]
+    DuplicateNationalId(crate::ids::ClientId),
     #[error("storage error: {0}")]
     Storage(String),
     #[error("internal error: {0}")]
@@ -122,9 +124,19 @@ impl Error {
             Error::PinNotSet => ErrorCode::PinNotSet,
             Error::Denied(_) => ErrorCode::Denied,
             Error::NotFound => ErrorCode::NotFound,
-            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::Conflict(_) | Error::DuplicateNationalId(_) => ErrorCode::Conflict,
             Error::Storage(_) => ErrorCode::Storage,
             Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// A machine-readable detail the UI may act on (e.g. the client that already has a
+    /// national ID, to link to it). Never personal data beyond an id.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            Error::DuplicateNationalId(id) => Some(id.to_string()),
+            Error::PinLocked { seconds } => Some(seconds.to_string()),
+            _ => None,
         }
     }
 

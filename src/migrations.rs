@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_staff_and_pins.sql", include_str!("../migrations/0004_staff_and_pins.sql")),
     ("0005_client_search.sql", include_str!("../migrations/0005_client_search.sql")),
     ("0006_relations.sql", include_str!("../migrations/0006_relations.sql")),
+    ("0007_client_record.sql", include_str!("../migrations/0007_client_record.sql")),
 ];
 
 /// The schema version this build writes.

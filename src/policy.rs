@@ -58,6 +58,8 @@ pub enum Action {
     JournalSearch,
     /// Printing a client's journal or access log (to paper or PDF).
     ClientPrint,
+    /// Showing a client's full national ID instead of the masked form.
+    NationalIdReveal,
     AuditRead,
     AuditVerify,
     AuditExport,
@@ -76,7 +78,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -88,6 +90,7 @@ impl Action {
         Action::EntryAddendum,
         Action::JournalSearch,
         Action::ClientPrint,
+        Action::NationalIdReveal,
         Action::ClientAccessLog,
         Action::AuditRead,
         Action::AuditVerify,
@@ -115,6 +118,7 @@ impl Action {
             Action::EntryAddendum => "entry_addendum",
             Action::JournalSearch => "journal_search",
             Action::ClientPrint => "client_print",
+            Action::NationalIdReveal => "national_id_reveal",
             Action::AuditRead => "audit_read",
             Action::AuditVerify => "audit_verify",
             Action::AuditExport => "audit_export",
@@ -205,7 +209,11 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
     }
     match action {
         // Reception work on clients' contact details: every active staff member.
-        Action::ClientCreate | Action::ClientList | Action::ClientRead | Action::ClientUpdate => Decision::Allow,
+        Action::ClientCreate
+        | Action::ClientList
+        | Action::ClientRead
+        | Action::ClientUpdate
+        | Action::NationalIdReveal => Decision::Allow,
         Action::StaffCreate | Action::StaffList | Action::SettingsChange | Action::RelationChange => {
             if subject.role.is_admin() && !subject.business_login && !subject.via_pin {
                 Decision::Allow
@@ -277,7 +285,11 @@ mod tests {
         let admin = matches!(s.role, Role::Owner | Role::Admin);
         let (business, pin) = (s.business_login, s.via_pin);
         match action {
-            Action::ClientCreate | Action::ClientList | Action::ClientRead | Action::ClientUpdate => true,
+            Action::ClientCreate
+            | Action::ClientList
+            | Action::ClientRead
+            | Action::ClientUpdate
+            | Action::NationalIdReveal => true,
             Action::ClientAccessLog
             | Action::AuditRead
             | Action::AuditVerify

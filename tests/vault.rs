@@ -229,6 +229,7 @@ fn no_name_email_or_client_appears_in_any_file_and_the_file_is_not_sqlite() {
         name: "Gudrun Xylofonsen".into(),
         phone: "+45 31 41 59 26".into(),
         email: "gudrun.xylofon@example.dk".into(),
+        ..Default::default()
     };
     let made = c.create_client(&s, &client).expect("create");
     c.update_client(

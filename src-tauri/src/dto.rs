@@ -16,11 +16,13 @@ use specta::Type;
 pub struct AppError {
     pub code: ErrorCodeDto,
     pub message: String,
+    /// An id the UI may act on (the existing client for a duplicate national ID).
+    pub detail: Option<String>,
 }
 
 impl From<Error> for AppError {
     fn from(e: Error) -> Self {
-        Self { code: e.code().into(), message: e.to_string() }
+        Self { code: e.code().into(), message: e.to_string(), detail: e.detail() }
     }
 }
 
@@ -141,11 +143,26 @@ pub struct ClientInputDto {
     pub name: String,
     pub phone: String,
     pub email: String,
+    pub birth_date: String,
+    pub address: String,
+    pub reception_note: String,
+    pub inactive: bool,
+    /// Only in journals-with-national-ID mode; null keeps the stored one, "" clears it.
+    pub national_id: Option<String>,
 }
 
 impl From<ClientInputDto> for ClientInput {
     fn from(c: ClientInputDto) -> Self {
-        ClientInput { name: c.name, phone: c.phone, email: c.email }
+        ClientInput {
+            name: c.name,
+            phone: c.phone,
+            email: c.email,
+            birth_date: c.birth_date,
+            address: c.address,
+            reception_note: c.reception_note,
+            inactive: c.inactive,
+            national_id: c.national_id,
+        }
     }
 }
 
@@ -158,6 +175,11 @@ pub struct ClientDto {
     pub email: String,
     pub created_at: String,
     pub updated_at: String,
+    pub birth_date: Option<String>,
+    pub address: String,
+    pub reception_note: String,
+    pub active: bool,
+    pub national_id_masked: Option<String>,
 }
 
 impl From<Client> for ClientDto {
@@ -169,6 +191,11 @@ impl From<Client> for ClientDto {
             email: c.email,
             created_at: c.created_at,
             updated_at: c.updated_at,
+            birth_date: c.birth_date,
+            address: c.address,
+            reception_note: c.reception_note,
+            active: c.active,
+            national_id_masked: c.national_id_masked,
         }
     }
 }

@@ -28,6 +28,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             clients::create_client,
             clients::get_client,
             clients::update_client,
+            clients::reveal_national_id,
             journal::journal,
             journal::list_templates,
             journal::create_entry,

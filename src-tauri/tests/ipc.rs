@@ -87,14 +87,14 @@ fn setup_login_lock_and_client_commands_speak_the_documented_json() {
     assert_eq!(call(&win, "app_status", json!({})).expect("status")["state"], "login");
 
     let wrong = call(&win, "login", json!({ "email": "ida@example.dk", "password": "forkert" })).expect_err("wrong");
-    assert_eq!(wrong, json!({ "code": "wrongCredentials", "message": "wrong email or password" }));
+    assert_eq!(wrong, json!({ "code": "wrongCredentials", "message": "wrong email or password", "detail": null }));
     let ready = call(&win, "login", json!({ "email": "ida@example.dk", "password": PASSWORD })).expect("login");
     assert_eq!(ready["state"], "ready");
     assert_eq!(ready["clinicName"], "IPC Klinik");
     assert_eq!(ready["me"]["isOwner"], true);
     assert!(ready["me"].get("staffId").is_some() && ready.get("session").is_none(), "the session id stays in Rust");
 
-    let client = call(&win, "create_client", json!({ "input": { "name": "Åse <b>Ø</b>", "phone": "", "email": "" } }))
+    let client = call(&win, "create_client", json!({ "input": { "name": "Åse <b>Ø</b>", "phone": "", "email": "", "birthDate": "", "address": "", "receptionNote": "", "inactive": false, "nationalId": null } }))
         .expect("create");
     assert_eq!(client["name"], "Åse <b>Ø</b>");
     let id = client["id"].as_str().expect("id").to_owned();
@@ -153,6 +153,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("add_addendum", &["entry_addendum"]),
     ("search_journals", &["journal_search"]),
     ("record_print", &["client_print"]),
+    ("reveal_national_id", &["national_id_reveal"]),
     ("list_staff_admin", &["staff_list"]),
     ("create_staff", &["staff_create"]),
     ("set_access_model", &["settings_change"]),
@@ -233,7 +234,11 @@ fn every_command_writes_its_audit_events() {
             *mark = next;
         };
         check("list_staff", json!({}), &mut mark);
-        check("create_client", json!({ "input": { "name": "Tove Tangen", "phone": "", "email": "" } }), &mut mark);
+        check(
+            "create_client",
+            json!({ "input": { "name": "Tove Tangen", "phone": "", "email": "", "birthDate": "", "address": "", "receptionNote": "", "inactive": false, "nationalId": null } }),
+            &mut mark,
+        );
         let id =
             call(&win, "list_clients", json!({ "query": "" })).expect("list")[0]["id"].as_str().expect("id").to_owned();
         mark += 1; // that list's own client_list event
@@ -241,7 +246,7 @@ fn every_command_writes_its_audit_events() {
         check("get_client", json!({ "id": id }), &mut mark);
         check(
             "update_client",
-            json!({ "id": id, "input": { "name": "Tove Tangen", "phone": "1", "email": "" } }),
+            json!({ "id": id, "input": { "name": "Tove Tangen", "phone": "1", "email": "", "birthDate": "", "address": "", "receptionNote": "", "inactive": false, "nationalId": null } }),
             &mut mark,
         );
         check("client_access_log", json!({ "id": id }), &mut mark);
@@ -262,6 +267,7 @@ fn every_command_writes_its_audit_events() {
         check("add_addendum", json!({ "entryId": entry, "body": "Tilføjelse" }), &mut mark);
         check("search_journals", json!({ "query": "note" }), &mut mark);
         check("record_print", json!({ "clientId": id, "what": "journal" }), &mut mark);
+        check("reveal_national_id", json!({ "id": id }), &mut mark);
         check("list_staff_admin", json!({}), &mut mark);
         let desk_otp = {
             call(&win, "create_staff", json!({ "input": { "name": "Skranke", "email": "desk@example.dk", "role": "reception", "businessLogin": true } }))

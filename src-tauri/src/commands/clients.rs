@@ -40,3 +40,13 @@ pub async fn update_client(state: State<'_, AppState>, id: String, input: Client
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.update_client(&session, &id, &input.into())?.into())
 }
+
+/// The full national ID, revealed on purpose (audited).
+#[tauri::command]
+#[specta::specta]
+pub async fn reveal_national_id(state: State<'_, AppState>, id: String) -> CmdResult<Option<String>> {
+    let id = ClientId::parse(&id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.reveal_national_id(&session, &id)?)
+}

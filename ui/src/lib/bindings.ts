@@ -24,6 +24,8 @@ export const commands = {
 	createClient: (input: ClientInput) => __TAURI_INVOKE<Client>("create_client", { input }),
 	getClient: (id: string) => __TAURI_INVOKE<Client>("get_client", { id }),
 	updateClient: (id: string, input: ClientInput) => __TAURI_INVOKE<Client>("update_client", { id, input }),
+	/**  The full national ID, revealed on purpose (audited). */
+	revealNationalId: (id: string) => __TAURI_INVOKE<string | null>("reveal_national_id", { id }),
 	journal: (clientId: string) => __TAURI_INVOKE<Entry[]>("journal", { clientId }),
 	listTemplates: () => __TAURI_INVOKE<Template[]>("list_templates"),
 	createEntry: (clientId: string, templateId: string | null, title: string, body: string) => __TAURI_INVOKE<Entry>("create_entry", { clientId, templateId, title, body }),
@@ -70,6 +72,8 @@ export type AccessModel = "solo" | "individual" | "businessPin";
 export type AppError = {
 	code: ErrorCode,
 	message: string,
+	/**  An id the UI may act on (the existing client for a duplicate national ID). */
+	detail: string | null,
 };
 
 /**  What the window should show now. */
@@ -116,12 +120,23 @@ export type Client = {
 	email: string,
 	createdAt: string,
 	updatedAt: string,
+	birthDate: string | null,
+	address: string,
+	receptionNote: string,
+	active: boolean,
+	nationalIdMasked: string | null,
 };
 
 export type ClientInput = {
 	name: string,
 	phone: string,
 	email: string,
+	birthDate: string,
+	address: string,
+	receptionNote: string,
+	inactive: boolean,
+	/**  Only in journals-with-national-ID mode; null keeps the stored one, "" clears it. */
+	nationalId: string | null,
 };
 
 export type Country = "dk" | "se" | "no";
