@@ -67,6 +67,23 @@ pub struct Unlock {
     pub recovery_code: Option<Secret>,
 }
 
+/// The automatic-logout choices offered (minutes).
+pub const SESSION_TIMEOUT_CHOICES: [i64; 7] = [15, 30, 60, 120, 240, 480, 1440];
+
+/// One open session, for the security page.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionView {
+    pub id: SessionId,
+    pub staff_name: String,
+    pub workstation: String,
+    pub os_user: String,
+    pub kind: String,
+    pub started_at: String,
+    pub last_active_at: String,
+    pub current: bool,
+}
+
 /// Which key source opened the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -786,6 +803,87 @@ impl Clinic {
             ctx.record_object(format!("{kind} staff {staff}"));
             Ok(())
         })
+    }
+
+    // ---- sessions (the security page) ---------------------------------------------
+
+    /// Open sessions: all of them for an administrator, otherwise the person's own.
+    pub fn sessions(&mut self, session: &SessionId) -> Result<Vec<SessionView>> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let all = actor.role.is_admin() && actor.kind != auth::SessionKind::Business;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.id, st.name, s.workstation, s.os_user, s.kind, s.started_at, s.last_active_at
+             FROM sessions s JOIN staff st ON st.id = s.staff_id
+             WHERE s.ended_at IS NULL AND (?1 OR s.staff_id = ?2) ORDER BY s.last_active_at DESC",
+        )?;
+        let rows = stmt.query_map(params![all, actor.staff_id], |r| {
+            let id: SessionId = r.get(0)?;
+            Ok(SessionView {
+                current: &id == session,
+                id,
+                staff_name: r.get(1)?,
+                workstation: r.get(2)?,
+                os_user: r.get(3)?,
+                kind: r.get(4)?,
+                started_at: r.get(5)?,
+                last_active_at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Logs out another session (an administrator any, everyone their own); audited.
+    pub fn end_other_session(&mut self, session: &SessionId, target: &SessionId) -> Result<()> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let owner: Option<StaffId> = self
+            .conn
+            .query_row("SELECT staff_id FROM sessions WHERE id = ?1 AND ended_at IS NULL", [target], |r| r.get(0))
+            .optional()?;
+        let Some(owner) = owner else { return Err(Error::NotFound) };
+        let admin = actor.role.is_admin() && actor.kind != auth::SessionKind::Business;
+        if !admin && owner != actor.staff_id {
+            return Err(Error::Denied("only administrators log out other people's sessions".into()));
+        }
+        let tx = self.conn.transaction()?;
+        auth::end_session(&tx, target, now, "ended_by_user")?;
+        audit::append(
+            &tx,
+            now,
+            &audit::NewEvent {
+                object: Some(&format!("session of {owner}")),
+                ..auth::event(Some(&actor.staff_id), &self.ws, "session_end", Outcome::Ok)
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Automatic logout after inactivity (administrators; with the password). Choices
+    /// from 15 minutes to 24 hours — there is no "never".
+    pub fn set_session_timeout(&mut self, session: &SessionId, minutes: i64, password: &Secret) -> Result<()> {
+        if !SESSION_TIMEOUT_CHOICES.contains(&minutes) {
+            return Err(Error::invalid("choose 15 minutes, 30 minutes, 1, 2, 4, 8 or 24 hours"));
+        }
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+            let hash: String = ctx.conn().query_row(
+                "SELECT password_hash FROM staff WHERE id = ?1",
+                [&ctx.actor().staff_id],
+                |r| r.get(0),
+            )?;
+            if !auth::verify_secret(password, &hash)? {
+                return Err(Error::WrongCredentials);
+            }
+            settings::set_i64(ctx.conn(), settings::SESSION_TIMEOUT_MINUTES, minutes)?;
+            ctx.record_object(format!("session_timeout_minutes={minutes}"));
+            Ok(())
+        })
+    }
+
+    pub fn session_timeout_minutes(&self) -> Result<i64> {
+        settings::session_timeout_minutes(&self.conn)
     }
 
     // ---- journals (through the gate) -----------------------------------------------

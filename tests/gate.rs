@@ -213,3 +213,24 @@ fn client_search_matches_word_prefixes_in_name_phone_and_email() {
     assert_eq!(names(&mut c, "lie"), ["Åse Lie"]);
     OsKeyring.delete(c.id()).expect("clean up");
 }
+
+#[test]
+fn sessions_are_listed_and_can_be_ended_and_the_timeout_has_no_never() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (mut c, _) = setup(d.path());
+    let first = login(&mut c);
+    let second = login(&mut c);
+    let listed = c.sessions(&first).expect("sessions");
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed.iter().filter(|s| s.current).count(), 1);
+    assert!(listed.iter().all(|s| s.staff_name == OWNER_NAME && s.kind == "personal" && !s.workstation.is_empty()));
+    c.end_other_session(&first, &second).expect("log the other one out");
+    assert!(matches!(c.list_clients(&second, ""), Err(Error::NotLoggedIn)));
+    assert_eq!(c.sessions(&first).expect("sessions").len(), 1);
+    assert!(c.set_session_timeout(&first, 0, &Secret::new(OWNER_PASSWORD)).is_err(), "no never");
+    assert!(c.set_session_timeout(&first, 10_000, &Secret::new(OWNER_PASSWORD)).is_err());
+    assert!(matches!(c.set_session_timeout(&first, 15, &Secret::new("forkert")), Err(Error::WrongCredentials)));
+    c.set_session_timeout(&first, 15, &Secret::new(OWNER_PASSWORD)).expect("15 minutes");
+    assert_eq!(c.session_timeout_minutes().expect("read"), 15);
+    OsKeyring.delete(c.id()).expect("clean up");
+}

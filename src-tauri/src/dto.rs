@@ -523,3 +523,39 @@ pub struct NewStaffResult {
     /// Shown once to the admin; the person changes it at first login.
     pub one_time_password: String,
 }
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename = "Session", rename_all = "camelCase")]
+pub struct SessionDto {
+    pub id: String,
+    pub staff_name: String,
+    pub workstation: String,
+    pub os_user: String,
+    pub kind: String,
+    pub started_at: String,
+    pub last_active_at: String,
+    pub current: bool,
+}
+
+impl From<klinik::clinic::SessionView> for SessionDto {
+    fn from(s: klinik::clinic::SessionView) -> Self {
+        Self {
+            id: s.id.to_string(),
+            staff_name: s.staff_name,
+            workstation: s.workstation,
+            os_user: s.os_user,
+            kind: s.kind,
+            started_at: s.started_at,
+            last_active_at: s.last_active_at,
+            current: s.current,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityInfo {
+    pub sessions: Vec<SessionDto>,
+    pub session_timeout_minutes: u32,
+    pub timeout_choices: Vec<u32>,
+}

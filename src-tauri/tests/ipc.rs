@@ -164,6 +164,9 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("end_pin", &["pin_end"]),
     ("emergency_access", &["emergency_access"]),
     ("change_relation", &["relation_change"]),
+    ("security_info", &[]),
+    ("end_session", &["session_end"]),
+    ("set_session_timeout", &["settings_change"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
 ];
 
@@ -287,6 +290,10 @@ fn every_command_writes_its_audit_events() {
             call(&win, "app_status", json!({})).expect("status")["me"]["staffId"].as_str().expect("id").to_owned();
         check("change_relation", json!({ "staffId": me_id, "clientId": id, "change": "assign" }), &mut mark);
         check("emergency_access", json!({ "clientId": id, "reason": "Akut henvendelse, behandler syg" }), &mut mark);
+        check("set_session_timeout", json!({ "minutes": 1440, "password": PASSWORD }), &mut mark);
+        let sessions = call(&win, "security_info", json!({})).expect("security")["sessions"].clone();
+        assert!(sessions.as_array().expect("sessions").iter().any(|s| s["current"] == true));
+        check("security_info", json!({}), &mut mark);
         // The business-login desk unlocks with the owner's PIN and closes again.
         let me = call(&win, "app_status", json!({})).expect("status")["me"]["staffId"].as_str().expect("id").to_owned();
         call(&win, "logout", json!({})).expect("logout");

@@ -72,7 +72,10 @@ pub async fn login(state: State<'_, AppState>, email: String, password: String) 
     check_len(&email)?;
     let mut s = state.lock();
     let session = s.clinic()?.login(&email, &Secret::new(password))?;
-    s.session = Some(session);
+    // A window has one session: signing in again ends the previous one.
+    if let Some(previous) = s.session.replace(session) {
+        s.clinic()?.logout(&previous)?;
+    }
     Ok(s.status())
 }
 

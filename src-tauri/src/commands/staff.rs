@@ -137,3 +137,37 @@ pub enum RelationChange {
     Block,
     End,
 }
+
+/// The security page: open sessions and the automatic-logout setting.
+#[tauri::command]
+#[specta::specta]
+pub async fn security_info(state: State<'_, AppState>) -> CmdResult<crate::dto::SecurityInfo> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    let sessions = clinic.sessions(&session)?.into_iter().map(Into::into).collect();
+    let minutes = clinic.session_timeout_minutes()?;
+    Ok(crate::dto::SecurityInfo {
+        sessions,
+        session_timeout_minutes: u32::try_from(minutes).unwrap_or(1440),
+        timeout_choices: klinik::clinic::SESSION_TIMEOUT_CHOICES.iter().map(|m| *m as u32).collect(),
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn end_session(state: State<'_, AppState>, session_id: String) -> CmdResult<AppStatus> {
+    let target = klinik::SessionId::parse(&session_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.end_other_session(&session, &target)?;
+    Ok(s.status())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_session_timeout(state: State<'_, AppState>, minutes: u32, password: String) -> CmdResult<()> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.set_session_timeout(&session, i64::from(minutes), &Secret::new(password))?;
+    Ok(())
+}

@@ -48,6 +48,10 @@ export const commands = {
 	emergencyAccess: (clientId: string, reason: string) => __TAURI_INVOKE<null>("emergency_access", { clientId, reason }),
 	/**  An admin assigns, blocks or ends the relation between a staff member and a client. */
 	changeRelation: (staffId: string, clientId: string, change: RelationChange) => __TAURI_INVOKE<null>("change_relation", { staffId, clientId, change }),
+	/**  The security page: open sessions and the automatic-logout setting. */
+	securityInfo: () => __TAURI_INVOKE<SecurityInfo>("security_info"),
+	endSession: (sessionId: string) => __TAURI_INVOKE<AppStatus>("end_session", { sessionId }),
+	setSessionTimeout: (minutes: number, password: string) => __TAURI_INVOKE<null>("set_session_timeout", { minutes, password }),
 	listAudit: (filter: AuditFilter, beforeSeq: number | null, limit: number) => __TAURI_INVOKE<AuditPage>("list_audit", { filter, beforeSeq, limit }),
 	verifyAudit: () => __TAURI_INVOKE<AuditVerification>("verify_audit"),
 	/**  "Who has seen this record" for one client, oldest first. */
@@ -251,6 +255,23 @@ export type SearchHit = {
 	clientName: string,
 	careAt: string,
 	snippet: string,
+};
+
+export type SecurityInfo = {
+	sessions: Session[],
+	sessionTimeoutMinutes: number,
+	timeoutChoices: number[],
+};
+
+export type Session = {
+	id: string,
+	staffName: string,
+	workstation: string,
+	osUser: string,
+	kind: string,
+	startedAt: string,
+	lastActiveAt: string,
+	current: boolean,
 };
 
 export type SetupInput = {
