@@ -179,6 +179,7 @@ pub(crate) fn login(
     now: DateTime<Utc>,
     email: &str,
     password: &Secret,
+    second_factor: Option<&Secret>,
 ) -> Result<SessionId> {
     let staff = find_by_email(conn, email)?;
     // Hash even for an unknown email so timing does not reveal which emails exist.
@@ -189,6 +190,10 @@ pub(crate) fn login(
             false
         }
     };
+    // The password is right: with two-factor login on, the code must be right too.
+    if let (Some(s), true) = (&staff, ok && staff.as_ref().is_some_and(|s| s.active)) {
+        check_second_factor(conn, ws, now, &s.id, second_factor)?;
+    }
     let tx = conn.transaction()?;
     match staff {
         Some(s) if ok && s.active => {
@@ -216,6 +221,65 @@ pub(crate) fn login(
             Err(Error::WrongCredentials)
         }
     }
+}
+
+/// With TOTP enabled: accepts a current, unused code (or a single-use recovery code);
+/// wrong codes count like wrong PINs (3 free, then 30 s doubling). Audits failures.
+fn check_second_factor(
+    conn: &mut Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    staff: &StaffId,
+    code: Option<&Secret>,
+) -> Result<()> {
+    let (secret, last, failures, locked): (Option<String>, Option<i64>, i64, Option<String>) = conn.query_row(
+        "SELECT totp_secret, totp_last_step, totp_failures, totp_locked_until FROM staff WHERE id = ?1",
+        [staff],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    let Some(secret) = secret else { return Ok(()) };
+    let Some(code) = code.filter(|c| !c.expose().trim().is_empty()) else { return Err(Error::TotpRequired) };
+    if let Some(until) = locked.as_deref().map(clock::from_db).transpose()? {
+        if until > now {
+            return Err(Error::PinLocked { seconds: ((until - now).num_milliseconds() + 999).div_euclid(1000).max(1) });
+        }
+    }
+    let secret = hex::decode(secret).map_err(|_| Error::Storage("bad TOTP secret".into()))?;
+    let unix = u64::try_from(now.timestamp()).unwrap_or(0);
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    if let Some(step) = crate::totp::verify(&secret, code.expose(), unix, last.map(|l| l as u64))? {
+        tx.execute(
+            "UPDATE staff SET totp_last_step = ?2, totp_failures = 0, totp_locked_until = NULL WHERE id = ?1",
+            params![staff, step as i64],
+        )?;
+        tx.commit()?;
+        return Ok(());
+    }
+    // A single-use recovery code instead of the app's code.
+    let mut stmt =
+        tx.prepare("SELECT id, code_hash FROM totp_recovery_codes WHERE staff_id = ?1 AND used_at IS NULL")?;
+    let unused: Vec<(String, String)> =
+        stmt.query_map([staff], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    drop(stmt);
+    let typed = Secret::new(code.expose().trim().to_lowercase());
+    for (id, hash) in unused {
+        if typed.expose().len() == 11 && verify_secret(&typed, &hash)? {
+            tx.execute("UPDATE totp_recovery_codes SET used_at = ?2 WHERE id = ?1", params![id, clock::to_db(now)])?;
+            tx.execute("UPDATE staff SET totp_failures = 0, totp_locked_until = NULL WHERE id = ?1", [staff])?;
+            audit::append(&tx, now, &event(Some(staff), ws, "totp_recovery_used", Outcome::Ok))?;
+            tx.commit()?;
+            return Ok(());
+        }
+    }
+    let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
+    let lock = crate::pin::delay_after(failures).map(|d| clock::to_db(now + d));
+    tx.execute(
+        "UPDATE staff SET totp_failures = ?2, totp_locked_until = ?3 WHERE id = ?1",
+        params![staff, failures, lock],
+    )?;
+    audit::append(&tx, now, &event(Some(staff), ws, "totp_failed", Outcome::Failed))?;
+    tx.commit()?;
+    Err(Error::WrongTotp)
 }
 
 /// A valid PHC string of a random password, verified against when the email is unknown.

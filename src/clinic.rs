@@ -67,6 +67,15 @@ pub struct Unlock {
     pub recovery_code: Option<Secret>,
 }
 
+/// What the person needs to add Klinik to an authenticator app.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TotpEnrollment {
+    pub uri: String,
+    pub secret_base32: String,
+    pub qr_svg: String,
+}
+
 /// The automatic-logout choices offered (minutes).
 pub const SESSION_TIMEOUT_CHOICES: [i64; 7] = [15, 30, 60, 120, 240, 480, 1440];
 
@@ -120,6 +129,9 @@ pub struct Me {
     pub must_change_password: bool,
     pub has_pin: bool,
     pub access_model: crate::policy::AccessModel,
+    pub totp_enabled: bool,
+    /// Journals with national IDs: enroll two-factor login before working.
+    pub must_enroll_totp: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -381,8 +393,93 @@ impl Clinic {
     // ---- sessions -------------------------------------------------------------------
 
     pub fn login(&mut self, email: &str, password: &Secret) -> Result<SessionId> {
+        self.login_2fa(email, password, None)
+    }
+
+    /// Login with the second factor: a code from the authenticator app or a recovery
+    /// code, when the person has two-factor login on (otherwise `None` is fine).
+    pub fn login_2fa(&mut self, email: &str, password: &Secret, code: Option<&Secret>) -> Result<SessionId> {
         let now = self.clock.now();
-        auth::login(&mut self.conn, &self.ws, now, email, password)
+        auth::login(&mut self.conn, &self.ws, now, email, password, code)
+    }
+
+    /// Starts two-factor enrollment: a new secret, pending until a code confirms it.
+    pub fn begin_totp(&mut self, session: &SessionId) -> Result<TotpEnrollment> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        if actor.kind == auth::SessionKind::Business {
+            return Err(Error::Denied("two-factor login is personal".into()));
+        }
+        let email: String =
+            self.conn.query_row("SELECT email FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
+        let secret = crate::totp::new_secret();
+        self.conn.execute(
+            "UPDATE staff SET totp_pending = ?2 WHERE id = ?1",
+            params![actor.staff_id, hex::encode(secret)],
+        )?;
+        let uri = crate::totp::provisioning_uri(&secret, &email)?;
+        Ok(TotpEnrollment { secret_base32: crate::totp::secret_base32(&uri), qr_svg: crate::totp::qr_svg(&uri)?, uri })
+    }
+
+    /// Confirms enrollment with a code from the app; returns the ten recovery codes
+    /// (shown once).
+    pub fn confirm_totp(&mut self, session: &SessionId, code: &Secret) -> Result<Vec<String>> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let pending: Option<String> =
+            self.conn.query_row("SELECT totp_pending FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
+        let pending = pending.ok_or_else(|| Error::invalid("start two-factor enrollment first"))?;
+        let secret = hex::decode(&pending).map_err(|_| Error::Storage("bad TOTP secret".into()))?;
+        let unix = u64::try_from(now.timestamp()).unwrap_or(0);
+        let Some(step) = crate::totp::verify(&secret, code.expose(), unix, None)? else {
+            audit::append(
+                &self.conn,
+                now,
+                &auth::event(Some(&actor.staff_id), &self.ws, "totp_failed", Outcome::Failed),
+            )?;
+            return Err(Error::WrongTotp);
+        };
+        let codes = crate::totp::new_recovery_codes();
+        let hashes = codes.iter().map(|c| auth::hash_secret(&Secret::new(c.clone()))).collect::<Result<Vec<_>>>()?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = ?2, totp_failures = 0 WHERE id = ?1",
+            params![actor.staff_id, step as i64],
+        )?;
+        tx.execute("DELETE FROM totp_recovery_codes WHERE staff_id = ?1", [&actor.staff_id])?;
+        for h in hashes {
+            tx.execute(
+                "INSERT INTO totp_recovery_codes (id, staff_id, code_hash) VALUES (?1, ?2, ?3)",
+                params![uuid::Uuid::now_v7().to_string(), actor.staff_id, h],
+            )?;
+        }
+        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "totp_enabled", Outcome::Ok))?;
+        tx.commit()?;
+        Ok(codes)
+    }
+
+    /// Turns two-factor login off (re-authentication with the password); refused where
+    /// the clinic's mode requires it.
+    pub fn disable_totp(&mut self, session: &SessionId, password: &Secret) -> Result<()> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        if self.info()?.journal_mode == JournalMode::JournalsWithId {
+            return Err(Error::Denied("journals with national IDs require two-factor login".into()));
+        }
+        let hash: String =
+            self.conn.query_row("SELECT password_hash FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
+        if !auth::verify_secret(password, &hash)? {
+            return Err(Error::WrongCredentials);
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE staff SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE id = ?1",
+            [&actor.staff_id],
+        )?;
+        tx.execute("DELETE FROM totp_recovery_codes WHERE staff_id = ?1", [&actor.staff_id])?;
+        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "totp_disabled", Outcome::Ok))?;
+        tx.commit()?;
+        Ok(())
     }
 
     pub fn logout(&mut self, session: &SessionId) -> Result<()> {
@@ -445,12 +542,16 @@ impl Clinic {
     pub fn me(&mut self, session: &SessionId) -> Result<Me> {
         let now = self.clock.now();
         let actor = auth::resolve(&mut self.conn, &self.ws, now, session, true)?;
-        let (name, email, locked, must_change, has_pin): (String, String, i64, i64, bool) = self.conn.query_row(
-            "SELECT st.name, st.email, s.locked, st.must_change_password, st.pin_hash IS NOT NULL
-             FROM staff st JOIN sessions s ON s.staff_id = st.id WHERE s.id = ?1",
-            [session],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )?;
+        let (name, email, locked, must_change, has_pin, totp_enabled): (String, String, i64, i64, bool, bool) =
+            self.conn.query_row(
+                "SELECT st.name, st.email, s.locked, st.must_change_password, st.pin_hash IS NOT NULL,
+                        st.totp_secret IS NOT NULL
+                 FROM staff st JOIN sessions s ON s.staff_id = st.id WHERE s.id = ?1",
+                [session],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            )?;
+        let business = actor.kind == auth::SessionKind::Business;
+        let must_enroll_totp = !business && !totp_enabled && self.info()?.journal_mode == JournalMode::JournalsWithId;
         let pin_name = match &actor.pin {
             Some((staff, until)) if *until > now => {
                 Some(self.conn.query_row("SELECT name FROM staff WHERE id = ?1", [staff], |r| r.get(0))?)
@@ -469,6 +570,8 @@ impl Clinic {
             must_change_password: must_change == 1,
             has_pin,
             access_model: settings::access_model(&self.conn)?,
+            totp_enabled,
+            must_enroll_totp,
         })
     }
 

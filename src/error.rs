@@ -33,6 +33,8 @@ pub enum ErrorCode {
     PinLocked,
     PinDisabled,
     PinNotSet,
+    TotpRequired,
+    WrongTotp,
     Denied,
     NotFound,
     Conflict,
@@ -84,6 +86,10 @@ pub enum Error {
     PinDisabled,
     #[error("this staff member has no PIN yet")]
     PinNotSet,
+    #[error("enter the code from your authenticator app")]
+    TotpRequired,
+    #[error("wrong or already used two-factor code")]
+    WrongTotp,
     #[error("access denied: {0}")]
     Denied(String),
     #[error("not found")]
@@ -122,6 +128,8 @@ impl Error {
             Error::PinLocked { .. } => ErrorCode::PinLocked,
             Error::PinDisabled => ErrorCode::PinDisabled,
             Error::PinNotSet => ErrorCode::PinNotSet,
+            Error::TotpRequired => ErrorCode::TotpRequired,
+            Error::WrongTotp => ErrorCode::WrongTotp,
             Error::Denied(_) => ErrorCode::Denied,
             Error::NotFound => ErrorCode::NotFound,
             Error::Conflict(_) | Error::DuplicateNationalId(_) => ErrorCode::Conflict,

@@ -27,6 +27,7 @@ pub mod review;
 pub mod secret;
 pub mod settings;
 pub mod staff;
+pub mod totp;
 pub mod vault;
 
 pub use clinic::{Clinic, ClinicSetup, OpenedWith};

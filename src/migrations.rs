@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_client_search.sql", include_str!("../migrations/0005_client_search.sql")),
     ("0006_relations.sql", include_str!("../migrations/0006_relations.sql")),
     ("0007_client_record.sql", include_str!("../migrations/0007_client_record.sql")),
+    ("0008_totp.sql", include_str!("../migrations/0008_totp.sql")),
 ];
 
 /// The schema version this build writes.

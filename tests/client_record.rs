@@ -31,6 +31,13 @@ fn a_national_id_is_masked_revealed_with_an_audit_event_and_never_duplicated() {
     let d = tempfile::tempdir().expect("tempdir");
     let mut c = clinic(d.path(), JournalMode::JournalsWithId);
     let s = login(&mut c);
+    // National-ID mode: two-factor login first (codes from Debian's oathtool).
+    let e = c.begin_totp(&s).expect("begin");
+    let out = std::process::Command::new("oathtool")
+        .args(["--totp", "-b", &e.secret_base32.replace(' ', "")])
+        .output()
+        .expect("oathtool");
+    c.confirm_totp(&s, &Secret::new(String::from_utf8_lossy(&out.stdout).trim())).expect("enroll");
     let input = ClientInput {
         name: "Birthe Bøgh".into(),
         birth_date: "1961-07-07".into(),

@@ -43,7 +43,7 @@ macro_rules! mirror_enum {
 mirror_enum!(ErrorCodeDto as "ErrorCode" <- ErrorCode {
     Invalid, WeakPassword, WrongCredentials, WrongKey, WrongRecoveryCode, WrongPassphrase,
     KeyringUnavailable, KeyringLocked, KeyringEntryMissing, Corrupted, NotEncrypted, NewerVersion,
-    AlreadyRunning, Locked, NotLoggedIn, SessionExpired, PinRequired, WrongPin, PinLocked, PinDisabled, PinNotSet,
+    AlreadyRunning, Locked, NotLoggedIn, SessionExpired, PinRequired, WrongPin, PinLocked, PinDisabled, PinNotSet, TotpRequired, WrongTotp,
     Denied, NotFound, Conflict, Storage, Internal,
 });
 mirror_enum!(LanguageDto as "Language" <- Language { Da, Sv, Nb, En });
@@ -69,6 +69,8 @@ pub struct MeDto {
     pub must_change_password: bool,
     pub has_pin: bool,
     pub access_model: AccessModelDto,
+    pub totp_enabled: bool,
+    pub must_enroll_totp: bool,
 }
 
 impl From<Me> for MeDto {
@@ -86,6 +88,8 @@ impl From<Me> for MeDto {
             must_change_password: m.must_change_password,
             has_pin: m.has_pin,
             access_model: m.access_model.into(),
+            totp_enabled: m.totp_enabled,
+            must_enroll_totp: m.must_enroll_totp,
         }
     }
 }
@@ -558,4 +562,13 @@ pub struct SecurityInfo {
     pub sessions: Vec<SessionDto>,
     pub session_timeout_minutes: u32,
     pub timeout_choices: Vec<u32>,
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TotpEnrollment {
+    pub uri: String,
+    pub secret_base32: String,
+    /// The QR code as an SVG document (rendered by the UI as an image, never as markup).
+    pub qr_svg: String,
 }

@@ -86,9 +86,11 @@ fn setup_login_lock_and_client_commands_speak_the_documented_json() {
     assert_eq!(made["recoveryCode"].as_str().expect("code").len(), 39);
     assert_eq!(call(&win, "app_status", json!({})).expect("status")["state"], "login");
 
-    let wrong = call(&win, "login", json!({ "email": "ida@example.dk", "password": "forkert" })).expect_err("wrong");
+    let wrong = call(&win, "login", json!({ "email": "ida@example.dk", "password": "forkert", "code": null }))
+        .expect_err("wrong");
     assert_eq!(wrong, json!({ "code": "wrongCredentials", "message": "wrong email or password", "detail": null }));
-    let ready = call(&win, "login", json!({ "email": "ida@example.dk", "password": PASSWORD })).expect("login");
+    let ready =
+        call(&win, "login", json!({ "email": "ida@example.dk", "password": PASSWORD, "code": null })).expect("login");
     assert_eq!(ready["state"], "ready");
     assert_eq!(ready["clinicName"], "IPC Klinik");
     assert_eq!(ready["me"]["isOwner"], true);
@@ -167,6 +169,9 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("security_info", &[]),
     ("end_session", &["session_end"]),
     ("set_session_timeout", &["settings_change"]),
+    ("begin_totp", &[]),
+    ("confirm_totp", &["totp_failed"]),
+    ("disable_totp", &[]),
     ("mark_log_reviewed", &["audit_review_mark"]),
 ];
 
@@ -226,7 +231,7 @@ fn every_command_writes_its_audit_events() {
             .as_str()
             .expect("code")
             .to_owned();
-        call(&win, "login", json!({ "email": "ida@example.dk", "password": PASSWORD })).expect("login");
+        call(&win, "login", json!({ "email": "ida@example.dk", "password": PASSWORD, "code": null })).expect("login");
         let (seen, mut mark) = actions_since(&win, 0);
         assert_eq!(seen, [expect("setup_clinic"), expect("login")].concat());
 
@@ -294,10 +299,18 @@ fn every_command_writes_its_audit_events() {
         let sessions = call(&win, "security_info", json!({})).expect("security")["sessions"].clone();
         assert!(sessions.as_array().expect("sessions").iter().any(|s| s["current"] == true));
         check("security_info", json!({}), &mut mark);
+        check("begin_totp", json!({}), &mut mark);
+        // A wrong code during enrollment is recorded; a right one would need a clock.
+        let wrong = call(&win, "confirm_totp", json!({ "code": "000000" })).expect_err("wrong code");
+        assert_eq!(wrong["code"], "wrongTotp");
+        let (seen, next) = actions_since(&win, mark);
+        assert_eq!(seen, expect("confirm_totp"));
+        mark = next;
         // The business-login desk unlocks with the owner's PIN and closes again.
         let me = call(&win, "app_status", json!({})).expect("status")["me"]["staffId"].as_str().expect("id").to_owned();
         call(&win, "logout", json!({})).expect("logout");
-        call(&win, "login", json!({ "email": "desk@example.dk", "password": desk_otp })).expect("desk login");
+        call(&win, "login", json!({ "email": "desk@example.dk", "password": desk_otp, "code": null }))
+            .expect("desk login");
         let desk = call(&win, "app_status", json!({})).expect("status");
         assert_eq!(desk["me"]["businessLogin"], true);
         let pin_needed = call(&win, "journal", json!({ "clientId": id })).expect_err("pin first");
@@ -306,7 +319,7 @@ fn every_command_writes_its_audit_events() {
         assert_eq!(after["me"]["pinName"], "Ida Test");
         call(&win, "end_pin", json!({})).expect("end");
         call(&win, "logout", json!({})).expect("logout");
-        call(&win, "login", json!({ "email": "ida@example.dk", "password": PASSWORD })).expect("login");
+        call(&win, "login", json!({ "email": "ida@example.dk", "password": PASSWORD, "code": null })).expect("login");
         let (seen, next) = actions_since(&win, mark);
         assert_eq!(
             seen,
@@ -334,8 +347,12 @@ fn every_command_writes_its_audit_events() {
         mark = next;
         call(&win, "logout", json!({})).expect("logout");
         call(&win, "reset_password_with_recovery_code", json!({ "email": "ida@example.dk", "recoveryCode": code, "newPassword": "ny-lang-adgangskode-til-ida-2026" })).expect("reset");
-        call(&win, "login", json!({ "email": "ida@example.dk", "password": "ny-lang-adgangskode-til-ida-2026" }))
-            .expect("login");
+        call(
+            &win,
+            "login",
+            json!({ "email": "ida@example.dk", "password": "ny-lang-adgangskode-til-ida-2026", "code": null }),
+        )
+        .expect("login");
         let (seen, _) = actions_since(&win, mark);
         assert_eq!(seen, [expect("logout"), expect("reset_password_with_recovery_code"), expect("login")].concat());
         // The mock runtime keeps managed state alive; close the clinic as a process exit would.
@@ -354,8 +371,12 @@ fn every_command_writes_its_audit_events() {
     );
     assert_eq!(wrong.expect_err("wrong code")["code"], "wrongRecoveryCode");
     call(&win, "unlock_vault", json!({ "passphrase": null, "recoveryCode": code })).expect("unlock with code");
-    call(&win, "login", json!({ "email": "ida@example.dk", "password": "ny-lang-adgangskode-til-ida-2026" }))
-        .expect("login");
+    call(
+        &win,
+        "login",
+        json!({ "email": "ida@example.dk", "password": "ny-lang-adgangskode-til-ida-2026", "code": null }),
+    )
+    .expect("login");
     let page = call(&win, "list_audit", json!({ "filter": {}, "beforeSeq": null, "limit": 2 })).expect("page");
     let newest: Vec<&str> =
         page["events"].as_array().expect("e").iter().map(|e| e["action"].as_str().expect("a")).collect();

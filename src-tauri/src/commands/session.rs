@@ -68,10 +68,16 @@ pub async fn unlock_vault(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn login(state: State<'_, AppState>, email: String, password: String) -> CmdResult<AppStatus> {
+pub async fn login(
+    state: State<'_, AppState>,
+    email: String,
+    password: String,
+    code: Option<String>,
+) -> CmdResult<AppStatus> {
     check_len(&email)?;
+    let code = code.filter(|c| !c.trim().is_empty()).map(Secret::new);
     let mut s = state.lock();
-    let session = s.clinic()?.login(&email, &Secret::new(password))?;
+    let session = s.clinic()?.login_2fa(&email, &Secret::new(password), code.as_ref())?;
     // A window has one session: signing in again ends the previous one.
     if let Some(previous) = s.session.replace(session) {
         s.clinic()?.logout(&previous)?;

@@ -171,3 +171,32 @@ pub async fn set_session_timeout(state: State<'_, AppState>, minutes: u32, passw
     clinic.set_session_timeout(&session, i64::from(minutes), &Secret::new(password))?;
     Ok(())
 }
+
+/// Starts two-factor enrollment: the QR code and the secret for the app.
+#[tauri::command]
+#[specta::specta]
+pub async fn begin_totp(state: State<'_, AppState>) -> CmdResult<crate::dto::TotpEnrollment> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    let e = clinic.begin_totp(&session)?;
+    Ok(crate::dto::TotpEnrollment { uri: e.uri, secret_base32: e.secret_base32, qr_svg: e.qr_svg })
+}
+
+/// Confirms enrollment with a code; returns the ten recovery codes, shown once.
+#[tauri::command]
+#[specta::specta]
+pub async fn confirm_totp(state: State<'_, AppState>, code: String) -> CmdResult<Vec<String>> {
+    check_len(&code)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.confirm_totp(&session, &Secret::new(code))?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn disable_totp(state: State<'_, AppState>, password: String) -> CmdResult<AppStatus> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.disable_totp(&session, &Secret::new(password))?;
+    Ok(s.status())
+}

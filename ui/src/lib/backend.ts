@@ -10,7 +10,7 @@ const CODES: readonly ErrorCode[] = [
   'invalid', 'weakPassword', 'wrongCredentials', 'wrongKey', 'wrongRecoveryCode', 'wrongPassphrase',
   'keyringUnavailable', 'keyringLocked', 'keyringEntryMissing', 'corrupted', 'notEncrypted', 'newerVersion',
   'alreadyRunning', 'locked', 'notLoggedIn', 'sessionExpired', 'pinRequired', 'wrongPin', 'pinLocked', 'pinDisabled',
-  'pinNotSet', 'denied', 'notFound', 'conflict', 'storage', 'internal',
+  'pinNotSet', 'totpRequired', 'wrongTotp', 'denied', 'notFound', 'conflict', 'storage', 'internal',
 ];
 export const ERROR_CODES = CODES;
 

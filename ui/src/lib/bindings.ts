@@ -10,7 +10,7 @@ export const commands = {
 	passwordStrength: (password: string) => __TAURI_INVOKE<PasswordStrength>("password_strength", { password }),
 	setupClinic: (input: SetupInput) => __TAURI_INVOKE<SetupResult>("setup_clinic", { input }),
 	unlockVault: (passphrase: string | null, recoveryCode: string | null) => __TAURI_INVOKE<AppStatus>("unlock_vault", { passphrase, recoveryCode }),
-	login: (email: string, password: string) => __TAURI_INVOKE<AppStatus>("login", { email, password }),
+	login: (email: string, password: string, code: string | null) => __TAURI_INVOKE<AppStatus>("login", { email, password, code }),
 	logout: () => __TAURI_INVOKE<AppStatus>("logout"),
 	lockSession: () => __TAURI_INVOKE<AppStatus>("lock_session"),
 	unlockSession: (password: string) => __TAURI_INVOKE<AppStatus>("unlock_session", { password }),
@@ -52,6 +52,11 @@ export const commands = {
 	securityInfo: () => __TAURI_INVOKE<SecurityInfo>("security_info"),
 	endSession: (sessionId: string) => __TAURI_INVOKE<AppStatus>("end_session", { sessionId }),
 	setSessionTimeout: (minutes: number, password: string) => __TAURI_INVOKE<null>("set_session_timeout", { minutes, password }),
+	/**  Starts two-factor enrollment: the QR code and the secret for the app. */
+	beginTotp: () => __TAURI_INVOKE<TotpEnrollment>("begin_totp"),
+	/**  Confirms enrollment with a code; returns the ten recovery codes, shown once. */
+	confirmTotp: (code: string) => __TAURI_INVOKE<string[]>("confirm_totp", { code }),
+	disableTotp: (password: string) => __TAURI_INVOKE<AppStatus>("disable_totp", { password }),
 	listAudit: (filter: AuditFilter, beforeSeq: number | null, limit: number) => __TAURI_INVOKE<AuditPage>("list_audit", { filter, beforeSeq, limit }),
 	verifyAudit: () => __TAURI_INVOKE<AuditVerification>("verify_audit"),
 	/**  "Who has seen this record" for one client, oldest first. */
@@ -160,7 +165,7 @@ export type Entry = {
 	updatedAt: string,
 };
 
-export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "pinRequired" | "wrongPin" | "pinLocked" | "pinDisabled" | "pinNotSet" | "denied" | "notFound" | "conflict" | "storage" | "internal";
+export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "pinRequired" | "wrongPin" | "pinLocked" | "pinDisabled" | "pinNotSet" | "totpRequired" | "wrongTotp" | "denied" | "notFound" | "conflict" | "storage" | "internal";
 
 export type ExportFormat = "csv" | "fhir";
 
@@ -214,6 +219,8 @@ export type Me = {
 	mustChangePassword: boolean,
 	hasPin: boolean,
 	accessModel: AccessModel,
+	totpEnabled: boolean,
+	mustEnrollTotp: boolean,
 };
 
 export type NewStaffInput = {
@@ -311,5 +318,12 @@ export type Template = {
 	name: string,
 	body: string,
 	version: number,
+};
+
+export type TotpEnrollment = {
+	uri: string,
+	secretBase32: string,
+	/**  The QR code as an SVG document (rendered by the UI as an image, never as markup). */
+	qrSvg: string,
 };
 

@@ -16,6 +16,8 @@ const me = {
   mustChangePassword: false,
   hasPin: false,
   accessModel: 'solo' as const,
+  totpEnabled: false,
+  mustEnrollTotp: false,
 };
 
 beforeEach(() => vi.useFakeTimers());
