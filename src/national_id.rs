@@ -108,7 +108,7 @@ fn parse_dk(s: &str) -> Result<NationalId> {
     let birth_date = date(century + yy, month, day)?;
     let weights = [4, 3, 2, 7, 6, 5, 4, 3, 2, 1];
     let sum: u32 = d.iter().zip(weights).map(|(a, w)| a * w).sum();
-    let warnings = if sum % 11 == 0 { vec![] } else { vec![IdWarning::DkModulus11Fails] };
+    let warnings = if sum.is_multiple_of(11) { vec![] } else { vec![IdWarning::DkModulus11Fails] };
     Ok(NationalId { country: IdCountry::Dk, normalized: s, birth_date, kind: IdKind::Cpr, warnings })
 }
 
@@ -129,7 +129,7 @@ fn luhn_ok(ten: &[u32]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn parse_se(s: &str, today: NaiveDate) -> Result<NationalId> {
@@ -188,7 +188,7 @@ fn parse_no(s: &str) -> Result<NationalId> {
     let w2 = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2, 1];
     let s1: u32 = d.iter().zip(w1).map(|(a, w)| a * w).sum();
     let s2: u32 = d.iter().zip(w2).map(|(a, w)| a * w).sum();
-    if s1 % 11 > 3 || s2 % 11 != 0 {
+    if s1 % 11 > 3 || !s2.is_multiple_of(11) {
         return Err(bad("the check digits are wrong"));
     }
     let mut day = d[0] * 10 + d[1];
