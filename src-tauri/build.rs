@@ -43,6 +43,8 @@ const COMMANDS: &[&str] = &[
     "begin_totp",
     "confirm_totp",
     "disable_totp",
+    "reset_staff",
+    "set_journal_mode",
     "list_audit",
     "verify_audit",
     "client_access_log",

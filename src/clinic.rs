@@ -698,6 +698,76 @@ impl Clinic {
         })
     }
 
+    /// Moves the journal mode towards more protection only (notes → journals →
+    /// journals with national ID); an admin confirms with the password. Audited.
+    pub fn set_journal_mode(&mut self, session: &SessionId, mode: JournalMode, password: &Secret) -> Result<()> {
+        let rank = |m: JournalMode| match m {
+            JournalMode::Notes => 0,
+            JournalMode::Journals => 1,
+            JournalMode::JournalsWithId => 2,
+        };
+        let current = self.info()?.journal_mode;
+        if rank(mode) < rank(current) {
+            return Err(Error::invalid("the journal mode can only move towards more protection"));
+        }
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+            let hash: String = ctx.conn().query_row(
+                "SELECT password_hash FROM staff WHERE id = ?1",
+                [&ctx.actor().staff_id],
+                |r| r.get(0),
+            )?;
+            if !auth::verify_secret(password, &hash)? {
+                return Err(Error::WrongCredentials);
+            }
+            ctx.conn().execute("UPDATE clinic SET journal_mode = ?1", [mode.as_str()])?;
+            ctx.record_object(format!("journal_mode={}", mode.as_str()));
+            Ok(())
+        })
+    }
+
+    /// An admin gives a staff member a new one-time password (they forgot theirs) and
+    /// re-enables a PIN disabled by wrong tries. The admin confirms with their password.
+    pub fn admin_reset_staff(
+        &mut self,
+        session: &SessionId,
+        staff: &StaffId,
+        admin_password: &Secret,
+    ) -> Result<String> {
+        let now = self.clock.now();
+        let otp = crate::staff::one_time_password();
+        let otp_hash = auth::hash_secret(&Secret::new(otp.clone()))?;
+        gate::run(&mut self.conn, &self.ws, now, session, Action::StaffUpdate, None, |ctx| {
+            let hash: String = ctx.conn().query_row(
+                "SELECT password_hash FROM staff WHERE id = ?1",
+                [&ctx.actor().staff_id],
+                |r| r.get(0),
+            )?;
+            if !auth::verify_secret(admin_password, &hash)? {
+                return Err(Error::WrongCredentials);
+            }
+            let role: Option<String> =
+                ctx.conn().query_row("SELECT role FROM staff WHERE id = ?1", [staff], |r| r.get(0)).optional()?;
+            match role.as_deref() {
+                None => return Err(Error::NotFound),
+                Some("owner") => return Err(Error::Denied("the owner resets with the recovery code".into())),
+                _ => {}
+            }
+            ctx.conn().execute(
+                "UPDATE staff SET password_hash = ?2, must_change_password = 1, pin_failures = 0, pin_locked_until = NULL,
+                        pin_disabled = 0, updated_at = ?3 WHERE id = ?1",
+                params![staff, otp_hash, clock::to_db(now)],
+            )?;
+            ctx.conn().execute(
+                "UPDATE sessions SET ended_at = ?2, end_reason = 'password_reset' WHERE staff_id = ?1 AND ended_at IS NULL",
+                params![staff, clock::to_db(now)],
+            )?;
+            ctx.record_object(format!("reset staff {staff}"));
+            Ok(())
+        })?;
+        Ok(otp)
+    }
+
     /// The clinic's access model.
     pub fn access_model(&self) -> Result<crate::policy::AccessModel> {
         settings::access_model(&self.conn)

@@ -69,6 +69,8 @@ pub enum Action {
     AuditReviewMark,
     StaffCreate,
     StaffList,
+    /// Resetting a staff member's password or re-enabling their PIN (admins).
+    StaffUpdate,
     /// Assigning, ending or blocking a treatment relation (admins).
     RelationChange,
     /// Opening a client's journal without a relation, with a stated reason.
@@ -78,7 +80,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -99,6 +101,7 @@ impl Action {
         Action::AuditReviewMark,
         Action::StaffCreate,
         Action::StaffList,
+        Action::StaffUpdate,
         Action::RelationChange,
         Action::EmergencyAccess,
         Action::SettingsChange,
@@ -126,6 +129,7 @@ impl Action {
             Action::AuditReviewMark => "audit_review_mark",
             Action::StaffCreate => "staff_create",
             Action::StaffList => "staff_list",
+            Action::StaffUpdate => "staff_update",
             Action::RelationChange => "relation_change",
             Action::EmergencyAccess => "emergency_access",
             Action::SettingsChange => "settings_change",
@@ -214,7 +218,11 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         | Action::ClientRead
         | Action::ClientUpdate
         | Action::NationalIdReveal => Decision::Allow,
-        Action::StaffCreate | Action::StaffList | Action::SettingsChange | Action::RelationChange => {
+        Action::StaffCreate
+        | Action::StaffList
+        | Action::StaffUpdate
+        | Action::SettingsChange
+        | Action::RelationChange => {
             if subject.role.is_admin() && !subject.business_login && !subject.via_pin {
                 Decision::Allow
             } else {
@@ -296,9 +304,11 @@ mod tests {
             | Action::AuditExport
             | Action::AuditReview
             | Action::AuditReviewMark => admin && !business,
-            Action::StaffCreate | Action::StaffList | Action::SettingsChange | Action::RelationChange => {
-                admin && !business && !pin
-            }
+            Action::StaffCreate
+            | Action::StaffList
+            | Action::StaffUpdate
+            | Action::SettingsChange
+            | Action::RelationChange => admin && !business && !pin,
             _ if s.role == Role::Reception || business => false,
             _ => match s.model {
                 AccessModel::Solo => s.role == Role::Owner,

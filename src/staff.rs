@@ -37,7 +37,7 @@ pub struct StaffView {
 }
 
 /// A one-time password: 16 characters from an unambiguous alphabet (about 80 bits).
-fn one_time_password() -> String {
+pub(crate) fn one_time_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut rng = rand::rngs::OsRng;

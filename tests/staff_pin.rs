@@ -199,3 +199,23 @@ fn solo_and_individual_models_guard_the_journals() {
     ));
     OsKeyring.delete(c.id()).expect("clean up");
 }
+
+#[test]
+fn an_admin_resets_a_forgotten_password_and_reenables_a_disabled_pin() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (mut c, _) = setup(d.path());
+    let desk = reception_clinic(&mut c);
+    let owner = login(&mut c);
+    let lars_session = c.login("lars@example.dk", &Secret::new(LARS_PW)).expect("Lars");
+    assert!(matches!(c.admin_reset_staff(&owner, &desk.lars, &Secret::new("forkert")), Err(Error::WrongCredentials)));
+    let otp = c.admin_reset_staff(&owner, &desk.lars, &Secret::new(OWNER_PASSWORD)).expect("reset");
+    assert!(matches!(c.list_clients(&lars_session, ""), Err(Error::NotLoggedIn)), "his sessions ended");
+    assert!(matches!(c.login("lars@example.dk", &Secret::new(LARS_PW)), Err(Error::WrongCredentials)));
+    let s = c.login("lars@example.dk", &Secret::new(otp)).expect("one-time password");
+    assert!(c.me(&s).expect("me").must_change_password);
+    // The journal mode only moves towards more protection.
+    assert!(c.set_journal_mode(&owner, klinik::clinic::JournalMode::Notes, &Secret::new(OWNER_PASSWORD)).is_err());
+    c.set_journal_mode(&owner, klinik::clinic::JournalMode::JournalsWithId, &Secret::new(OWNER_PASSWORD)).expect("up");
+    assert_eq!(c.info().expect("info").journal_mode, klinik::clinic::JournalMode::JournalsWithId);
+    OsKeyring.delete(c.id()).expect("clean up");
+}

@@ -53,6 +53,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             staff::begin_totp,
             staff::confirm_totp,
             staff::disable_totp,
+            staff::reset_staff,
+            staff::set_journal_mode,
             audit::list_audit,
             audit::verify_audit,
             audit::client_access_log,

@@ -172,6 +172,8 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("begin_totp", &[]),
     ("confirm_totp", &["totp_failed"]),
     ("disable_totp", &[]),
+    ("reset_staff", &["staff_update"]),
+    ("set_journal_mode", &["settings_change"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
 ];
 
@@ -288,6 +290,15 @@ fn every_command_writes_its_audit_events() {
         assert_eq!(seen, expect("create_staff"));
         mark = next;
         check("set_access_model", json!({ "model": "businessPin", "password": PASSWORD }), &mut mark);
+        let staff_list = call(&win, "list_staff", json!({})).expect("staff");
+        let desk_id =
+            staff_list.as_array().expect("list").iter().find(|s| s["name"] == "Skranke").expect("desk")["id"].clone();
+        let desk_otp = call(&win, "reset_staff", json!({ "staffId": desk_id, "password": PASSWORD })).expect("reset");
+        let desk_otp = desk_otp.as_str().expect("otp").to_owned();
+        let (seen, next) = actions_since(&win, mark);
+        assert_eq!(seen, [expect("list_staff"), expect("reset_staff")].concat());
+        mark = next;
+        check("set_journal_mode", json!({ "mode": "journals", "password": PASSWORD }), &mut mark);
         check("change_password", json!({ "oldPassword": PASSWORD, "newPassword": PASSWORD }), &mut mark);
         check("set_pin", json!({ "pin": "583920" }), &mut mark);
         check("pin_candidates", json!({}), &mut mark);

@@ -200,3 +200,27 @@ pub async fn disable_totp(state: State<'_, AppState>, password: String) -> CmdRe
     clinic.disable_totp(&session, &Secret::new(password))?;
     Ok(s.status())
 }
+
+/// An admin gives a staff member a new one-time password and re-enables their PIN.
+#[tauri::command]
+#[specta::specta]
+pub async fn reset_staff(state: State<'_, AppState>, staff_id: String, password: String) -> CmdResult<String> {
+    let staff = StaffId::parse(&staff_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.admin_reset_staff(&session, &staff, &Secret::new(password))?)
+}
+
+/// Moves the journal mode towards more protection (admins, with the password).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_journal_mode(
+    state: State<'_, AppState>,
+    mode: crate::dto::JournalModeDto,
+    password: String,
+) -> CmdResult<AppStatus> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.set_journal_mode(&session, mode.into(), &Secret::new(password))?;
+    Ok(s.status())
+}

@@ -57,6 +57,10 @@ export const commands = {
 	/**  Confirms enrollment with a code; returns the ten recovery codes, shown once. */
 	confirmTotp: (code: string) => __TAURI_INVOKE<string[]>("confirm_totp", { code }),
 	disableTotp: (password: string) => __TAURI_INVOKE<AppStatus>("disable_totp", { password }),
+	/**  An admin gives a staff member a new one-time password and re-enables their PIN. */
+	resetStaff: (staffId: string, password: string) => __TAURI_INVOKE<string>("reset_staff", { staffId, password }),
+	/**  Moves the journal mode towards more protection (admins, with the password). */
+	setJournalMode: (mode: JournalMode, password: string) => __TAURI_INVOKE<AppStatus>("set_journal_mode", { mode, password }),
 	listAudit: (filter: AuditFilter, beforeSeq: number | null, limit: number) => __TAURI_INVOKE<AuditPage>("list_audit", { filter, beforeSeq, limit }),
 	verifyAudit: () => __TAURI_INVOKE<AuditVerification>("verify_audit"),
 	/**  "Who has seen this record" for one client, oldest first. */
