@@ -52,6 +52,7 @@ const COMMANDS: &[&str] = &[
     "list_staff",
     "log_review",
     "mark_log_reviewed",
+    "set_review_settings",
 ];
 
 fn main() {

@@ -768,6 +768,31 @@ impl Clinic {
         Ok(otp)
     }
 
+    /// The log review's working day (local hours, end exclusive) and the "many clients
+    /// in a day" threshold; administrators, audited.
+    pub fn set_review_settings(
+        &mut self,
+        session: &SessionId,
+        start_hour: i64,
+        end_hour: i64,
+        heavy_day: i64,
+    ) -> Result<()> {
+        if !(0..=23).contains(&start_hour) || !(1..=24).contains(&end_hour) || start_hour >= end_hour {
+            return Err(Error::invalid("working hours must be 0–24 with the start before the end"));
+        }
+        if !(1..=10_000).contains(&heavy_day) {
+            return Err(Error::invalid("the threshold must be between 1 and 10000 clients"));
+        }
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+            settings::set_i64(ctx.conn(), settings::WORK_START_HOUR, start_hour)?;
+            settings::set_i64(ctx.conn(), settings::WORK_END_HOUR, end_hour)?;
+            settings::set_i64(ctx.conn(), settings::HEAVY_DAY_CLIENTS, heavy_day)?;
+            ctx.record_object(format!("review {start_hour}-{end_hour} heavy>{heavy_day}"));
+            Ok(())
+        })
+    }
+
     /// The clinic's access model.
     pub fn access_model(&self) -> Result<crate::policy::AccessModel> {
         settings::access_model(&self.conn)

@@ -75,3 +75,21 @@ fn the_month_report_flags_late_access_and_heavy_days_and_can_be_signed_off() {
     assert_eq!(actions, [("audit_review", "ok"), ("audit_review_mark", "ok"), ("audit_review_mark", "failed")]);
     OsKeyring.delete(c.id()).expect("clean up");
 }
+
+#[test]
+fn working_hours_and_the_threshold_are_configurable() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(FixedClock::new(local(2026, 3, 4, 8))); // Wednesday 08:15
+    let (mut c, _) = setup_at(d.path(), clock.clone());
+    let s = login(&mut c);
+    let a = c.create_client(&s, &ClientInput { name: "Tidlig Kunde".into(), ..Default::default() }).expect("c");
+    c.get_client(&s, &a.id).expect("read at 08:15");
+    let march = Period::parse("2026-03").expect("period");
+    assert!(c.log_review(&s, march).expect("review").outside_hours.is_empty(), "inside 07-18");
+    assert!(c.set_review_settings(&s, 18, 9, 30).is_err(), "start before end");
+    c.set_review_settings(&s, 9, 17, 1).expect("09-17, more than 1 client a day");
+    let r = c.log_review(&s, march).expect("review");
+    assert_eq!((r.work_start_hour, r.work_end_hour, r.heavy_day_clients), (9, 17, 1));
+    assert!(!r.outside_hours.is_empty(), "08:15 is now outside working hours");
+    OsKeyring.delete(c.id()).expect("clean up");
+}

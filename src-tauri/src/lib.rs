@@ -62,6 +62,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             audit::list_staff,
             audit::log_review,
             audit::mark_log_reviewed,
+            audit::set_review_settings,
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .disable_serde_phases()

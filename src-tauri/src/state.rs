@@ -48,7 +48,19 @@ impl AppState {
         let mut inner =
             Inner { data_dir, clinic: None, open_error: None, session: None, language: system_language(), export_dir };
         if Clinic::exists(&inner.data_dir) {
-            match Clinic::open(&inner.data_dir, &Unlock::default(), &OsKeyring, Arc::new(SystemClock)) {
+            // A window that was just closed may take a moment to let go of the data
+            // directory; wait briefly before saying Klinik is already open.
+            let mut tries = 0;
+            let opened = loop {
+                match Clinic::open(&inner.data_dir, &Unlock::default(), &OsKeyring, Arc::new(SystemClock)) {
+                    Err(Error::AlreadyRunning) if tries < 25 => {
+                        tries += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(200));
+                    }
+                    other => break other,
+                }
+            };
+            match opened {
                 Ok(c) => inner.adopt(c),
                 Err(e) => inner.open_error = Some(e),
             }

@@ -175,6 +175,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("reset_staff", &["staff_update"]),
     ("set_journal_mode", &["settings_change"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
+    ("set_review_settings", &["settings_change"]),
 ];
 
 fn build_rs_commands() -> Vec<String> {
@@ -347,6 +348,7 @@ fn every_command_writes_its_audit_events() {
         check("export_audit", json!({ "filter": { "clientId": id }, "format": "csv" }), &mut mark);
         check("log_review", json!({ "period": "2026-11" }), &mut mark);
         check("mark_log_reviewed", json!({ "period": "2026-11", "comment": "Gennemgået" }), &mut mark);
+        check("set_review_settings", json!({ "startHour": 8, "endHour": 17, "heavyDay": 25 }), &mut mark);
         // While locked the audit list is refused, so unlock first and look at both.
         call(&win, "lock_session", json!({})).expect("lock");
         call(&win, "unlock_session", json!({ "password": PASSWORD })).expect("unlock");

@@ -15,7 +15,7 @@ let driver;
 
 before(async () => {
   assert.ok(APP && CLI, 'KLINIK_DESKTOP_BIN and KLINIK_CLI_BIN must point at the built binaries');
-  driver = await startDriver(4470);
+  driver = await startDriver(4470, { KLINIK_EXPORT_DIR: mkdtempSync(join(tmpdir(), 'klinik-e2e-desk-exports-')) });
 });
 after(() => driver?.stop());
 
@@ -38,7 +38,7 @@ test('business login, PIN prompt, lockout, attributed journal work', async () =>
     await win.click(tid('login.submit'));
     assert.match(await win.text(tid('nav.me')), /Receptionen/);
     await win.click(tid('clients.row'));
-    await win.waitFor(tid('client.detail.name'));
+    const clientName = (await win.text(tid('client.detail.name'))).trim();
 
     // The journal asks who is there.
     await win.waitFor(tid('pin.person'));
@@ -70,10 +70,28 @@ test('business login, PIN prompt, lockout, attributed journal work', async () =>
     await win.type(tid('login.password'), 'blå-hest-i-fjorden-42');
     await win.click(tid('login.submit'));
     await win.click(tid('nav.audit'));
-    await win.select(tid('audit.filter.action'), 'entry_sign');
+    // Filter to the one client: every journal access there was made through a PIN.
+    const readClients = () =>
+      win.exec(
+        `return [...document.querySelectorAll('[data-testid="audit.filter.client"] option')].map(o => [o.value, o.textContent]);`,
+      );
+    for (let i = 0; i < 100 && (await readClients()).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    const clientOptions = await readClients();
+    const client = clientOptions.find(([, n]) => n === clientName);
+    assert.ok(client, `${clientName} in ${JSON.stringify(clientOptions)}`);
+    await win.select(tid('audit.filter.client'), client[0]);
     await win.click(tid('audit.filter.apply'));
-    const row = await win.waitForText(tid('audit.row'), (t) => t.includes('Lars Holm'));
-    assert.match(row, /Lars Holm \(Receptionen\)/);
+    await win.waitForText(tid('audit.row'), (t) => t.includes('Lars Holm'));
+    const rows = await win.texts(tid('audit.row'));
+    const actions = await win.attrs(tid('audit.row'), 'data-action');
+    const signed = rows[actions.indexOf('entry_sign')];
+    assert.match(signed, /Lars Holm \(Receptionen\)/, 'signed by Lars via the business login');
+    assert.ok(rows.every((r) => r.includes(clientName)), 'only this client');
+    await win.click(tid('audit.verify'));
+    await win.waitFor(tid('audit.verifyResult'));
+    assert.equal(await win.attr(tid('audit.verifyResult'), 'data-intact'), 'true');
+    await win.click(tid('audit.exportCsv'));
+    assert.match(await win.text(tid('audit.notice')), /\.csv/);
   } finally {
     await win.quit();
   }

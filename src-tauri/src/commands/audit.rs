@@ -102,3 +102,18 @@ pub async fn mark_log_reviewed(state: State<'_, AppState>, period: String, comme
     clinic.mark_log_reviewed(&session, period, &comment)?;
     Ok(())
 }
+
+/// The log review's working hours and "many clients in a day" threshold (admins).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_review_settings(
+    state: State<'_, AppState>,
+    start_hour: u32,
+    end_hour: u32,
+    heavy_day: u32,
+) -> CmdResult<()> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.set_review_settings(&session, i64::from(start_hour), i64::from(end_hour), i64::from(heavy_day))?;
+    Ok(())
+}

@@ -73,6 +73,8 @@ export const commands = {
 	logReview: (period: string) => __TAURI_INVOKE<LogReview>("log_review", { period }),
 	/**  Signs off the month's report with a comment. */
 	markLogReviewed: (period: string, comment: string) => __TAURI_INVOKE<null>("mark_log_reviewed", { period, comment }),
+	/**  The log review's working hours and "many clients in a day" threshold (admins). */
+	setReviewSettings: (startHour: number, endHour: number, heavyDay: number) => __TAURI_INVOKE<null>("set_review_settings", { startHour, endHour, heavyDay }),
 };
 
 /* Types */
