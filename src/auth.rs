@@ -147,6 +147,16 @@ impl Workstation {
     }
 }
 
+/// Re-authentication for a sensitive action: the acting person's own password.
+pub(crate) fn confirm_password(conn: &Connection, staff: &StaffId, password: &Secret) -> Result<()> {
+    let hash: String = conn.query_row("SELECT password_hash FROM staff WHERE id = ?1", [staff], |r| r.get(0))?;
+    if verify_secret(password, &hash)? {
+        Ok(())
+    } else {
+        Err(Error::WrongCredentials)
+    }
+}
+
 /// A staff member as the login code sees them.
 pub(crate) struct StaffLogin {
     pub id: StaffId,

@@ -466,11 +466,7 @@ impl Clinic {
         if self.info()?.journal_mode == JournalMode::JournalsWithId {
             return Err(Error::Denied("journals with national IDs require two-factor login".into()));
         }
-        let hash: String =
-            self.conn.query_row("SELECT password_hash FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
-        if !auth::verify_secret(password, &hash)? {
-            return Err(Error::WrongCredentials);
-        }
+        auth::confirm_password(&self.conn, &actor.staff_id, password)?;
         let tx = self.conn.transaction()?;
         tx.execute(
             "UPDATE staff SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE id = ?1",
@@ -684,14 +680,7 @@ impl Clinic {
     ) -> Result<()> {
         let now = self.clock.now();
         gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
-            let hash: String = ctx.conn().query_row(
-                "SELECT password_hash FROM staff WHERE id = ?1",
-                [&ctx.actor().staff_id],
-                |r| r.get(0),
-            )?;
-            if !auth::verify_secret(password, &hash)? {
-                return Err(Error::WrongCredentials);
-            }
+            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
             settings::set_text(ctx.conn(), settings::ACCESS_MODEL, model.as_str())?;
             ctx.record_object(format!("access_model={}", model.as_str()));
             Ok(())
@@ -712,14 +701,7 @@ impl Clinic {
         }
         let now = self.clock.now();
         gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
-            let hash: String = ctx.conn().query_row(
-                "SELECT password_hash FROM staff WHERE id = ?1",
-                [&ctx.actor().staff_id],
-                |r| r.get(0),
-            )?;
-            if !auth::verify_secret(password, &hash)? {
-                return Err(Error::WrongCredentials);
-            }
+            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
             ctx.conn().execute("UPDATE clinic SET journal_mode = ?1", [mode.as_str()])?;
             ctx.record_object(format!("journal_mode={}", mode.as_str()));
             Ok(())
@@ -738,14 +720,7 @@ impl Clinic {
         let otp = crate::staff::one_time_password();
         let otp_hash = auth::hash_secret(&Secret::new(otp.clone()))?;
         gate::run(&mut self.conn, &self.ws, now, session, Action::StaffUpdate, None, |ctx| {
-            let hash: String = ctx.conn().query_row(
-                "SELECT password_hash FROM staff WHERE id = ?1",
-                [&ctx.actor().staff_id],
-                |r| r.get(0),
-            )?;
-            if !auth::verify_secret(admin_password, &hash)? {
-                return Err(Error::WrongCredentials);
-            }
+            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, admin_password)?;
             let role: Option<String> =
                 ctx.conn().query_row("SELECT role FROM staff WHERE id = ?1", [staff], |r| r.get(0)).optional()?;
             match role.as_deref() {
@@ -1066,14 +1041,7 @@ impl Clinic {
         }
         let now = self.clock.now();
         gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
-            let hash: String = ctx.conn().query_row(
-                "SELECT password_hash FROM staff WHERE id = ?1",
-                [&ctx.actor().staff_id],
-                |r| r.get(0),
-            )?;
-            if !auth::verify_secret(password, &hash)? {
-                return Err(Error::WrongCredentials);
-            }
+            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
             settings::set_i64(ctx.conn(), settings::SESSION_TIMEOUT_MINUTES, minutes)?;
             ctx.record_object(format!("session_timeout_minutes={minutes}"));
             Ok(())
