@@ -43,6 +43,15 @@ fn measure(name: &'static str, n: usize, mut f: impl FnMut(usize) -> Result<()>)
     Ok(Measurement { name, samples })
 }
 
+/// Deletes the unencrypted benchmark copy however the run ends.
+struct RemoveOnDrop(std::path::PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// Everything `klinik bench` prints, in order.
 pub fn run(clinic: &mut Clinic, session: &SessionId, iterations: usize) -> Result<Vec<String>> {
     let mut out = Vec::new();
@@ -119,6 +128,63 @@ pub fn run(clinic: &mut Clinic, session: &SessionId, iterations: usize) -> Resul
             clinic.audit_page(session, &Filter::for_client(id), None, 50).map(|_| ())
         })?;
         out.push(client_page.line());
+    }
+
+    // Journals, if the dataset has them (`klinik demo --entries-per-client M`).
+    let entry_count: i64 = clinic.conn_for_crate().query_row("SELECT count(*) FROM entries", [], |r| r.get(0))?;
+    out.push(format!("dataset entries={entry_count}"));
+    if entry_count > 0 && !sample_ids.is_empty() {
+        let journal_gated = measure("journal_open_gated", iterations, |_| {
+            let id = &sample_ids[rng.gen_range(0..sample_ids.len())];
+            clinic.journal(session, id).map(|_| ())
+        })?;
+        out.push(journal_gated.line());
+        let words = ["knæ", "achillessene", "nacken", "hælsmerter", "mobilisering", "fotbehandling", "opfølgning"];
+        let fts = measure("fulltext_search_gated", iterations, |i| {
+            clinic.search_journals(session, words[i % words.len()]).map(|_| ())
+        })?;
+        out.push(fts.line());
+        let target = sample_ids[0].clone();
+        let sign = measure("entry_create_and_sign_gated", iterations.min(100), |i| {
+            let e =
+                clinic.create_entry(session, &target, None, "", &format!("Bench-notat {i}: kontrol, ingen gener."))?;
+            clinic.demo_sign_entry(session, &e.id).map(|_| ())
+        })?;
+        out.push(sign.line());
+
+        // The same journal read on an unencrypted copy, raw, without the gate: the copy is
+        // attached to this connection with an empty key (never a second connection),
+        // made with sqlcipher_export, and deleted afterwards.
+        let plain = std::env::temp_dir().join(format!("klinik-bench-plain-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&plain);
+        let _cleanup = RemoveOnDrop(plain.clone());
+        // The clinic's connection may not create files; an empty file is an empty database.
+        std::fs::File::create(&plain)?;
+        {
+            let conn = clinic.conn_for_crate();
+            conn.execute("ATTACH DATABASE ?1 AS plain KEY ''", [plain.to_string_lossy()])?;
+            conn.query_row("SELECT sqlcipher_export('plain')", [], |_| Ok(()))?;
+        }
+        let journal_raw = {
+            let conn = clinic.conn_for_crate();
+            let mut stmt = conn.prepare(
+                "SELECT e.id, e.body, a.name FROM plain.entries e JOIN plain.staff a ON a.id = e.author
+                 WHERE e.client_id = ?1 ORDER BY e.care_at DESC, e.id DESC LIMIT 50",
+            )?;
+            measure("journal_open_raw_plain", iterations, |_| {
+                let id = &sample_ids[rng.gen_range(0..sample_ids.len())];
+                let rows = stmt.query_map([id], |r| r.get::<_, String>(1))?;
+                for r in rows {
+                    r?;
+                }
+                Ok(())
+            })?
+        };
+        out.push(journal_raw.line());
+        clinic.conn_for_crate().execute_batch("DETACH DATABASE plain")?;
+        let _ = std::fs::remove_file(&plain);
+        let ratio = journal_gated.pct(0.95) / journal_raw.pct(0.95).max(1e-9);
+        out.push(format!("gate_overhead_ratio={ratio:.2} (journal_open p95, gated encrypted / raw plain)"));
     }
 
     let t = Instant::now();

@@ -222,3 +222,51 @@ fn reception_desk(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
     clinic.set_pin(owner, &Secret::new(OWNER_PIN))?;
     clinic.set_access_model(owner, AccessModel::BusinessPin, &Secret::new(OWNER_PASSWORD))
 }
+
+const PHRASES: &[&str] = &[
+    "Klienten oplever smerter i venstre knæ efter løb, værst om morgenen.",
+    "Undersøgelse: let hævelse medialt, fuld bevægelighed, ømhed ved palpation af pes anserinus.",
+    "Plan: excentriske øvelser tre gange ugentligt og gradvis optrapning af løbemængden.",
+    "Patienten upplever stelhet i nacken efter långa arbetsdagar vid datorn.",
+    "Behandling: mobilisering av bröstrygg, instruktion i hemövningar och ergonomiska råd.",
+    "Pasienten har hatt hælsmerter i seks uker, særlig ved første skritt om morgenen.",
+    "Fotbehandling: fjernet hard hud, klipt negler, rådgivning om fottøy og fuktighetskrem.",
+    "Kontrol om to uger. Klienten informeret om at kontakte klinikken ved forværring.",
+];
+
+/// Adds `per_client` signed journal entries (and an addendum to every tenth) to every
+/// client, through the gate as the owner, for benchmarks at the size of a real clinic.
+pub fn synthetic_entries(clinic: &mut Clinic, per_client: usize) -> Result<u64> {
+    let session = clinic.login(OWNER_EMAIL, &Secret::new(OWNER_PASSWORD))?;
+    clinic.set_bulk_load(true)?;
+    let ids: Vec<crate::ClientId> = {
+        let conn = clinic.conn_for_crate();
+        let mut stmt = conn.prepare("SELECT id FROM clients")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut rng = StdRng::seed_from_u64(11);
+    let mut made = 0u64;
+    for client in &ids {
+        for i in 0..per_client {
+            let paragraphs: Vec<&str> = (0..3).map(|_| PHRASES[rng.gen_range(0..PHRASES.len())]).collect();
+            let e = clinic.create_entry(
+                &session,
+                client,
+                None,
+                &format!("Konsultation {}", i + 1),
+                &paragraphs.join("\n\n"),
+            )?;
+            clinic.demo_sign_entry(&session, &e.id)?;
+            made += 1;
+            if i % 10 == 9 {
+                let a = clinic.add_addendum(&session, &e.id, "Tillæg: opfølgning aftalt telefonisk.")?;
+                clinic.demo_sign_entry(&session, &a.id)?;
+                made += 1;
+            }
+        }
+    }
+    clinic.set_bulk_load(false)?;
+    clinic.logout(&session)?;
+    Ok(made)
+}

@@ -62,6 +62,9 @@ enum Command {
         /// Also append this many synthetic audit events (for benchmarks)
         #[arg(long, default_value_t = 0)]
         audit_events: u64,
+        /// Also write this many signed journal entries per client (for benchmarks)
+        #[arg(long, default_value_t = 0)]
+        entries_per_client: usize,
     },
     /// Measure a clinic made by `klinik demo`: prints `NAME p50_ms=… p95_ms=…` lines.
     Bench {
@@ -299,7 +302,7 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             clinic.logout(&session)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { clients, key_store, audit_events } => {
+        Command::Demo { clients, key_store, audit_events, entries_per_client } => {
             let key_storage = KeyStorage::parse(&key_store)?;
             let mut demo = klinik::demo::create(
                 &dir,
@@ -309,6 +312,10 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
                 &OsKeyring,
                 Arc::new(SystemClock),
             )?;
+            if entries_per_client > 0 {
+                let n = klinik::demo::synthetic_entries(&mut demo.clinic, entries_per_client)?;
+                println!("Wrote {n} signed journal entries.");
+            }
             if audit_events > 0 {
                 klinik::demo::synthetic_audit_events(&mut demo.clinic, audit_events)?;
             }
