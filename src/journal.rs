@@ -230,7 +230,9 @@ fn fts_query(q: &str) -> Option<String> {
     Some(s)
 }
 
-/// Signed entries whose text matches, newest first, with a short snippet.
+/// Signed entries whose text matches, most recently signed first, with a short snippet.
+/// Ordering by the index's own rowid (assigned at signing) lets SQLite stop after the
+/// first page instead of sorting every match of a common word.
 pub(crate) fn search(ctx: &GateCtx<'_>, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(Error::invalid("the search is too long"));
@@ -250,7 +252,7 @@ pub(crate) fn search(ctx: &GateCtx<'_>, query: &str, limit: u32) -> Result<Vec<S
                            AND r.kind = 'block' AND r.starts_at <= ?4 AND (r.ends_at IS NULL OR r.ends_at > ?4))
            AND (?5 OR EXISTS (SELECT 1 FROM relations r WHERE r.staff_id = ?3 AND r.client_id = f.client_id
                            AND r.kind != 'block' AND r.starts_at <= ?4 AND (r.ends_at IS NULL OR r.ends_at > ?4)))
-         ORDER BY e.care_at DESC LIMIT ?2",
+         ORDER BY f.rowid DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![q, limit.clamp(1, 200), ctx.actor().staff_id, now, all], |r| {
         Ok(SearchHit {
