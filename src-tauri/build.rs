@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "security_info",
     "end_session",
     "set_session_timeout",
+    "set_security_settings",
     "begin_totp",
     "confirm_totp",
     "disable_totp",

@@ -463,8 +463,8 @@ impl Clinic {
     pub fn disable_totp(&mut self, session: &SessionId, password: &Secret) -> Result<()> {
         let now = self.clock.now();
         let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
-        if self.info()?.journal_mode == JournalMode::JournalsWithId {
-            return Err(Error::Denied("journals with national IDs require two-factor login".into()));
+        if self.info()?.journal_mode == JournalMode::JournalsWithId || settings::require_totp(&self.conn)? {
+            return Err(Error::Denied("this clinic requires two-factor login".into()));
         }
         auth::confirm_password(&self.conn, &actor.staff_id, password)?;
         let tx = self.conn.transaction()?;
@@ -547,7 +547,9 @@ impl Clinic {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
             )?;
         let business = actor.kind == auth::SessionKind::Business;
-        let must_enroll_totp = !business && !totp_enabled && self.info()?.journal_mode == JournalMode::JournalsWithId;
+        let must_enroll_totp = !business
+            && !totp_enabled
+            && (self.info()?.journal_mode == JournalMode::JournalsWithId || settings::require_totp(&self.conn)?);
         let pin_name = match &actor.pin {
             Some((staff, until)) if *until > now => {
                 Some(self.conn.query_row("SELECT name FROM staff WHERE id = ?1", [staff], |r| r.get(0))?)
@@ -1046,6 +1048,33 @@ impl Clinic {
             ctx.record_object(format!("session_timeout_minutes={minutes}"));
             Ok(())
         })
+    }
+
+    /// The PIN idle time at a shared workstation (30 s to 15 min) and whether every
+    /// personal login needs two-factor login; administrators, with the password.
+    pub fn set_security_settings(
+        &mut self,
+        session: &SessionId,
+        pin_idle_seconds: i64,
+        require_totp: bool,
+        password: &Secret,
+    ) -> Result<()> {
+        if !(30..=900).contains(&pin_idle_seconds) {
+            return Err(Error::invalid("the PIN idle time must be between 30 seconds and 15 minutes"));
+        }
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
+            settings::set_i64(ctx.conn(), settings::PIN_IDLE_SECONDS, pin_idle_seconds)?;
+            settings::set_i64(ctx.conn(), settings::REQUIRE_TOTP, i64::from(require_totp))?;
+            ctx.record_object(format!("pin_idle_seconds={pin_idle_seconds} require_totp={require_totp}"));
+            Ok(())
+        })
+    }
+
+    /// (PIN idle seconds, two-factor required for everyone).
+    pub fn security_settings(&self) -> Result<(i64, bool)> {
+        Ok((settings::pin_idle_seconds(&self.conn)?, settings::require_totp(&self.conn)?))
     }
 
     pub fn session_timeout_minutes(&self) -> Result<i64> {

@@ -130,7 +130,8 @@ pub(crate) fn run<T>(
         _ => crate::relations::RelationState::None,
     };
     let mode: String = conn.query_row("SELECT journal_mode FROM clinic", [], |r| r.get(0))?;
-    if mode == "journals_with_id" && actor.kind == auth::SessionKind::Personal {
+    if (mode == "journals_with_id" || crate::settings::require_totp(conn)?) && actor.kind == auth::SessionKind::Personal
+    {
         // The offline stand-in for MitID/BankID: no client data before two-factor login.
         let enrolled: bool =
             conn.query_row("SELECT totp_secret IS NOT NULL FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;

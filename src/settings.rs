@@ -73,3 +73,10 @@ pub fn access_model(conn: &Connection) -> Result<crate::policy::AccessModel> {
 pub fn pin_idle_seconds(conn: &Connection) -> Result<i64> {
     get_i64(conn, PIN_IDLE_SECONDS, DEFAULT_PIN_IDLE_SECONDS)
 }
+
+/// An admin can require two-factor login for every personal login (1) or not (0).
+pub const REQUIRE_TOTP: &str = "require_totp";
+
+pub fn require_totp(conn: &Connection) -> Result<bool> {
+    Ok(get_i64(conn, REQUIRE_TOTP, 0)? == 1)
+}

@@ -100,3 +100,21 @@ fn national_id_mode_requires_two_factor_login_before_client_data() {
     );
     OsKeyring.delete(c.id()).expect("clean up");
 }
+
+#[test]
+fn an_admin_can_require_two_factor_login_for_everyone() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (mut c, _) = setup(d.path());
+    let s = login(&mut c);
+    assert!(c.set_security_settings(&s, 10, true, &Secret::new(OWNER_PASSWORD)).is_err(), "PIN idle too short");
+    c.set_security_settings(&s, 60, true, &Secret::new(OWNER_PASSWORD)).expect("require");
+    assert_eq!(c.security_settings().expect("read"), (60, true));
+    assert!(c.me(&s).expect("me").must_enroll_totp);
+    let input = ClientInput { name: "Ny Klient".into(), ..Default::default() };
+    assert!(matches!(c.create_client(&s, &input), Err(Error::TotpRequired)));
+    let e = c.begin_totp(&s).expect("begin");
+    c.confirm_totp(&s, &Secret::new(oathtool(&e.secret_base32))).expect("enroll");
+    c.create_client(&s, &input).expect("allowed now");
+    assert!(matches!(c.disable_totp(&s, &Secret::new(OWNER_PASSWORD)), Err(Error::Denied(_))));
+    OsKeyring.delete(c.id()).expect("clean up");
+}

@@ -562,6 +562,8 @@ pub struct SecurityInfo {
     pub sessions: Vec<SessionDto>,
     pub session_timeout_minutes: u32,
     pub timeout_choices: Vec<u32>,
+    pub pin_idle_seconds: u32,
+    pub require_totp: bool,
 }
 
 #[derive(Debug, Serialize, Type)]

@@ -50,6 +50,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             staff::security_info,
             staff::end_session,
             staff::set_session_timeout,
+            staff::set_security_settings,
             staff::begin_totp,
             staff::confirm_totp,
             staff::disable_totp,

@@ -169,6 +169,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("security_info", &[]),
     ("end_session", &["session_end"]),
     ("set_session_timeout", &["settings_change"]),
+    ("set_security_settings", &["settings_change"]),
     ("begin_totp", &[]),
     ("confirm_totp", &["totp_failed"]),
     ("disable_totp", &[]),
@@ -305,6 +306,11 @@ fn every_command_writes_its_audit_events() {
         check("change_relation", json!({ "staffId": me_id, "clientId": id, "change": "assign" }), &mut mark);
         check("emergency_access", json!({ "clientId": id, "reason": "Akut henvendelse, behandler syg" }), &mut mark);
         check("set_session_timeout", json!({ "minutes": 1440, "password": PASSWORD }), &mut mark);
+        check(
+            "set_security_settings",
+            json!({ "pinIdleSeconds": 120, "requireTotp": false, "password": PASSWORD }),
+            &mut mark,
+        );
         let sessions = call(&win, "security_info", json!({})).expect("security")["sessions"].clone();
         assert!(sessions.as_array().expect("sessions").iter().any(|s| s["current"] == true));
         check("security_info", json!({}), &mut mark);

@@ -146,10 +146,13 @@ pub async fn security_info(state: State<'_, AppState>) -> CmdResult<crate::dto::
     let (clinic, session) = s.signed_in()?;
     let sessions = clinic.sessions(&session)?.into_iter().map(Into::into).collect();
     let minutes = clinic.session_timeout_minutes()?;
+    let (pin_idle, require_totp) = clinic.security_settings()?;
     Ok(crate::dto::SecurityInfo {
         sessions,
         session_timeout_minutes: u32::try_from(minutes).unwrap_or(1440),
         timeout_choices: klinik::clinic::SESSION_TIMEOUT_CHOICES.iter().map(|m| *m as u32).collect(),
+        pin_idle_seconds: u32::try_from(pin_idle).unwrap_or(120),
+        require_totp,
     })
 }
 
@@ -223,4 +226,19 @@ pub async fn set_journal_mode(
     let (clinic, session) = s.signed_in()?;
     clinic.set_journal_mode(&session, mode.into(), &Secret::new(password))?;
     Ok(s.status())
+}
+
+/// PIN idle time and "two-factor login for everyone" (admins, with the password).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_security_settings(
+    state: State<'_, AppState>,
+    pin_idle_seconds: u32,
+    require_totp: bool,
+    password: String,
+) -> CmdResult<()> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.set_security_settings(&session, i64::from(pin_idle_seconds), require_totp, &Secret::new(password))?;
+    Ok(())
 }

@@ -52,6 +52,8 @@ export const commands = {
 	securityInfo: () => __TAURI_INVOKE<SecurityInfo>("security_info"),
 	endSession: (sessionId: string) => __TAURI_INVOKE<AppStatus>("end_session", { sessionId }),
 	setSessionTimeout: (minutes: number, password: string) => __TAURI_INVOKE<null>("set_session_timeout", { minutes, password }),
+	/**  PIN idle time and "two-factor login for everyone" (admins, with the password). */
+	setSecuritySettings: (pinIdleSeconds: number, requireTotp: boolean, password: string) => __TAURI_INVOKE<null>("set_security_settings", { pinIdleSeconds, requireTotp, password }),
 	/**  Starts two-factor enrollment: the QR code and the secret for the app. */
 	beginTotp: () => __TAURI_INVOKE<TotpEnrollment>("begin_totp"),
 	/**  Confirms enrollment with a code; returns the ten recovery codes, shown once. */
@@ -274,6 +276,8 @@ export type SecurityInfo = {
 	sessions: Session[],
 	sessionTimeoutMinutes: number,
 	timeoutChoices: number[],
+	pinIdleSeconds: number,
+	requireTotp: boolean,
 };
 
 export type Session = {

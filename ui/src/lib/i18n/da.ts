@@ -343,6 +343,8 @@ export const da: Messages = {
   'review.endHour': 'Arbejdsdagen slutter (time)',
   'review.heavyThreshold': 'Markér flere klienter pr. dag end',
   'review.saveSettings': 'Gem indstillinger',
+  'security.pinIdle': 'En PIN-oplåsning i receptionen ophører efter denne inaktivitet',
+  'security.requireTotp': 'Kræv totrinsbekræftelse for alle',
   'error.invalid': 'Kontrollér venligst det indtastede.',
   'error.weakPassword': 'Adgangskoden er for svag: brug mindst 15 tegn og undgå almindelige ord.',
   'error.wrongCredentials': 'Forkert e-mail eller adgangskode.',

@@ -343,6 +343,8 @@ export const en = {
   'review.endHour': 'Working day ends (hour)',
   'review.heavyThreshold': 'Flag more clients a day than',
   'review.saveSettings': 'Save review settings',
+  'security.pinIdle': 'A PIN unlock at the reception desk ends after this much idle time',
+  'security.requireTotp': 'Require two-factor login for everyone',
   'error.invalid': 'Please check what you entered.',
   'error.weakPassword': 'The password is too weak: use at least 15 characters and avoid common words.',
   'error.wrongCredentials': 'Wrong email or password.',

@@ -343,6 +343,8 @@ export const nb: Messages = {
   'review.endHour': 'Arbeidsdagen slutter (time)',
   'review.heavyThreshold': 'Marker flere klienter per dag enn',
   'review.saveSettings': 'Lagre innstillinger',
+  'security.pinIdle': 'En PIN-opplåsing i resepsjonen opphører etter så lang inaktivitet',
+  'security.requireTotp': 'Krev totrinnsbekreftelse for alle',
   'error.invalid': 'Kontroller det du har skrevet inn.',
   'error.weakPassword': 'Passordet er for svakt: bruk minst 15 tegn og unngå vanlige ord.',
   'error.wrongCredentials': 'Feil e-post eller passord.',

@@ -343,6 +343,8 @@ export const sv: Messages = {
   'review.endHour': 'Arbetsdagen slutar (timme)',
   'review.heavyThreshold': 'Flagga fler klienter per dag än',
   'review.saveSettings': 'Spara inställningar',
+  'security.pinIdle': 'En PIN-upplåsning i receptionen upphör efter så här lång inaktivitet',
+  'security.requireTotp': 'Kräv tvåstegsverifiering för alla',
   'error.invalid': 'Kontrollera det du har skrivit.',
   'error.weakPassword': 'Lösenordet är för svagt: använd minst 15 tecken och undvik vanliga ord.',
   'error.wrongCredentials': 'Fel e-post eller lösenord.',
