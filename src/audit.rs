@@ -243,6 +243,10 @@ pub struct EventView {
     pub client_id: Option<String>,
     pub client_name: Option<String>,
     pub outcome: String,
+    /// What inside the client's data or the clinic was touched (an entry id, a setting).
+    pub object: Option<String>,
+    /// Why: a stated reason (emergency access) or why it was refused or failed.
+    pub reason: Option<String>,
 }
 
 /// What the viewer narrows the trail to. Every field is optional; all given ones apply.
@@ -287,7 +291,7 @@ fn select(conn: &Connection, filter: &Filter, before_seq: Option<i64>, limit: Op
     // Built from fixed fragments only; every value is a bound parameter. Each filter
     // becomes an equality on an indexed column so SQLite can seek instead of scan.
     let mut sql = String::from(
-        "SELECT a.seq, a.at, s.name, v.name, a.workstation, a.action, a.client_id, c.name, a.outcome
+        "SELECT a.seq, a.at, s.name, v.name, a.workstation, a.action, a.client_id, c.name, a.outcome, a.object, a.reason
          FROM audit_events a
          LEFT JOIN staff s ON s.id = a.actor
          LEFT JOIN staff v ON v.id = a.via
@@ -336,6 +340,8 @@ fn select(conn: &Connection, filter: &Filter, before_seq: Option<i64>, limit: Op
             client_id: r.get(6)?,
             client_name: r.get(7)?,
             outcome: r.get(8)?,
+            object: r.get(9)?,
+            reason: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

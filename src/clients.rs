@@ -216,10 +216,11 @@ pub(crate) fn create(ctx: &mut GateCtx<'_>, input: &ClientInput) -> Result<Clien
     }
     let id = ClientId::new();
     let now = clock::to_db(ctx.now());
+    let everyone = crate::settings::new_client_access(ctx.conn())?;
     ctx.conn().execute(
         "INSERT INTO clients (id, name, phone, email, created_by, created_at, updated_at, birth_date, address,
-                              reception_note, status, national_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, ?10, ?11)",
+                              reception_note, status, national_id, staff_access)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             id,
             v.name,
@@ -231,9 +232,16 @@ pub(crate) fn create(ctx: &mut GateCtx<'_>, input: &ClientInput) -> Result<Clien
             v.address,
             v.note,
             v.status,
-            nid
+            nid,
+            everyone.as_str()
         ],
     )?;
+    // Someone who sees only their own clients keeps the one they just registered.
+    let (rights, _) = crate::staff::rights(ctx.conn(), &ctx.actor().staff_id)?;
+    if rights.scope == crate::policy::Scope::Own {
+        let me = ctx.actor().staff_id.clone();
+        crate::relations::add(ctx.conn(), &me, &id, "assignment", ctx.now(), None, None, &me)?;
+    }
     ctx.record_client(id.clone());
     get(ctx, &id)
 }
@@ -286,42 +294,62 @@ pub(crate) fn list(ctx: &GateCtx<'_>, query: &str) -> Result<Vec<Client>> {
     }
     let terms: Vec<String> =
         q.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(|t| format!("\"{t}\"*")).collect();
+    // Scope "own": clients with an active relation, or open to every staff member, and
+    // never one the person is blocked from. The same rule as `policy::client_level`.
+    let (rights, _) = crate::staff::rights(ctx.conn(), &ctx.actor().staff_id)?;
+    let visible = if rights.scope == crate::policy::Scope::All {
+        "AND id NOT IN (SELECT client_id FROM relations WHERE staff_id = :me
+                 AND kind = 'block' AND starts_at <= :now AND (ends_at IS NULL OR ends_at > :now))"
+    } else {
+        "AND (staff_access != 'none' OR id IN (SELECT client_id FROM relations WHERE staff_id = :me
+                 AND kind != 'block' AND starts_at <= :now AND (ends_at IS NULL OR ends_at > :now)))
+             AND id NOT IN (SELECT client_id FROM relations WHERE staff_id = :me
+                 AND kind = 'block' AND starts_at <= :now AND (ends_at IS NULL OR ends_at > :now))"
+    };
+    let me = ctx.actor().staff_id.to_string();
+    let now = clock::to_db(ctx.now());
+    let collect = |sql: String, p: &[(&str, &dyn rusqlite::ToSql)]| -> Result<Vec<Client>> {
+        let mut stmt = ctx.conn().prepare_cached(&sql)?;
+        let r = stmt.query_map(p, from_row)?;
+        Ok(r.collect::<rusqlite::Result<Vec<_>>>()?)
+    };
     // An exact national ID (typed in any accepted form) finds its client directly.
     if let (Some(country), true) = id_rules(ctx)? {
         if let Ok(n) = crate::national_id::parse(country, &q, ctx.now().date_naive()) {
-            let mut stmt =
-                ctx.conn().prepare_cached(&format!("SELECT {COLUMNS} FROM clients WHERE national_id = ?1"))?;
-            let r = stmt.query_map([n.normalized], from_row)?;
-            return Ok(r.collect::<rusqlite::Result<Vec<_>>>()?);
+            return collect(
+                format!("SELECT {COLUMNS} FROM clients WHERE national_id = :nid {visible}"),
+                &[(":nid", &n.normalized), (":me", &me), (":now", &now)],
+            );
         }
     }
-    let rows: Vec<Client> = if q.is_empty() {
-        let mut stmt = ctx
-            .conn()
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM clients ORDER BY name COLLATE NOCASE, id LIMIT ?1"))?;
-        let r = stmt.query_map(params![LIST_LIMIT], from_row)?;
-        r.collect::<rusqlite::Result<Vec<_>>>()?
+    if q.is_empty() {
+        collect(
+            format!("SELECT {COLUMNS} FROM clients WHERE 1 {visible} ORDER BY name COLLATE NOCASE, id LIMIT :limit"),
+            &[(":limit", &LIST_LIMIT), (":me", &me), (":now", &now)],
+        )
     } else if terms.is_empty() {
         let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        let mut stmt = ctx.conn().prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM clients
-             WHERE name LIKE ?1 ESCAPE '\\' OR phone LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\'
-             ORDER BY name COLLATE NOCASE, id LIMIT ?2"
-        ))?;
-        let r = stmt.query_map(params![pattern, LIST_LIMIT], from_row)?;
-        r.collect::<rusqlite::Result<Vec<_>>>()?
+        collect(
+            format!(
+                "SELECT {COLUMNS} FROM clients
+                 WHERE (name LIKE :p ESCAPE '\\' OR phone LIKE :p ESCAPE '\\' OR email LIKE :p ESCAPE '\\') {visible}
+                 ORDER BY name COLLATE NOCASE, id LIMIT :limit"
+            ),
+            &[(":p", &pattern), (":limit", &LIST_LIMIT), (":me", &me), (":now", &now)],
+        )
     } else {
-        let mut stmt = ctx.conn().prepare_cached(&format!(
+        let fts = terms.join(" ");
+        collect(
             // Walk the name index in order and stop at the limit, probing the (materialised)
             // match set, instead of reading and sorting every match of a short prefix.
-            "SELECT {COLUMNS} FROM clients INDEXED BY clients_by_name
-             WHERE rowid IN (SELECT rowid FROM clients_fts WHERE clients_fts MATCH ?1)
-             ORDER BY name COLLATE NOCASE LIMIT ?2"
-        ))?;
-        let r = stmt.query_map(params![terms.join(" "), LIST_LIMIT], from_row)?;
-        r.collect::<rusqlite::Result<Vec<_>>>()?
-    };
-    Ok(rows)
+            format!(
+                "SELECT {COLUMNS} FROM clients INDEXED BY clients_by_name
+                 WHERE rowid IN (SELECT rowid FROM clients_fts WHERE clients_fts MATCH :fts) {visible}
+                 ORDER BY name COLLATE NOCASE LIMIT :limit"
+            ),
+            &[(":fts", &fts), (":limit", &LIST_LIMIT), (":me", &me), (":now", &now)],
+        )
+    }
 }
 
 #[cfg(test)]

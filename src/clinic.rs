@@ -132,6 +132,15 @@ pub struct Me {
     pub totp_enabled: bool,
     /// Journals with national IDs: enroll two-factor login before working.
     pub must_enroll_totp: bool,
+    /// Business login + PIN clinic, personal login, no PIN yet: create one first.
+    pub must_create_pin: bool,
+    /// Confirms journal work with the PIN also on a personal login.
+    pub requires_pin: bool,
+    /// The parts of the app this person may use (the UI shows only these; the core
+    /// decides anyway).
+    pub features: Vec<crate::policy::Feature>,
+    pub scope: crate::policy::Scope,
+    pub can_edit: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -556,7 +565,18 @@ impl Clinic {
             }
             _ => None,
         };
+        let (rights, requires_pin) = crate::staff::rights(&self.conn, &actor.staff_id)?;
+        let access_model = settings::access_model(&self.conn)?;
+        let must_create_pin = actor.kind == auth::SessionKind::Personal
+            && access_model == crate::policy::AccessModel::BusinessPin
+            && !has_pin
+            && rights.features.has(crate::policy::Feature::Journal);
         Ok(Me {
+            must_create_pin,
+            requires_pin,
+            features: rights.features.list(),
+            scope: rights.scope,
+            can_edit: rights.edit,
             staff_id: actor.staff_id,
             name,
             email,
@@ -567,7 +587,7 @@ impl Clinic {
             pin_name,
             must_change_password: must_change == 1,
             has_pin,
-            access_model: settings::access_model(&self.conn)?,
+            access_model,
             totp_enabled,
             must_enroll_totp,
         })
@@ -671,6 +691,103 @@ impl Clinic {
     pub fn list_staff_admin(&mut self, session: &SessionId) -> Result<Vec<crate::staff::StaffView>> {
         let now = self.clock.now();
         gate::run(&mut self.conn, &self.ws, now, session, Action::StaffList, None, |ctx| crate::staff::list(ctx.conn()))
+    }
+
+    /// An admin changes a staff member's details and rights (audited with the new rights).
+    pub fn update_staff(
+        &mut self,
+        session: &SessionId,
+        staff: &StaffId,
+        changes: &crate::staff::StaffChanges,
+    ) -> Result<crate::staff::StaffView> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::StaffUpdate, None, |ctx| {
+            crate::staff::update(ctx, staff, changes)
+        })
+    }
+
+    /// An admin deactivates (sessions end at once, history stays) or reactivates someone.
+    pub fn set_staff_active(&mut self, session: &SessionId, staff: &StaffId, active: bool) -> Result<()> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::StaffUpdate, None, |ctx| {
+            crate::staff::set_active(ctx, staff, active)
+        })
+    }
+
+    /// An admin sets or removes a staff member's photo (PNG, JPEG or WebP, ≤ 2 MB).
+    pub fn set_staff_photo(&mut self, session: &SessionId, staff: &StaffId, photo: Option<&[u8]>) -> Result<()> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::StaffUpdate, None, |ctx| {
+            crate::staff::set_photo(ctx, staff, photo)
+        })
+    }
+
+    /// A staff member's photo (type, bytes), for any signed-in session.
+    pub fn staff_photo(&mut self, session: &SessionId, staff: &StaffId) -> Result<Option<(String, Vec<u8>)>> {
+        let now = self.clock.now();
+        auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        crate::staff::photo(&self.conn, staff)
+    }
+
+    /// An admin sets someone's PIN (e.g. a colleague who cannot get to a personal login
+    /// today); the admin confirms with their password. The PIN rules apply as for one's
+    /// own PIN, and the lockout counters start over.
+    pub fn admin_set_pin(
+        &mut self,
+        session: &SessionId,
+        staff: &StaffId,
+        pin: &Secret,
+        admin_password: &Secret,
+    ) -> Result<()> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::StaffUpdate, None, |ctx| {
+            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, admin_password)?;
+            let birth: Option<Option<String>> =
+                ctx.conn().query_row("SELECT birth_date FROM staff WHERE id = ?1", [staff], |r| r.get(0)).optional()?;
+            let birth = birth.ok_or(Error::NotFound)?;
+            let birth = birth.and_then(|b| chrono::NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok());
+            crate::pin::check_rules(pin.expose(), birth)?;
+            ctx.conn().execute(
+                "UPDATE staff SET pin_hash = ?2, pin_failures = 0, pin_locked_until = NULL, pin_disabled = 0, updated_at = ?3
+                 WHERE id = ?1",
+                params![staff, auth::hash_secret(pin)?, clock::to_db(now)],
+            )?;
+            ctx.record_object(format!("pin set for staff {staff}"));
+            Ok(())
+        })
+    }
+
+    /// The signed-in person changes their own email, confirmed with the password.
+    pub fn change_email(&mut self, session: &SessionId, email: &str, password: &Secret) -> Result<()> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        if actor.kind == auth::SessionKind::Business {
+            return Err(Error::Denied("change your email on a personal login".into()));
+        }
+        auth::confirm_password(&self.conn, &actor.staff_id, password)?;
+        let email = crate::staff::check_email(&self.conn, email, Some(&actor.staff_id))?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE staff SET email = ?2, updated_at = ?3 WHERE id = ?1",
+            params![actor.staff_id, email, clock::to_db(now)],
+        )?;
+        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "email_change", Outcome::Ok))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// What every staff member may do with a new client (scope "own"): an admin setting.
+    pub fn set_new_client_access(&mut self, session: &SessionId, level: crate::policy::Level) -> Result<()> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+            settings::set_text(ctx.conn(), settings::NEW_CLIENT_ACCESS, level.as_str())?;
+            ctx.record_object(format!("new_client_access={}", level.as_str()));
+            Ok(())
+        })
+    }
+
+    pub fn new_client_access(&self) -> Result<crate::policy::Level> {
+        settings::new_client_access(&self.conn)
     }
 
     /// Changes the access model; an admin confirms with their password.
@@ -827,15 +944,28 @@ impl Clinic {
     }
 
     /// People who can unlock this business-login workstation with their PIN.
+    /// On a personal login (someone who confirms journals with the PIN) only oneself.
     pub fn pin_candidates(&mut self, session: &SessionId) -> Result<Vec<(StaffId, String)>> {
         let now = self.clock.now();
-        auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let personal = actor.kind != auth::SessionKind::Business;
+        let me = actor.staff_id;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, name FROM staff WHERE active = 1 AND pin_hash IS NOT NULL AND role != 'reception'
+            "SELECT id, name, role, features FROM staff WHERE active = 1 AND pin_hash IS NOT NULL
              ORDER BY name COLLATE NOCASE",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, StaffId>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?;
+        let journal = |role: &str, features: &str| {
+            role == "owner" || crate::policy::Features::from_db(features).has(crate::policy::Feature::Journal)
+        };
+        let all = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(all
+            .into_iter()
+            .filter(|(id, _, role, features)| journal(role, features) && (!personal || id == &me))
+            .map(|(id, name, _, _)| (id, name))
+            .collect())
     }
 
     /// Unlocks a business-login session for `staff` with their PIN. Wrong PINs count
@@ -844,8 +974,9 @@ impl Clinic {
     pub fn unlock_with_pin(&mut self, session: &SessionId, staff: &StaffId, pin: &Secret) -> Result<String> {
         let now = self.clock.now();
         let business = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
-        if business.kind != auth::SessionKind::Business {
-            return Err(Error::Denied("PIN unlock is for business-login workstations".into()));
+        let personal = business.kind != auth::SessionKind::Business;
+        if personal && &business.staff_id != staff {
+            return Err(Error::Denied("on a personal login only your own PIN confirms journal work".into()));
         }
         let idle = chrono::Duration::seconds(settings::pin_idle_seconds(&self.conn)?);
         // IMMEDIATE: the read of the counters and their update are one step, so parallel
@@ -853,18 +984,21 @@ impl Clinic {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let row: Option<PinRow> = tx
             .query_row(
-                "SELECT name, pin_hash, pin_failures, pin_locked_until, pin_disabled, active, role FROM staff WHERE id = ?1",
+                "SELECT name, pin_hash, pin_failures, pin_locked_until, pin_disabled, active, role, features
+                 FROM staff WHERE id = ?1",
                 [staff],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
             )
             .optional()?;
-        let Some((name, hash, failures, locked_until, disabled, active, role)) = row else {
+        let Some((name, hash, failures, locked_until, disabled, active, role, features)) = row else {
             return Err(Error::NotFound);
         };
-        let Some(hash) = hash.filter(|_| active == 1 && role != "reception") else { return Err(Error::PinNotSet) };
+        let journal =
+            role == "owner" || crate::policy::Features::from_db(&features).has(crate::policy::Feature::Journal);
+        let Some(hash) = hash.filter(|_| active == 1 && journal) else { return Err(Error::PinNotSet) };
         let event = |action: &'static str, outcome| audit::NewEvent {
             actor: Some(staff),
-            via: Some(&business.staff_id),
+            via: if personal { None } else { Some(&business.staff_id) },
             workstation: &self.ws.host,
             action,
             client: None,
@@ -917,7 +1051,7 @@ impl Clinic {
                 &tx,
                 now,
                 &audit::NewEvent {
-                    via: Some(&actor.staff_id),
+                    via: (actor.kind == auth::SessionKind::Business).then_some(&actor.staff_id),
                     ..auth::event(Some(pin_staff), &self.ws, "pin_end", Outcome::Ok)
                 },
             )?;
@@ -1411,7 +1545,7 @@ fn render_export(events: &[EventView], format: ExportFormat, now: chrono::DateTi
 }
 
 /// name, pin_hash, pin_failures, pin_locked_until, pin_disabled, active, role
-type PinRow = (String, Option<String>, i64, Option<String>, i64, i64, String);
+type PinRow = (String, Option<String>, i64, Option<String>, i64, i64, String, String);
 
 fn normalized_secret(s: &Secret) -> zeroize::Zeroizing<String> {
     use unicode_normalization::UnicodeNormalization;

@@ -29,6 +29,7 @@ pub enum ErrorCode {
     NotLoggedIn,
     SessionExpired,
     PinRequired,
+    PinSetupRequired,
     WrongPin,
     PinLocked,
     PinDisabled,
@@ -78,6 +79,8 @@ pub enum Error {
     SessionExpired,
     #[error("opening journals on this workstation needs a staff member's PIN")]
     PinRequired,
+    #[error("create your PIN before opening journals")]
+    PinSetupRequired,
     #[error("wrong PIN")]
     WrongPin,
     #[error("too many wrong PINs: try again in {seconds} seconds")]
@@ -124,6 +127,7 @@ impl Error {
             Error::NotLoggedIn => ErrorCode::NotLoggedIn,
             Error::SessionExpired => ErrorCode::SessionExpired,
             Error::PinRequired => ErrorCode::PinRequired,
+            Error::PinSetupRequired => ErrorCode::PinSetupRequired,
             Error::WrongPin => ErrorCode::WrongPin,
             Error::PinLocked { .. } => ErrorCode::PinLocked,
             Error::PinDisabled => ErrorCode::PinDisabled,

@@ -15,7 +15,7 @@ use crate::ids::{ClientId, SessionId};
 use crate::policy::{self, Action, Decision, Subject};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 /// The context of one gated operation: the open transaction, who acts, and when.
 pub struct GateCtx<'a> {
@@ -101,6 +101,8 @@ pub(crate) fn run<T>(
     let model = crate::settings::access_model(conn)?;
     let mut business_login = actor.kind == auth::SessionKind::Business;
     let mut via_pin = false;
+    // The person whose PIN unlock this operation uses: the unlock slides on with activity.
+    let mut pin_owner: Option<crate::ids::StaffId> = None;
     let journal_work = action.is_journal() || action == Action::EmergencyAccess;
     if business_login && journal_work && model == crate::policy::AccessModel::BusinessPin {
         // The PIN owner becomes the actor, via the business login, while the unlock lasts.
@@ -110,6 +112,7 @@ pub(crate) fn run<T>(
                     conn.query_row("SELECT role, active FROM staff WHERE id = ?1", [&pin_staff], |r| {
                         Ok((r.get(0)?, r.get(1)?))
                     })?;
+                pin_owner = Some(pin_staff.clone());
                 actor.via = Some(std::mem::replace(&mut actor.staff_id, pin_staff));
                 actor.role = crate::policy::Role::parse(&role).ok_or_else(|| Error::Storage("unknown role".into()))?;
                 actor.active = active == 1;
@@ -123,11 +126,37 @@ pub(crate) fn run<T>(
             None => return Err(Error::PinRequired),
         }
     }
-    let relation = match client {
-        Some(c) if action.is_journal() || action == Action::EmergencyAccess => {
-            crate::relations::state(conn, &actor.staff_id, c, now)?
+    let (rights, requires_pin) = crate::staff::rights(conn, &actor.staff_id)?;
+    if journal_work && actor.kind == auth::SessionKind::Personal {
+        if model == crate::policy::AccessModel::BusinessPin {
+            // Asked to create a PIN at the personal login; no journals until then.
+            let has_pin: bool =
+                conn.query_row("SELECT pin_hash IS NOT NULL FROM staff WHERE id = ?1", [&actor.staff_id], |r| {
+                    r.get(0)
+                })?;
+            if !has_pin {
+                return Err(Error::PinSetupRequired);
+            }
         }
+        if requires_pin {
+            // This person confirms journal work with the PIN also on a personal login.
+            match &actor.pin {
+                Some((who, until)) if who == &actor.staff_id && *until > now => pin_owner = Some(who.clone()),
+                _ => return Err(Error::PinRequired),
+            }
+        }
+    }
+    let client_work = journal_work || action.is_client();
+    let relation = match client {
+        Some(c) if client_work => crate::relations::state(conn, &actor.staff_id, c, now)?,
         _ => crate::relations::RelationState::None,
+    };
+    let client_access = match client {
+        Some(c) if client_work => conn
+            .query_row("SELECT staff_access FROM clients WHERE id = ?1", [c], |r| r.get::<_, String>(0))
+            .optional()?
+            .and_then(|a| crate::policy::Level::parse(&a)),
+        _ => None,
     };
     let mode: String = conn.query_row("SELECT journal_mode FROM clinic", [], |r| r.get(0))?;
     if (mode == "journals_with_id" || crate::settings::require_totp(conn)?) && actor.kind == auth::SessionKind::Personal
@@ -147,6 +176,8 @@ pub(crate) fn run<T>(
         via_pin,
         relation,
         national_id_mode: mode == "journals_with_id",
+        rights,
+        client_access,
     };
     if let Decision::Deny(why) = policy::decide(&subject, action) {
         let tx = conn.transaction()?;
@@ -169,6 +200,10 @@ pub(crate) fn run<T>(
                 &event(&actor, ws, action, touched.as_ref(), object.as_deref(), Outcome::Ok, stated.as_deref()),
             )?;
             auth::touch(&tx, session, now)?;
+            if let Some(owner) = &pin_owner {
+                let idle = chrono::Duration::seconds(crate::settings::pin_idle_seconds(&tx)?);
+                auth::set_pin_unlock(&tx, session, Some((owner, now + idle)))?;
+            }
             tx.commit()?;
             Ok(value)
         }

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_relations.sql", include_str!("../migrations/0006_relations.sql")),
     ("0007_client_record.sql", include_str!("../migrations/0007_client_record.sql")),
     ("0008_totp.sql", include_str!("../migrations/0008_totp.sql")),
+    ("0009_rights.sql", include_str!("../migrations/0009_rights.sql")),
 ];
 
 /// The schema version this build writes.

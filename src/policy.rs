@@ -6,7 +6,7 @@
 //! Access models, treatment relations and emergency access extend [`Subject`] and
 //! [`Action`] in their own issue; the shape (facts in, decision out) stays.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A staff member's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -180,6 +180,142 @@ impl AccessModel {
     }
 }
 
+/// Which clients a staff member's work reaches (EasyPractice: "all, own or none").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Scope {
+    All,
+    /// Clients with an active treatment relation, plus those every staff member may see.
+    Own,
+    None,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [Scope::All, Scope::Own, Scope::None];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::All => "all",
+            Scope::Own => "own",
+            Scope::None => "none",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// How far a right reaches: nothing, looking, or looking and changing. Used for the
+/// access every staff member gets to a new client (a clinic setting, kept per client)
+/// and for rights on another person's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Level {
+    None,
+    View,
+    Edit,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::None, Level::View, Level::Edit];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::None => "none",
+            Level::View => "view",
+            Level::Edit => "edit",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// The parts of the app a staff member may use (EasyPractice's per-app rights).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Feature {
+    Clients,
+    Journal,
+    Calendar,
+    Reports,
+    Audit,
+    Settings,
+}
+
+impl Feature {
+    pub const ALL: [Feature; 6] =
+        [Feature::Clients, Feature::Journal, Feature::Calendar, Feature::Reports, Feature::Audit, Feature::Settings];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feature::Clients => "clients",
+            Feature::Journal => "journal",
+            Feature::Calendar => "calendar",
+            Feature::Reports => "reports",
+            Feature::Audit => "audit",
+            Feature::Settings => "settings",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// A set of [`Feature`]s, stored as a comma-separated list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Features(u8);
+
+impl Features {
+    pub fn of(list: &[Feature]) -> Self {
+        Self(list.iter().fold(0, |acc, f| acc | 1 << (*f as u8)))
+    }
+    pub fn has(self, f: Feature) -> bool {
+        self.0 & (1 << (f as u8)) != 0
+    }
+    pub fn list(self) -> Vec<Feature> {
+        Feature::ALL.into_iter().filter(|f| self.has(*f)).collect()
+    }
+    pub fn to_db(self) -> String {
+        self.list().iter().map(|f| f.as_str()).collect::<Vec<_>>().join(",")
+    }
+    /// Unknown names are ignored (a newer Klinik may know more features).
+    pub fn from_db(s: &str) -> Self {
+        Self::of(&s.split(',').filter_map(Feature::parse).collect::<Vec<_>>())
+    }
+    /// Every combination, for the decision matrix.
+    pub fn every() -> impl Iterator<Item = Features> {
+        (0u8..1 << Feature::ALL.len()).map(Features)
+    }
+}
+
+/// What a staff member may do, set by an admin (starting from the role's defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rights {
+    pub scope: Scope,
+    /// May change what they may see (otherwise view only).
+    pub edit: bool,
+    pub features: Features,
+}
+
+impl Rights {
+    /// What a role starts with; an admin can change it per person.
+    pub fn default_for(role: Role) -> Self {
+        use Feature::*;
+        match role {
+            Role::Owner | Role::Admin => {
+                Rights { scope: Scope::All, edit: true, features: Features::of(&Feature::ALL) }
+            }
+            Role::Practitioner => {
+                Rights { scope: Scope::Own, edit: true, features: Features::of(&[Clients, Journal, Calendar]) }
+            }
+            Role::Reception => Rights { scope: Scope::All, edit: true, features: Features::of(&[Clients, Calendar]) },
+        }
+    }
+    /// The owner set the clinic up and always keeps everything (nobody can lock the
+    /// clinic out of its own settings).
+    pub fn owner() -> Self {
+        Self::default_for(Role::Owner)
+    }
+}
+
 /// The facts about the acting person that the decision depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Subject {
@@ -195,6 +331,11 @@ pub struct Subject {
     /// The clinic keeps journals with national IDs: "all clients" never opens a journal
     /// without a relation.
     pub national_id_mode: bool,
+    /// The actor's rights.
+    pub rights: Rights,
+    /// What every staff member may do with the client concerned (set when the client
+    /// was created, from the clinic's default); `None` when no client is concerned.
+    pub client_access: Option<Level>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,27 +344,96 @@ pub enum Decision {
     Deny(&'static str),
 }
 
+impl Action {
+    /// Reception work on one client's contact details (or the list of clients).
+    pub fn is_client(self) -> bool {
+        matches!(
+            self,
+            Action::ClientCreate
+                | Action::ClientList
+                | Action::ClientRead
+                | Action::ClientUpdate
+                | Action::NationalIdReveal
+                | Action::ClientAccessLog
+        )
+    }
+
+    /// Changes something (needs the "edit" right), as opposed to only looking.
+    pub fn is_edit(self) -> bool {
+        matches!(
+            self,
+            Action::ClientCreate
+                | Action::ClientUpdate
+                | Action::EntryCreate
+                | Action::EntryUpdate
+                | Action::EntrySign
+                | Action::EntryAddendum
+        )
+    }
+}
+
+/// The level of access `rights` give to one client's contact details, from the scope,
+/// the treatment relation and the client's access for everyone. Used by [`decide`] and,
+/// as SQL, by the client list's filter.
+pub fn client_level(rights: Rights, relation: crate::relations::RelationState, client_access: Level) -> Level {
+    use crate::relations::RelationState;
+    let reach = match (rights.scope, relation) {
+        (_, RelationState::Blocked) | (Scope::None, _) => Level::None,
+        (Scope::All, _) | (Scope::Own, RelationState::Active) => Level::Edit,
+        (Scope::Own, _) => client_access,
+    };
+    if rights.edit {
+        reach
+    } else {
+        reach.min(Level::View)
+    }
+}
+
 /// Decides whether `subject` may perform `action`.
 pub fn decide(subject: &Subject, action: Action) -> Decision {
     if !subject.active {
         return Decision::Deny("the staff account is deactivated");
     }
+    let rights = subject.rights;
     if action.is_journal() || action == Action::EmergencyAccess {
         return decide_journal(subject, action);
     }
+    let personal = !subject.business_login && !subject.via_pin;
     match action {
-        // Reception work on clients' contact details: every active staff member.
+        // Reception work on clients' contact details, by scope, relation and view/edit.
         Action::ClientCreate
         | Action::ClientList
         | Action::ClientRead
         | Action::ClientUpdate
-        | Action::NationalIdReveal => Decision::Allow,
+        | Action::NationalIdReveal => {
+            if !rights.features.has(Feature::Clients) || rights.scope == Scope::None {
+                return Decision::Deny("no access to clients");
+            }
+            let needed = if action.is_edit() { Level::Edit } else { Level::View };
+            let level = match (action, subject.client_access) {
+                (Action::ClientCreate | Action::ClientList, _) => {
+                    if rights.edit {
+                        Level::Edit
+                    } else {
+                        Level::View
+                    }
+                }
+                (_, access) => client_level(rights, subject.relation, access.unwrap_or(Level::None)),
+            };
+            if level >= needed {
+                Decision::Allow
+            } else if level == Level::View {
+                Decision::Deny("view-only access to this client")
+            } else {
+                Decision::Deny("no access to this client")
+            }
+        }
         Action::StaffCreate
         | Action::StaffList
         | Action::StaffUpdate
         | Action::SettingsChange
         | Action::RelationChange => {
-            if subject.role.is_admin() && !subject.business_login && !subject.via_pin {
+            if subject.role.is_admin() && rights.features.has(Feature::Settings) && personal {
                 Decision::Allow
             } else {
                 Decision::Deny("only administrators signed in personally manage staff and settings")
@@ -235,24 +445,28 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         | Action::AuditExport
         | Action::AuditReview
         | Action::AuditReviewMark => {
-            if subject.role.is_admin() && !subject.business_login {
+            if rights.features.has(Feature::Audit) && !subject.business_login {
                 Decision::Allow
             } else {
-                Decision::Deny("only administrators may read the audit trail")
+                Decision::Deny("no access to the audit trail")
             }
         }
         _ => Decision::Deny("unknown action"),
     }
 }
 
-/// Who may open the clinical record: by access model, then by treatment relation.
-/// Administrators see all clients' journals (scope "all") except in national-ID mode;
-/// practitioners their own clients; a block always wins; emergency access needs no
-/// relation but is refused to a blocked person. Search is filtered per hit instead.
+/// Who may open the clinical record: by the journal right and access model, then by
+/// scope and treatment relation. Scope "all" opens every journal except in national-ID
+/// mode; scope "own" needs an active relation; a block always wins; emergency access
+/// needs no relation but is refused to a blocked person. Search is filtered per hit.
 fn decide_journal(s: &Subject, action: Action) -> Decision {
     use crate::relations::RelationState;
-    if s.role == Role::Reception {
-        return Decision::Deny("the reception role has no journal access");
+    let rights = s.rights;
+    if !rights.features.has(Feature::Journal) || rights.scope == Scope::None {
+        return Decision::Deny("no journal access");
+    }
+    if action.is_edit() && !rights.edit {
+        return Decision::Deny("view-only journal access");
     }
     if s.business_login {
         return Decision::Deny("opening a journal needs a personal login or PIN");
@@ -273,7 +487,7 @@ fn decide_journal(s: &Subject, action: Action) -> Decision {
     if action == Action::EmergencyAccess || action == Action::JournalSearch || s.relation == RelationState::Active {
         return Decision::Allow;
     }
-    if s.role.is_admin() && !s.national_id_mode {
+    if rights.scope == Scope::All && !s.national_id_mode {
         return Decision::Allow;
     }
     Decision::Deny("no active treatment relation with this client (emergency access is available)")
@@ -285,46 +499,84 @@ mod tests {
 
     use crate::relations::RelationState;
 
-    /// The expected decision, stated independently of `decide`.
+    /// The expected decision, stated independently of `decide`: a table of the rules
+    /// as the issue states them, written out case by case.
     fn expected(s: &Subject, action: Action) -> bool {
+        use Action::*;
         if !s.active {
             return false;
         }
+        let r = s.rights;
         let admin = matches!(s.role, Role::Owner | Role::Admin);
         let (business, pin) = (s.business_login, s.via_pin);
+        let blocked = s.relation == RelationState::Blocked;
+        let active_rel = s.relation == RelationState::Active;
+        let wants_edit =
+            matches!(action, ClientCreate | ClientUpdate | EntryCreate | EntryUpdate | EntrySign | EntryAddendum);
         match action {
-            Action::ClientCreate
-            | Action::ClientList
-            | Action::ClientRead
-            | Action::ClientUpdate
-            | Action::NationalIdReveal => true,
-            Action::ClientAccessLog
-            | Action::AuditRead
-            | Action::AuditVerify
-            | Action::AuditExport
-            | Action::AuditReview
-            | Action::AuditReviewMark => admin && !business,
-            Action::StaffCreate
-            | Action::StaffList
-            | Action::StaffUpdate
-            | Action::SettingsChange
-            | Action::RelationChange => admin && !business && !pin,
-            _ if s.role == Role::Reception || business => false,
-            _ => match s.model {
-                AccessModel::Solo => s.role == Role::Owner,
-                AccessModel::Individual if pin => false,
-                _ => {
-                    s.relation != RelationState::Blocked
-                        && (matches!(action, Action::EmergencyAccess | Action::JournalSearch)
-                            || s.relation == RelationState::Active
-                            || (admin && !s.national_id_mode))
+            ClientCreate | ClientList => {
+                r.features.has(Feature::Clients) && r.scope != Scope::None && (r.edit || !wants_edit)
+            }
+            ClientRead | ClientUpdate | NationalIdReveal => {
+                if !r.features.has(Feature::Clients) || r.scope == Scope::None || blocked {
+                    return false;
                 }
-            },
+                if wants_edit && !r.edit {
+                    return false;
+                }
+                let everyone = s.client_access.unwrap_or(Level::None);
+                match r.scope {
+                    Scope::All => true,
+                    _ if active_rel => true,
+                    _ if wants_edit => everyone == Level::Edit,
+                    _ => everyone != Level::None,
+                }
+            }
+            ClientAccessLog | AuditRead | AuditVerify | AuditExport | AuditReview | AuditReviewMark => {
+                r.features.has(Feature::Audit) && !business
+            }
+            StaffCreate | StaffList | StaffUpdate | SettingsChange | RelationChange => {
+                admin && r.features.has(Feature::Settings) && !business && !pin
+            }
+            _ => {
+                if !r.features.has(Feature::Journal) || r.scope == Scope::None || business || (wants_edit && !r.edit) {
+                    return false;
+                }
+                match s.model {
+                    AccessModel::Solo => s.role == Role::Owner,
+                    AccessModel::Individual if pin => false,
+                    _ => {
+                        !blocked
+                            && (matches!(action, EmergencyAccess | JournalSearch)
+                                || active_rel
+                                || (r.scope == Scope::All && !s.national_id_mode))
+                    }
+                }
+            }
         }
     }
 
-    /// The whole matrix: role × active × model × session kind × relation × national-ID
-    /// mode × action.
+    fn rights_cases() -> Vec<Rights> {
+        let mut out = Vec::new();
+        for scope in Scope::ALL {
+            for edit in [true, false] {
+                for features in [
+                    Features::of(&Feature::ALL),
+                    Features::of(&[Feature::Clients, Feature::Journal]),
+                    Features::of(&[Feature::Clients, Feature::Calendar]),
+                    Features::of(&[Feature::Journal, Feature::Audit]),
+                    Features::default(),
+                ] {
+                    out.push(Rights { scope, edit, features });
+                }
+            }
+        }
+        out
+    }
+
+    /// The whole matrix: role × active × access model × session kind × relation ×
+    /// journal mode × scope × view/edit × feature sets × the client's access for
+    /// everyone × action (emergency access is one of the actions).
     #[test]
     fn decision_matrix() {
         let mut cells = 0;
@@ -334,23 +586,30 @@ mod tests {
                     for (business_login, via_pin) in [(false, false), (true, false), (false, true)] {
                         for relation in RelationState::ALL {
                             for national_id_mode in [false, true] {
-                                let subject = Subject {
-                                    role,
-                                    active,
-                                    model,
-                                    business_login,
-                                    via_pin,
-                                    relation,
-                                    national_id_mode,
-                                };
-                                for action in Action::ALL {
-                                    let got = decide(&subject, action);
-                                    assert_eq!(
-                                        got == Decision::Allow,
-                                        expected(&subject, action),
-                                        "{subject:?} {action:?} → {got:?}"
-                                    );
-                                    cells += 1;
+                                for rights in rights_cases() {
+                                    for client_access in [None, Some(Level::None), Some(Level::View), Some(Level::Edit)]
+                                    {
+                                        let subject = Subject {
+                                            role,
+                                            active,
+                                            model,
+                                            business_login,
+                                            via_pin,
+                                            relation,
+                                            national_id_mode,
+                                            rights,
+                                            client_access,
+                                        };
+                                        for action in Action::ALL {
+                                            let got = decide(&subject, action);
+                                            assert_eq!(
+                                                got == Decision::Allow,
+                                                expected(&subject, action),
+                                                "{subject:?} {action:?} → {got:?}"
+                                            );
+                                            cells += 1;
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -358,7 +617,26 @@ mod tests {
                 }
             }
         }
-        assert_eq!(cells, 4 * 2 * 3 * 3 * 4 * 2 * Action::ALL.len());
+        assert_eq!(cells, 4 * 2 * 3 * 3 * 4 * 2 * 30 * 4 * Action::ALL.len());
+    }
+
+    #[test]
+    fn role_defaults_keep_reception_out_of_journals_and_practitioners_to_their_own() {
+        let reception = Rights::default_for(Role::Reception);
+        assert!(!reception.features.has(Feature::Journal));
+        assert!(reception.features.has(Feature::Clients));
+        let practitioner = Rights::default_for(Role::Practitioner);
+        assert_eq!(practitioner.scope, Scope::Own);
+        assert!(!practitioner.features.has(Feature::Audit) && !practitioner.features.has(Feature::Settings));
+        assert_eq!(Rights::owner().features.list().len(), Feature::ALL.len());
+    }
+
+    #[test]
+    fn features_round_trip_through_text() {
+        for f in Features::every() {
+            assert_eq!(Features::from_db(&f.to_db()), f);
+        }
+        assert_eq!(Features::from_db("clients,teleport,journal"), Features::of(&[Feature::Clients, Feature::Journal]));
     }
 
     #[test]
@@ -373,6 +651,8 @@ mod tests {
                     via_pin: false,
                     relation,
                     national_id_mode: true,
+                    rights: Rights::default_for(role),
+                    client_access: None,
                 };
                 assert_ne!(decide(&s(RelationState::Blocked), Action::JournalRead), Decision::Allow);
                 assert_ne!(decide(&s(RelationState::Blocked), Action::EmergencyAccess), Decision::Allow);
@@ -394,6 +674,8 @@ mod tests {
                     via_pin: false,
                     relation: crate::relations::RelationState::Active,
                     national_id_mode: false,
+                    rights: Rights::owner(),
+                    client_access: None,
                 };
                 for action in Action::ALL.into_iter().filter(|a| a.is_journal()) {
                     assert_ne!(decide(&s, action), Decision::Allow, "{role:?} {model:?} {action:?}");

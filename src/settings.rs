@@ -80,3 +80,13 @@ pub const REQUIRE_TOTP: &str = "require_totp";
 pub fn require_totp(conn: &Connection) -> Result<bool> {
     Ok(get_i64(conn, REQUIRE_TOTP, 0)? == 1)
 }
+
+/// What every staff member may do with a newly created client ("own clients" scope):
+/// `none`, `view` or `edit` (EasyPractice's "default access for new clients").
+pub const NEW_CLIENT_ACCESS: &str = "new_client_access";
+
+pub fn new_client_access(conn: &Connection) -> Result<crate::policy::Level> {
+    Ok(get_text(conn, NEW_CLIENT_ACCESS)?
+        .and_then(|m| crate::policy::Level::parse(&m))
+        .unwrap_or(crate::policy::Level::Edit))
+}

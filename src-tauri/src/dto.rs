@@ -224,6 +224,8 @@ pub struct AuditEvent {
     pub client_id: Option<String>,
     pub client_name: Option<String>,
     pub outcome: OutcomeDto,
+    pub object: Option<String>,
+    pub reason: Option<String>,
 }
 
 impl From<EventView> for AuditEvent {
@@ -243,6 +245,8 @@ impl From<EventView> for AuditEvent {
             client_id: e.client_id,
             client_name: e.client_name,
             outcome,
+            object: e.object,
+            reason: e.reason,
         }
     }
 }
