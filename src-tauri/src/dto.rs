@@ -4,7 +4,7 @@
 use klinik::audit::{EventView, Verification};
 use klinik::clients::{Client, ClientInput};
 use klinik::clinic::{Country, JournalMode, Language, Me};
-use klinik::policy::{AccessModel, Role};
+use klinik::policy::{AccessModel, Feature, Level, Role, Scope};
 use klinik::vault::KeyStorage;
 use klinik::{Error, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -43,7 +43,7 @@ macro_rules! mirror_enum {
 mirror_enum!(ErrorCodeDto as "ErrorCode" <- ErrorCode {
     Invalid, WeakPassword, WrongCredentials, WrongKey, WrongRecoveryCode, WrongPassphrase,
     KeyringUnavailable, KeyringLocked, KeyringEntryMissing, Corrupted, NotEncrypted, NewerVersion,
-    AlreadyRunning, Locked, NotLoggedIn, SessionExpired, PinRequired, WrongPin, PinLocked, PinDisabled, PinNotSet, TotpRequired, WrongTotp,
+    AlreadyRunning, Locked, NotLoggedIn, SessionExpired, PinRequired, PinSetupRequired, WrongPin, PinLocked, PinDisabled, PinNotSet, TotpRequired, WrongTotp,
     Denied, NotFound, Conflict, Storage, Internal,
 });
 mirror_enum!(LanguageDto as "Language" <- Language { Da, Sv, Nb, En });
@@ -52,6 +52,9 @@ mirror_enum!(JournalModeDto as "JournalMode" <- JournalMode { Notes, Journals, J
 mirror_enum!(KeyStorageDto as "KeyStorage" <- KeyStorage { Keyring, Passphrase });
 mirror_enum!(AccessModelDto as "AccessModel" <- AccessModel { Solo, Individual, BusinessPin });
 mirror_enum!(RoleDto as "Role" <- Role { Owner, Admin, Practitioner, Reception });
+mirror_enum!(ScopeDto as "Scope" <- Scope { All, Own, None });
+mirror_enum!(LevelDto as "Level" <- Level { None, View, Edit });
+mirror_enum!(FeatureDto as "Feature" <- Feature { Clients, Journal, Calendar, Reports, Audit, Settings });
 
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename = "Me", rename_all = "camelCase")]
@@ -71,6 +74,13 @@ pub struct MeDto {
     pub access_model: AccessModelDto,
     pub totp_enabled: bool,
     pub must_enroll_totp: bool,
+    /// Business login + PIN clinic and no PIN yet: create one before anything else.
+    pub must_create_pin: bool,
+    pub requires_pin: bool,
+    /// The parts of the app to show (the core decides regardless).
+    pub features: Vec<FeatureDto>,
+    pub scope: ScopeDto,
+    pub can_edit: bool,
 }
 
 impl From<Me> for MeDto {
@@ -80,8 +90,8 @@ impl From<Me> for MeDto {
             name: m.name,
             email: m.email,
             is_owner: m.role == klinik::policy::Role::Owner,
-            can_view_audit: m.role.is_admin() && !m.business_login,
-            is_admin: m.role.is_admin() && !m.business_login,
+            can_view_audit: m.features.contains(&Feature::Audit) && !m.business_login,
+            is_admin: m.role.is_admin() && m.features.contains(&Feature::Settings) && !m.business_login,
             idle_lock_minutes: u32::try_from(m.idle_lock_minutes.clamp(1, 24 * 60)).unwrap_or(10),
             business_login: m.business_login,
             pin_name: m.pin_name,
@@ -90,6 +100,11 @@ impl From<Me> for MeDto {
             access_model: m.access_model.into(),
             totp_enabled: m.totp_enabled,
             must_enroll_totp: m.must_enroll_totp,
+            must_create_pin: m.must_create_pin,
+            requires_pin: m.requires_pin,
+            features: m.features.into_iter().map(Into::into).collect(),
+            scope: m.scope.into(),
+            can_edit: m.can_edit,
         }
     }
 }
@@ -498,6 +513,44 @@ pub struct StaffDto {
     pub business_login: bool,
     pub has_pin: bool,
     pub pin_disabled: bool,
+    pub scope: ScopeDto,
+    pub edit: bool,
+    pub features: Vec<FeatureDto>,
+    pub requires_pin: bool,
+    pub has_photo: bool,
+    pub totp_enabled: bool,
+    pub calendars: Vec<CalendarRight>,
+}
+
+/// One staff member's right on another's calendar.
+#[derive(Debug, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarRight {
+    pub calendar_of: String,
+    pub level: LevelDto,
+}
+
+/// What an admin changes about a staff member.
+#[derive(Debug, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffChangesInput {
+    pub name: String,
+    pub email: String,
+    pub role: RoleDto,
+    pub business_login: bool,
+    pub scope: ScopeDto,
+    pub edit: bool,
+    pub features: Vec<FeatureDto>,
+    pub requires_pin: bool,
+    pub calendars: Vec<CalendarRight>,
+}
+
+/// A staff photo: its type (judged by content in the core) and the bytes as base64.
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Photo {
+    pub mime: String,
+    pub base64: String,
 }
 
 impl From<klinik::staff::StaffView> for StaffDto {
@@ -511,6 +564,17 @@ impl From<klinik::staff::StaffView> for StaffDto {
             business_login: v.business_login,
             has_pin: v.has_pin,
             pin_disabled: v.pin_disabled,
+            scope: v.scope.into(),
+            edit: v.edit,
+            features: v.features.into_iter().map(Into::into).collect(),
+            requires_pin: v.requires_pin,
+            has_photo: v.has_photo,
+            totp_enabled: v.totp_enabled,
+            calendars: v
+                .calendars
+                .into_iter()
+                .map(|(of, level)| CalendarRight { calendar_of: of.to_string(), level: level.into() })
+                .collect(),
         }
     }
 }
@@ -568,6 +632,8 @@ pub struct SecurityInfo {
     pub timeout_choices: Vec<u32>,
     pub pin_idle_seconds: u32,
     pub require_totp: bool,
+    /// What every staff member may do with a newly created client.
+    pub new_client_access: LevelDto,
 }
 
 #[derive(Debug, Serialize, Type)]

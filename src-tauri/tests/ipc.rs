@@ -175,6 +175,13 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("disable_totp", &[]),
     ("reset_staff", &["staff_update"]),
     ("set_journal_mode", &["settings_change"]),
+    ("update_staff", &["staff_update"]),
+    ("set_staff_active", &["staff_update"]),
+    ("set_staff_photo", &["staff_update"]),
+    ("staff_photo", &[]),
+    ("admin_set_pin", &["staff_update"]),
+    ("change_email", &["email_change"]),
+    ("set_new_client_access", &["settings_change"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -191,6 +198,11 @@ fn build_rs_commands() -> Vec<String> {
 }
 
 type Win = tauri::WebviewWindow<tauri::test::MockRuntime>;
+
+/// The signed-in person's staff id (app_status records nothing).
+fn me_id_early(win: &Win) -> String {
+    call(win, "app_status", json!({})).expect("status")["me"]["staffId"].as_str().expect("id").to_owned()
+}
 
 /// The actions recorded after `after_seq`, oldest first, read through the app itself
 /// (the read's own `audit_read` comes after what it returns).
@@ -298,6 +310,22 @@ fn every_command_writes_its_audit_events() {
         assert_eq!(seen, [expect("list_staff"), expect("reset_staff")].concat());
         mark = next;
         check("set_journal_mode", json!({ "mode": "journals", "password": PASSWORD }), &mut mark);
+        check(
+            "update_staff",
+            json!({ "staffId": desk_id, "input": { "name": "Skranken", "email": "desk@example.dk", "role": "reception",
+                "businessLogin": true, "scope": "all", "edit": true, "features": ["clients", "calendar"],
+                "requiresPin": false, "calendars": [{ "calendarOf": me_id_early(&win), "level": "view" }] } }),
+            &mut mark,
+        );
+        // A 1×1 PNG, as base64.
+        let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+        check("set_staff_photo", json!({ "staffId": desk_id, "base64": png }), &mut mark);
+        check("staff_photo", json!({ "staffId": desk_id }), &mut mark);
+        assert_eq!(call(&win, "staff_photo", json!({ "staffId": desk_id })).expect("photo")["mime"], "image/png");
+        check("admin_set_pin", json!({ "staffId": desk_id, "pin": "739164", "adminPassword": PASSWORD }), &mut mark);
+        check("set_staff_active", json!({ "staffId": desk_id, "active": true }), &mut mark);
+        check("change_email", json!({ "email": "ida@example.dk", "password": PASSWORD }), &mut mark);
+        check("set_new_client_access", json!({ "level": "edit" }), &mut mark);
         check("change_password", json!({ "oldPassword": PASSWORD, "newPassword": PASSWORD }), &mut mark);
         check("set_pin", json!({ "pin": "583920" }), &mut mark);
         check("pin_candidates", json!({}), &mut mark);

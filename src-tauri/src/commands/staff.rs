@@ -153,6 +153,7 @@ pub async fn security_info(state: State<'_, AppState>) -> CmdResult<crate::dto::
         timeout_choices: klinik::clinic::SESSION_TIMEOUT_CHOICES.iter().map(|m| *m as u32).collect(),
         pin_idle_seconds: u32::try_from(pin_idle).unwrap_or(120),
         require_totp,
+        new_client_access: clinic.new_client_access()?.into(),
     })
 }
 
@@ -241,4 +242,112 @@ pub async fn set_security_settings(
     let (clinic, session) = s.signed_in()?;
     clinic.set_security_settings(&session, i64::from(pin_idle_seconds), require_totp, &Secret::new(password))?;
     Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_staff(
+    state: State<'_, AppState>,
+    staff_id: String,
+    input: crate::dto::StaffChangesInput,
+) -> CmdResult<StaffDto> {
+    check_len(&input.name)?;
+    check_len(&input.email)?;
+    let id = StaffId::parse(&staff_id)?;
+    let calendars = input
+        .calendars
+        .into_iter()
+        .map(|c| Ok((StaffId::parse(&c.calendar_of)?, c.level.into())))
+        .collect::<klinik::Result<Vec<_>>>()?;
+    let changes = klinik::staff::StaffChanges {
+        name: input.name,
+        email: input.email,
+        role: input.role.into(),
+        business_login: input.business_login,
+        scope: input.scope.into(),
+        edit: input.edit,
+        features: klinik::policy::Features::of(&input.features.into_iter().map(Into::into).collect::<Vec<_>>()),
+        requires_pin: input.requires_pin,
+        calendars,
+    };
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.update_staff(&session, &id, &changes)?.into())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_staff_active(state: State<'_, AppState>, staff_id: String, active: bool) -> CmdResult<()> {
+    let id = StaffId::parse(&staff_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.set_staff_active(&session, &id, active)?)
+}
+
+/// A photo arrives as base64; anything far beyond the 2 MB the core allows is refused
+/// before it is decoded.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_staff_photo(state: State<'_, AppState>, staff_id: String, base64: Option<String>) -> CmdResult<()> {
+    use base64::Engine;
+    let id = StaffId::parse(&staff_id)?;
+    let bytes = match base64 {
+        Some(b) if b.len() > klinik::staff::MAX_PHOTO_BYTES / 3 * 4 + 8 => {
+            return Err(klinik::Error::Invalid("the photo is larger than 2 MB".into()).into())
+        }
+        Some(b) => Some(
+            base64::engine::general_purpose::STANDARD
+                .decode(b)
+                .map_err(|_| klinik::Error::Invalid("the photo could not be read".into()))?,
+        ),
+        None => None,
+    };
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.set_staff_photo(&session, &id, bytes.as_deref())?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn staff_photo(state: State<'_, AppState>, staff_id: String) -> CmdResult<Option<crate::dto::Photo>> {
+    use base64::Engine;
+    let id = StaffId::parse(&staff_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic
+        .staff_photo(&session, &id)?
+        .map(|(mime, bytes)| crate::dto::Photo { mime, base64: base64::engine::general_purpose::STANDARD.encode(bytes) }))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn admin_set_pin(
+    state: State<'_, AppState>,
+    staff_id: String,
+    pin: String,
+    admin_password: String,
+) -> CmdResult<()> {
+    check_len(&pin)?;
+    let id = StaffId::parse(&staff_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.admin_set_pin(&session, &id, &Secret::new(pin), &Secret::new(admin_password))?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn change_email(state: State<'_, AppState>, email: String, password: String) -> CmdResult<AppStatus> {
+    check_len(&email)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.change_email(&session, &email, &Secret::new(password))?;
+    Ok(s.status())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_new_client_access(state: State<'_, AppState>, level: crate::dto::LevelDto) -> CmdResult<()> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.set_new_client_access(&session, level.into())?)
 }

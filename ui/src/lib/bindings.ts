@@ -63,6 +63,17 @@ export const commands = {
 	resetStaff: (staffId: string, password: string) => __TAURI_INVOKE<string>("reset_staff", { staffId, password }),
 	/**  Moves the journal mode towards more protection (admins, with the password). */
 	setJournalMode: (mode: JournalMode, password: string) => __TAURI_INVOKE<AppStatus>("set_journal_mode", { mode, password }),
+	updateStaff: (staffId: string, input: StaffChangesInput) => __TAURI_INVOKE<StaffMember>("update_staff", { staffId, input }),
+	setStaffActive: (staffId: string, active: boolean) => __TAURI_INVOKE<null>("set_staff_active", { staffId, active }),
+	/**
+	 *  A photo arrives as base64; anything far beyond the 2 MB the core allows is refused
+	 *  before it is decoded.
+	 */
+	setStaffPhoto: (staffId: string, base64: string | null) => __TAURI_INVOKE<null>("set_staff_photo", { staffId, base64 }),
+	staffPhoto: (staffId: string) => __TAURI_INVOKE<Photo | null>("staff_photo", { staffId }),
+	adminSetPin: (staffId: string, pin: string, adminPassword: string) => __TAURI_INVOKE<null>("admin_set_pin", { staffId, pin, adminPassword }),
+	changeEmail: (email: string, password: string) => __TAURI_INVOKE<AppStatus>("change_email", { email, password }),
+	setNewClientAccess: (level: Level) => __TAURI_INVOKE<null>("set_new_client_access", { level }),
 	listAudit: (filter: AuditFilter, beforeSeq: number | null, limit: number) => __TAURI_INVOKE<AuditPage>("list_audit", { filter, beforeSeq, limit }),
 	verifyAudit: () => __TAURI_INVOKE<AuditVerification>("verify_audit"),
 	/**  "Who has seen this record" for one client, oldest first. */
@@ -106,6 +117,8 @@ export type AuditEvent = {
 	clientId: string | null,
 	clientName: string | null,
 	outcome: Outcome,
+	object: string | null,
+	reason: string | null,
 };
 
 /**  The audit viewer's filter as the UI sends it; dates are whole days (YYYY-MM-DD, UTC). */
@@ -128,6 +141,12 @@ export type AuditVerification = {
 	events: number,
 	firstBadSeq: number | null,
 	headHash: string,
+};
+
+/**  One staff member's right on another's calendar. */
+export type CalendarRight = {
+	calendarOf: string,
+	level: Level,
 };
 
 export type Client = {
@@ -173,7 +192,7 @@ export type Entry = {
 	updatedAt: string,
 };
 
-export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "pinRequired" | "wrongPin" | "pinLocked" | "pinDisabled" | "pinNotSet" | "totpRequired" | "wrongTotp" | "denied" | "notFound" | "conflict" | "storage" | "internal";
+export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "pinRequired" | "pinSetupRequired" | "wrongPin" | "pinLocked" | "pinDisabled" | "pinNotSet" | "totpRequired" | "wrongTotp" | "denied" | "notFound" | "conflict" | "storage" | "internal";
 
 export type ExportFormat = "csv" | "fhir";
 
@@ -182,6 +201,8 @@ export type ExportResult = {
 	path: string,
 	events: number,
 };
+
+export type Feature = "clients" | "journal" | "calendar" | "reports" | "audit" | "settings";
 
 export type HeavyDay = {
 	actorName: string,
@@ -194,6 +215,8 @@ export type JournalMode = "notes" | "journals" | "journalsWithId";
 export type KeyStorage = "keyring" | "passphrase";
 
 export type Language = "da" | "sv" | "nb" | "en";
+
+export type Level = "none" | "view" | "edit";
 
 /**  The monthly log review report. */
 export type LogReview = {
@@ -229,6 +252,13 @@ export type Me = {
 	accessModel: AccessModel,
 	totpEnabled: boolean,
 	mustEnrollTotp: boolean,
+	/**  Business login + PIN clinic and no PIN yet: create one before anything else. */
+	mustCreatePin: boolean,
+	requiresPin: boolean,
+	/**  The parts of the app to show (the core decides regardless). */
+	features: Feature[],
+	scope: Scope,
+	canEdit: boolean,
 };
 
 export type NewStaffInput = {
@@ -253,6 +283,12 @@ export type PasswordStrength = {
 	tooShort: boolean,
 };
 
+/**  A staff photo: its type (judged by content in the core) and the bytes as base64. */
+export type Photo = {
+	mime: string,
+	base64: string,
+};
+
 export type RelationChange = "assign" | "block" | "end";
 
 export type ReviewMark = {
@@ -263,6 +299,8 @@ export type ReviewMark = {
 };
 
 export type Role = "owner" | "admin" | "practitioner" | "reception";
+
+export type Scope = "all" | "own" | "none";
 
 export type SearchHit = {
 	entryId: string,
@@ -278,6 +316,8 @@ export type SecurityInfo = {
 	timeoutChoices: number[],
 	pinIdleSeconds: number,
 	requireTotp: boolean,
+	/**  What every staff member may do with a newly created client. */
+	newClientAccess: Level,
 };
 
 export type Session = {
@@ -307,6 +347,19 @@ export type SetupResult = {
 	recoveryCode: string,
 };
 
+/**  What an admin changes about a staff member. */
+export type StaffChangesInput = {
+	name: string,
+	email: string,
+	role: Role,
+	businessLogin: boolean,
+	scope: Scope,
+	edit: boolean,
+	features: Feature[],
+	requiresPin: boolean,
+	calendars: CalendarRight[],
+};
+
 export type StaffMember = {
 	id: string,
 	name: string,
@@ -316,6 +369,13 @@ export type StaffMember = {
 	businessLogin: boolean,
 	hasPin: boolean,
 	pinDisabled: boolean,
+	scope: Scope,
+	edit: boolean,
+	features: Feature[],
+	requiresPin: boolean,
+	hasPhoto: boolean,
+	totpEnabled: boolean,
+	calendars: CalendarRight[],
 };
 
 export type StaffName = {
