@@ -366,7 +366,8 @@ pub fn to_csv(events: &[EventView]) -> String {
             out.push_str(v);
         }
     }
-    let mut out = String::from("seq,time_utc,actor,via,workstation,action,client_id,client_name,outcome\r\n");
+    let mut out =
+        String::from("seq,time_utc,actor,via,workstation,action,client_id,client_name,outcome,object,reason\r\n");
     for e in events {
         let cells = [
             e.seq.to_string(),
@@ -378,6 +379,8 @@ pub fn to_csv(events: &[EventView]) -> String {
             e.client_id.clone().unwrap_or_default(),
             e.client_name.clone().unwrap_or_default(),
             e.outcome.clone(),
+            e.object.clone().unwrap_or_default(),
+            e.reason.clone().unwrap_or_default(),
         ];
         for (i, c) in cells.iter().enumerate() {
             if i > 0 {

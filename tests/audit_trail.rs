@@ -112,7 +112,7 @@ fn csv_export_is_complete_inert_in_spreadsheets_and_audited() {
     c.get_client(&s, &evil.id).expect("read");
     let csv = c.export_audit(&s, &Filter::for_client(evil.id.clone()), ExportFormat::Csv).expect("export");
     let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
-    assert_eq!(lines[0], "seq,time_utc,actor,via,workstation,action,client_id,client_name,outcome");
+    assert_eq!(lines[0], "seq,time_utc,actor,via,workstation,action,client_id,client_name,outcome,object,reason");
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(lines[1].contains(",client_create,") && lines[2].contains(",client_read,"));
     assert!(

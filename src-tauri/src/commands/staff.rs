@@ -314,9 +314,10 @@ pub async fn staff_photo(state: State<'_, AppState>, staff_id: String) -> CmdRes
     let id = StaffId::parse(&staff_id)?;
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
-    Ok(clinic
-        .staff_photo(&session, &id)?
-        .map(|(mime, bytes)| crate::dto::Photo { mime, base64: base64::engine::general_purpose::STANDARD.encode(bytes) }))
+    Ok(clinic.staff_photo(&session, &id)?.map(|(mime, bytes)| crate::dto::Photo {
+        mime,
+        base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    }))
 }
 
 #[tauri::command]

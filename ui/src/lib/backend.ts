@@ -9,7 +9,7 @@ export const backend = commands;
 const CODES: readonly ErrorCode[] = [
   'invalid', 'weakPassword', 'wrongCredentials', 'wrongKey', 'wrongRecoveryCode', 'wrongPassphrase',
   'keyringUnavailable', 'keyringLocked', 'keyringEntryMissing', 'corrupted', 'notEncrypted', 'newerVersion',
-  'alreadyRunning', 'locked', 'notLoggedIn', 'sessionExpired', 'pinRequired', 'wrongPin', 'pinLocked', 'pinDisabled',
+  'alreadyRunning', 'locked', 'notLoggedIn', 'sessionExpired', 'pinRequired', 'pinSetupRequired', 'wrongPin', 'pinLocked', 'pinDisabled',
   'pinNotSet', 'totpRequired', 'wrongTotp', 'denied', 'notFound', 'conflict', 'storage', 'internal',
 ];
 export const ERROR_CODES = CODES;

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Main from './Main.svelte';
+import type { Me } from '../backend';
 
-const me = {
+const me: Me = {
   staffId: 's',
   name: 'Ida',
   email: 'ida@example.dk',
@@ -18,6 +19,11 @@ const me = {
   accessModel: 'solo' as const,
   totpEnabled: false,
   mustEnrollTotp: false,
+  mustCreatePin: false,
+  requiresPin: false,
+  features: ['clients', 'journal', 'calendar', 'reports', 'audit', 'settings'],
+  scope: 'all',
+  canEdit: true,
 };
 
 beforeEach(() => vi.useFakeTimers());
