@@ -1215,6 +1215,76 @@ impl Clinic {
         settings::session_timeout_minutes(&self.conn)
     }
 
+    // ---- attachments (through the gate, as journal work) ---------------------------
+
+    /// Attaches a PDF or image to a client, or to one of its draft entries. Size and type
+    /// (by content) are checked before the gate runs, so a refused file writes nothing.
+    pub fn add_attachment(
+        &mut self,
+        session: &SessionId,
+        client: &ClientId,
+        entry: Option<&str>,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<crate::attachments::AttachmentMeta> {
+        crate::attachments::check(bytes, crate::attachments::max_bytes(&self.conn)?)?;
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::AttachmentAdd, Some(client), |ctx| {
+            crate::attachments::add(ctx, client, entry, name, bytes)
+        })
+    }
+
+    /// A client's attachments (names, types, sizes; not the contents).
+    pub fn list_attachments(
+        &mut self,
+        session: &SessionId,
+        client: &ClientId,
+    ) -> Result<Vec<crate::attachments::AttachmentMeta>> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::AttachmentList, Some(client), |ctx| {
+            crate::attachments::list(ctx, client)
+        })
+    }
+
+    /// Opens one attachment (audited with its id).
+    pub fn open_attachment(
+        &mut self,
+        session: &SessionId,
+        id: &str,
+    ) -> Result<(crate::attachments::AttachmentMeta, Vec<u8>)> {
+        let client = crate::attachments::client_of(&self.conn, id)?;
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::AttachmentOpen, Some(&client), |ctx| {
+            crate::attachments::open(ctx, id)
+        })
+    }
+
+    /// Removes an attachment from a draft entry.
+    pub fn remove_attachment(&mut self, session: &SessionId, id: &str) -> Result<()> {
+        let client = crate::attachments::client_of(&self.conn, id)?;
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::AttachmentRemove, Some(&client), |ctx| {
+            crate::attachments::remove(ctx, id)
+        })
+    }
+
+    /// The largest attachment in megabytes (1–100; 25 by default); administrators.
+    pub fn set_attachment_limit(&mut self, session: &SessionId, megabytes: i64) -> Result<()> {
+        if !(1..=100).contains(&megabytes) {
+            return Err(Error::invalid("the limit must be between 1 and 100 MB"));
+        }
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+            settings::set_i64(ctx.conn(), settings::ATTACHMENT_MAX_MB, megabytes)?;
+            ctx.record_object(format!("attachment_max_mb={megabytes}"));
+            Ok(())
+        })
+    }
+
+    pub fn attachment_limit_mb(&self) -> Result<i64> {
+        Ok((crate::attachments::max_bytes(&self.conn)? / 1024 / 1024) as i64)
+    }
+
     // ---- journals (through the gate) -----------------------------------------------
 
     /// The client's journal (or notes), newest first.

@@ -7,6 +7,7 @@
 //! desktop shell talk to.
 #![forbid(unsafe_code)]
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod bench;

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_client_record.sql", include_str!("../migrations/0007_client_record.sql")),
     ("0008_totp.sql", include_str!("../migrations/0008_totp.sql")),
     ("0009_rights.sql", include_str!("../migrations/0009_rights.sql")),
+    ("0010_attachments.sql", include_str!("../migrations/0010_attachments.sql")),
 ];
 
 /// The schema version this build writes.

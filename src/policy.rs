@@ -77,10 +77,18 @@ pub enum Action {
     EmergencyAccess,
     /// Clinic settings such as the access model (admins only, with re-authentication).
     SettingsChange,
+    /// Attaching a PDF or image to a client or a draft entry.
+    AttachmentAdd,
+    /// Listing a client's attachments (names and sizes, not contents).
+    AttachmentList,
+    /// Opening (previewing) one attachment.
+    AttachmentOpen,
+    /// Removing an attachment from a draft entry.
+    AttachmentRemove,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 28] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -105,6 +113,10 @@ impl Action {
         Action::RelationChange,
         Action::EmergencyAccess,
         Action::SettingsChange,
+        Action::AttachmentAdd,
+        Action::AttachmentList,
+        Action::AttachmentOpen,
+        Action::AttachmentRemove,
     ];
 
     pub fn audit_name(self) -> &'static str {
@@ -133,6 +145,10 @@ impl Action {
             Action::RelationChange => "relation_change",
             Action::EmergencyAccess => "emergency_access",
             Action::SettingsChange => "settings_change",
+            Action::AttachmentAdd => "attachment_add",
+            Action::AttachmentList => "attachment_list",
+            Action::AttachmentOpen => "attachment_open",
+            Action::AttachmentRemove => "attachment_remove",
         }
     }
 }
@@ -150,6 +166,10 @@ impl Action {
                 | Action::EntryAddendum
                 | Action::JournalSearch
                 | Action::ClientPrint
+                | Action::AttachmentAdd
+                | Action::AttachmentList
+                | Action::AttachmentOpen
+                | Action::AttachmentRemove
         )
     }
 }
@@ -368,6 +388,8 @@ impl Action {
                 | Action::EntryUpdate
                 | Action::EntrySign
                 | Action::EntryAddendum
+                | Action::AttachmentAdd
+                | Action::AttachmentRemove
         )
     }
 }
@@ -511,8 +533,17 @@ mod tests {
         let (business, pin) = (s.business_login, s.via_pin);
         let blocked = s.relation == RelationState::Blocked;
         let active_rel = s.relation == RelationState::Active;
-        let wants_edit =
-            matches!(action, ClientCreate | ClientUpdate | EntryCreate | EntryUpdate | EntrySign | EntryAddendum);
+        let wants_edit = matches!(
+            action,
+            ClientCreate
+                | ClientUpdate
+                | EntryCreate
+                | EntryUpdate
+                | EntrySign
+                | EntryAddendum
+                | AttachmentAdd
+                | AttachmentRemove
+        );
         match action {
             ClientCreate | ClientList => {
                 r.features.has(Feature::Clients) && r.scope != Scope::None && (r.edit || !wants_edit)

@@ -90,3 +90,6 @@ pub fn new_client_access(conn: &Connection) -> Result<crate::policy::Level> {
         .and_then(|m| crate::policy::Level::parse(&m))
         .unwrap_or(crate::policy::Level::Edit))
 }
+
+/// The largest attachment, in megabytes (25 by default).
+pub const ATTACHMENT_MAX_MB: &str = "attachment_max_mb";

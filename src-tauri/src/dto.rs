@@ -634,6 +634,7 @@ pub struct SecurityInfo {
     pub require_totp: bool,
     /// What every staff member may do with a newly created client.
     pub new_client_access: LevelDto,
+    pub attachment_limit_mb: u32,
 }
 
 #[derive(Debug, Serialize, Type)]
@@ -643,4 +644,43 @@ pub struct TotpEnrollment {
     pub secret_base32: String,
     /// The QR code as an SVG document (rendered by the UI as an image, never as markup).
     pub qr_svg: String,
+}
+
+/// An attachment's details (never its bytes, except in [`OpenedAttachment`]).
+#[derive(Debug, Serialize, Type)]
+#[serde(rename = "Attachment", rename_all = "camelCase")]
+pub struct AttachmentDto {
+    pub id: String,
+    pub client_id: String,
+    pub entry_id: Option<String>,
+    pub name: String,
+    pub mime: String,
+    pub size: u32,
+    pub sha256: String,
+    pub created_by_name: String,
+    pub created_at: String,
+}
+
+impl From<klinik::attachments::AttachmentMeta> for AttachmentDto {
+    fn from(m: klinik::attachments::AttachmentMeta) -> Self {
+        Self {
+            id: m.id,
+            client_id: m.client_id,
+            entry_id: m.entry_id,
+            name: m.name,
+            mime: m.mime,
+            size: u32::try_from(m.size).unwrap_or(u32::MAX),
+            sha256: m.sha256,
+            created_by_name: m.created_by_name,
+            created_at: m.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenedAttachment {
+    pub attachment: AttachmentDto,
+    /// The file's bytes as base64 (the window shows images and PDFs from memory).
+    pub base64: String,
 }

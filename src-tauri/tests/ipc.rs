@@ -182,6 +182,11 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("admin_set_pin", &["staff_update"]),
     ("change_email", &["email_change"]),
     ("set_new_client_access", &["settings_change"]),
+    ("add_attachment", &["attachment_add"]),
+    ("list_attachments", &["attachment_list"]),
+    ("open_attachment", &["attachment_open"]),
+    ("remove_attachment", &["attachment_remove"]),
+    ("set_attachment_limit", &["settings_change"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -291,6 +296,43 @@ fn every_command_writes_its_audit_events() {
         check("add_addendum", json!({ "entryId": entry, "body": "Tilføjelse" }), &mut mark);
         check("search_journals", json!({ "query": "note" }), &mut mark);
         check("record_print", json!({ "clientId": id, "what": "journal" }), &mut mark);
+        check("set_attachment_limit", json!({ "megabytes": 25 }), &mut mark);
+        // "%PDF-1.4\n%%EOF\n" as base64.
+        let pdf = "JVBERi0xLjQKJSVFT0YK";
+        let draft =
+            call(&win, "create_entry", json!({ "clientId": id, "templateId": null, "title": "", "body": "Med bilag" }))
+                .expect("draft")["id"]
+                .as_str()
+                .expect("id")
+                .to_owned();
+        mark += 1; // that draft's entry_create
+        let attached = call(
+            &win,
+            "add_attachment",
+            json!({ "clientId": id, "entryId": draft, "name": "bilag.pdf", "base64": pdf }),
+        )
+        .expect("attach");
+        assert_eq!(attached["mime"], "application/pdf");
+        let (seen, next) = actions_since(&win, mark);
+        assert_eq!(seen, expect("add_attachment"));
+        mark = next;
+        check("list_attachments", json!({ "clientId": id }), &mut mark);
+        let opened = call(&win, "open_attachment", json!({ "attachmentId": attached["id"] })).expect("open");
+        assert_eq!(opened["base64"], pdf);
+        let (seen, next) = actions_since(&win, mark);
+        assert_eq!(seen, expect("open_attachment"));
+        mark = next;
+        check("remove_attachment", json!({ "attachmentId": attached["id"] }), &mut mark);
+        let refused = call(
+            &win,
+            "add_attachment",
+            json!({ "clientId": id, "entryId": null, "name": "x.pdf", "base64": "PHNjcmlwdD4=" }),
+        )
+        .expect_err("a script is not a PDF");
+        assert_eq!(refused["code"], "invalid");
+        let (seen, next) = actions_since(&win, mark);
+        assert!(seen.is_empty(), "a refused file writes nothing: {seen:?}");
+        mark = next;
         check("reveal_national_id", json!({ "id": id }), &mut mark);
         check("list_staff_admin", json!({}), &mut mark);
         // Its one-time password is replaced below by an admin reset.

@@ -154,6 +154,7 @@ pub async fn security_info(state: State<'_, AppState>) -> CmdResult<crate::dto::
         pin_idle_seconds: u32::try_from(pin_idle).unwrap_or(120),
         require_totp,
         new_client_access: clinic.new_client_access()?.into(),
+        attachment_limit_mb: u32::try_from(clinic.attachment_limit_mb()?).unwrap_or(25),
     })
 }
 

@@ -35,6 +35,13 @@ export const commands = {
 	searchJournals: (query: string) => __TAURI_INVOKE<SearchHit[]>("search_journals", { query }),
 	/**  Records a print of the client's journal or access log before the print dialog opens. */
 	recordPrint: (clientId: string, what: string) => __TAURI_INVOKE<null>("record_print", { clientId, what }),
+	/**  Attaches a file (sent as base64) to a client or to one of its draft entries. */
+	addAttachment: (clientId: string, entryId: string | null, name: string, base64: string) => __TAURI_INVOKE<Attachment>("add_attachment", { clientId, entryId, name, base64 }),
+	listAttachments: (clientId: string) => __TAURI_INVOKE<Attachment[]>("list_attachments", { clientId }),
+	/**  Opens one attachment for preview: its details and bytes as base64 (audited). */
+	openAttachment: (attachmentId: string) => __TAURI_INVOKE<OpenedAttachment>("open_attachment", { attachmentId }),
+	removeAttachment: (attachmentId: string) => __TAURI_INVOKE<null>("remove_attachment", { attachmentId }),
+	setAttachmentLimit: (megabytes: number) => __TAURI_INVOKE<null>("set_attachment_limit", { megabytes }),
 	listStaffAdmin: () => __TAURI_INVOKE<StaffMember[]>("list_staff_admin"),
 	createStaff: (input: NewStaffInput) => __TAURI_INVOKE<NewStaffResult>("create_staff", { input }),
 	setAccessModel: (model: AccessModel, password: string) => __TAURI_INVOKE<AppStatus>("set_access_model", { model, password }),
@@ -106,6 +113,19 @@ export type AppError = {
 
 /**  What the window should show now. */
 export type AppStatus = { state: "setup"; language: Language } | { state: "unlockVault"; language: Language; keyStorage: KeyStorage; reason: ErrorCode } | { state: "failed"; language: Language; reason: ErrorCode } | { state: "login"; language: Language; clinicName: string } | { state: "locked"; language: Language; clinicName: string; me: Me } | { state: "ready"; language: Language; clinicName: string; journalMode: JournalMode; me: Me };
+
+/**  An attachment's details (never its bytes, except in [`OpenedAttachment`]). */
+export type Attachment = {
+	id: string,
+	clientId: string,
+	entryId: string | null,
+	name: string,
+	mime: string,
+	size: number,
+	sha256: string,
+	createdByName: string,
+	createdAt: string,
+};
 
 export type AuditEvent = {
 	seq: number,
@@ -274,6 +294,12 @@ export type NewStaffResult = {
 	oneTimePassword: string,
 };
 
+export type OpenedAttachment = {
+	attachment: Attachment,
+	/**  The file's bytes as base64 (the window shows images and PDFs from memory). */
+	base64: string,
+};
+
 export type Outcome = "ok" | "denied" | "failed";
 
 export type PasswordStrength = {
@@ -318,6 +344,7 @@ export type SecurityInfo = {
 	requireTotp: boolean,
 	/**  What every staff member may do with a newly created client. */
 	newClientAccess: Level,
+	attachmentLimitMb: number,
 };
 
 export type Session = {
