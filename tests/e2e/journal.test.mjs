@@ -89,3 +89,83 @@ test('write from a template, sign, add an addendum and find it again', async () 
     await win.quit();
   }
 });
+
+/** Puts a file into an <input type=file> the way a file chooser does (files + change). */
+async function chooseFile(win, css, name, type, base64) {
+  await win.waitFor(css);
+  await win.exec(
+    `const bytes = Uint8Array.from(atob(arguments[3]), (c) => c.charCodeAt(0));
+     const dt = new DataTransfer();
+     dt.items.add(new File([bytes], arguments[1], { type: arguments[2] }));
+     const input = document.querySelector(arguments[0]);
+     input.files = dt.files;
+     input.dispatchEvent(new Event('change', { bubbles: true }));`,
+    css,
+    name,
+    type,
+    base64,
+  );
+}
+
+// One page, 300 × 200 points, filled blue: pdf.js must draw it for the preview to pass.
+const BLUE_PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 200]/Contents 4 0 R/Resources<<>>>>endobj\n' +
+    '4 0 obj<</Length 27>>stream\n0 0 1 rg 0 0 300 200 re f\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+).toString('base64');
+// A 1 × 1 PNG.
+const PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+test('attach a PDF and an image, preview both from the encrypted database, refuse a disguised script', async () => {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'klinik-e2e-attach-')), 'clinic');
+  execFileSync(CLI, ['--data-dir', dataDir, 'demo', '--clients', '3', '--key-store', 'keyring']);
+  const win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
+  try {
+    await win.type(tid('login.email'), OWNER.email);
+    await win.type(tid('login.password'), OWNER.password);
+    await win.click(tid('login.submit'));
+    await win.click(tid('clients.row'));
+    await win.waitFor(tid('client.detail.name'));
+
+    const fileInput = `${tid('attachments.client')} ${tid('attachment.file')}`;
+    await chooseFile(win, fileInput, 'henvisning.pdf', 'application/pdf', BLUE_PDF);
+    await until('the PDF is listed', async () => (await win.texts(tid('attachment.item'))).length === 1);
+    await chooseFile(win, fileInput, 'sår.png', 'image/png', PNG);
+    await until('the image is listed', async () => (await win.texts(tid('attachment.item'))).length === 2);
+
+    // A script named .pdf is refused by its content, with the translated message.
+    await chooseFile(win, fileInput, 'faktura.pdf', 'application/pdf', Buffer.from('<script>alert(1)</script>').toString('base64'));
+    await win.waitForText(tid('journal.error'), (t) => t.length > 0);
+    assert.equal((await win.texts(tid('attachment.item'))).length, 2);
+
+    // The PDF preview: pdf.js draws the page; its middle pixel is blue.
+    const items = await win.attrs(tid('attachment.item'), 'data-mime');
+    const pdfIndex = items.indexOf('application/pdf');
+    await win.exec(`document.querySelectorAll('[data-testid="attachment.open"]')[arguments[0]].click();`, pdfIndex);
+    await win.waitFor(tid('attachment.pdfPage'));
+    let pixel;
+    await until('the page is drawn', async () => {
+      pixel = await win.exec(
+        `const c = document.querySelector('[data-testid="attachment.pdfPage"]');
+         const d = c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data;
+         return [c.width, c.height, d[0], d[1], d[2]];`,
+      );
+      const [, , red, green, blue] = pixel;
+      return blue > 200 && red < 60 && green < 60;
+    }).catch((e) => {
+      throw new Error(`${e.message}; last [width, height, r, g, b]: ${JSON.stringify(pixel)}`);
+    });
+    assert.ok(pixel[0] > 100 && pixel[1] > 50, `a real page size: ${pixel}`);
+    await win.click(tid('attachment.closePreview'));
+
+    // The image preview.
+    await win.exec(`document.querySelectorAll('[data-testid="attachment.open"]')[arguments[0]].click();`, 1 - pdfIndex);
+    await win.waitFor(tid('attachment.image'));
+    await until('the image loads', async () =>
+      win.exec(`return document.querySelector('[data-testid="attachment.image"]').naturalWidth === 1;`),
+    );
+  } finally {
+    await win.quit();
+  }
+});

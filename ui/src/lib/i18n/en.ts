@@ -424,6 +424,18 @@ export const en = {
   'account.emailSaved': 'Your email has been changed; use it when you sign in.',
   'error.pinSetupRequired': 'Create your personal PIN under My account before you open journals.',
   'action.email_change': 'Email changed',
+  'attachments.title': 'Attachments',
+  'attachments.by': 'added by {name}, {at}',
+  'attachments.open': 'Show',
+  'attachments.remove': 'Remove',
+  'attachments.addToEntry': 'Attach a PDF or image to this entry',
+  'attachments.addToClient': 'Attach a PDF or image to the client',
+  'attachments.close': 'Close',
+  'attachments.morePages': 'Showing the first {shown} of {total} pages.',
+  'action.attachment_add': 'Attachment added',
+  'action.attachment_list': 'Attachments listed',
+  'action.attachment_open': 'Attachment opened',
+  'action.attachment_remove': 'Attachment removed from draft',
 } as const;
 
 export type MessageKey = keyof typeof en;
