@@ -122,6 +122,8 @@ pub struct Me {
     pub role: Role,
     pub locked: bool,
     pub idle_lock_minutes: i64,
+    /// A PIN unlock ends after this many idle seconds (the window closes the journal then).
+    pub pin_idle_seconds: i64,
     /// A business-login session (reception work; journals need a PIN).
     pub business_login: bool,
     /// Who has unlocked this business-login session with a PIN, if anyone (and not expired).
@@ -583,6 +585,7 @@ impl Clinic {
             role: actor.role,
             locked: locked == 1,
             idle_lock_minutes: settings::idle_lock_minutes(&self.conn)?,
+            pin_idle_seconds: settings::pin_idle_seconds(&self.conn)?,
             business_login: actor.kind == auth::SessionKind::Business,
             pin_name,
             must_change_password: must_change == 1,

@@ -66,6 +66,7 @@ pub struct MeDto {
     pub can_view_audit: bool,
     pub is_admin: bool,
     pub idle_lock_minutes: u32,
+    pub pin_idle_seconds: u32,
     pub business_login: bool,
     /// Who has unlocked this business-login workstation with a PIN right now.
     pub pin_name: Option<String>,
@@ -93,6 +94,7 @@ impl From<Me> for MeDto {
             can_view_audit: m.features.contains(&Feature::Audit) && !m.business_login,
             is_admin: m.role.is_admin() && m.features.contains(&Feature::Settings) && !m.business_login,
             idle_lock_minutes: u32::try_from(m.idle_lock_minutes.clamp(1, 24 * 60)).unwrap_or(10),
+            pin_idle_seconds: u32::try_from(m.pin_idle_seconds.clamp(30, 900)).unwrap_or(120),
             business_login: m.business_login,
             pin_name: m.pin_name,
             must_change_password: m.must_change_password,

@@ -33,6 +33,17 @@ test('business login, PIN prompt, lockout, attributed journal work', async () =>
   execFileSync(CLI, ['--data-dir', dataDir, 'demo', '--clients', '2', '--key-store', 'keyring']);
   let win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
   try {
+    // The owner shortens the PIN idle time to its minimum, 30 seconds.
+    await win.type(tid('login.email'), 'mette@fjordklinik.example');
+    await win.type(tid('login.password'), 'blå-hest-i-fjorden-42');
+    await win.click(tid('login.submit'));
+    await win.click(tid('nav.account'));
+    await win.select(tid('security.pinIdle'), '30');
+    await win.type(tid('security.password2'), 'blå-hest-i-fjorden-42');
+    await win.click(tid('security.save2'));
+    await win.waitFor('[role="status"]');
+    await win.click(tid('nav.logout'));
+
     await win.type(tid('login.email'), 'reception@fjordklinik.example');
     await win.type(tid('login.password'), 'skranken-åbner-klokken-otte');
     await win.click(tid('login.submit'));
@@ -62,7 +73,14 @@ test('business login, PIN prompt, lockout, attributed journal work', async () =>
     await win.type(tid('journal.entry.password'), '583920');
     await win.click(tid('journal.entry.sign'));
     await win.waitForText(tid('journal.entry'), (t) => t.includes('Lars Holm'));
-    await win.click(tid('nav.pinEnd'));
+
+    // Lars walks away: after 30 idle seconds the journal closes and the desk asks again.
+    const idleStart = Date.now();
+    await win.waitFor(tid('pin.person'), 45_000);
+    const idleSeconds = (Date.now() - idleStart) / 1000;
+    assert.ok(idleSeconds >= 25, `the unlock lasted its idle time (${idleSeconds} s)`);
+    assert.deepEqual(await win.texts(tid('journal.entry')), [], 'nothing of the journal stays on screen');
+    assert.deepEqual(await win.texts(tid('nav.pinName')), []);
     await win.click(tid('nav.logout'));
 
     // The owner sees the work attributed to Lars, via the business login.

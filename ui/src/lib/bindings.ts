@@ -264,6 +264,7 @@ export type Me = {
 	canViewAudit: boolean,
 	isAdmin: boolean,
 	idleLockMinutes: number,
+	pinIdleSeconds: number,
 	businessLogin: boolean,
 	/**  Who has unlocked this business-login workstation with a PIN right now. */
 	pinName: string | null,

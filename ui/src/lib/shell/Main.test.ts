@@ -12,6 +12,7 @@ const me: Me = {
   canViewAudit: true,
   isAdmin: true,
   idleLockMinutes: 10,
+  pinIdleSeconds: 120,
   businessLogin: false,
   pinName: null,
   mustChangePassword: false,
@@ -33,7 +34,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function setup() {
+function setup(who: Me = me) {
   const calls: string[] = [];
   const statuses: unknown[] = [];
   mockIPC((cmd) => {
@@ -41,7 +42,7 @@ function setup() {
     if (cmd === 'list_clients') return [];
     if (cmd === 'lock_session') return { state: 'locked', language: 'en', clinicName: 'K', me };
   });
-  render(Main, { props: { me, clinicName: 'K', onStatus: (s: unknown) => statuses.push(s), onRefresh: () => {} } });
+  render(Main, { props: { me: who, clinicName: 'K', onStatus: (s: unknown) => statuses.push(s), onRefresh: () => {} } });
   return { calls, statuses };
 }
 
@@ -55,6 +56,24 @@ describe('the signed-in window', () => {
     await vi.advanceTimersByTimeAsync(60_001);
     expect(calls).toContain('lock_session');
     expect(statuses).toEqual([{ state: 'locked', language: 'en', clinicName: 'K', me }]);
+  });
+
+  it('ends a PIN unlock at the desk after the PIN idle time, and activity postpones it', async () => {
+    const desk: Me = { ...me, businessLogin: true, pinName: 'Lars Holm', accessModel: 'businessPin', isAdmin: false };
+    const { calls } = setup(desk);
+    await vi.advanceTimersByTimeAsync(100_000);
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'a' }));
+    await vi.advanceTimersByTimeAsync(100_000);
+    expect(calls).not.toContain('end_pin');
+    await vi.advanceTimersByTimeAsync(20_001);
+    expect(calls).toContain('end_pin');
+    expect(calls).not.toContain('lock_session');
+  });
+
+  it('has no PIN timer without a PIN unlock', async () => {
+    const { calls } = setup();
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    expect(calls).not.toContain('end_pin');
   });
 
   it('locks at once on Ctrl+L', async () => {
