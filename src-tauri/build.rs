@@ -46,6 +46,7 @@ const COMMANDS: &[&str] = &[
     "disable_totp",
     "reset_staff",
     "set_journal_mode",
+    "set_auto_sign_hours",
     "add_attachment",
     "list_attachments",
     "open_attachment",

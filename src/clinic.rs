@@ -358,6 +358,9 @@ impl Clinic {
         })?;
         migrations::migrate(&mut conn)?;
         crate::journal::ensure_starter_templates(&conn, &clock::to_db(clock.now()))?;
+        let hours = settings::auto_sign_hours(&conn)?;
+        let ws_for_auto = Workstation::detect();
+        crate::journal::auto_sign_due(&mut conn, &ws_for_auto.host, clock.now(), hours)?;
         let id: Option<ClinicId> = conn.query_row("SELECT id FROM clinic", [], |r| r.get(0)).optional()?;
         if id.as_ref() != Some(&slots.clinic_id) {
             return Err(Error::Corrupted("the database belongs to another clinic than keyslots.json".into()));
@@ -411,7 +414,33 @@ impl Clinic {
     /// code, when the person has two-factor login on (otherwise `None` is fine).
     pub fn login_2fa(&mut self, email: &str, password: &Secret, code: Option<&Secret>) -> Result<SessionId> {
         let now = self.clock.now();
-        auth::login(&mut self.conn, &self.ws, now, email, password, code)
+        let session = auth::login(&mut self.conn, &self.ws, now, email, password, code)?;
+        self.auto_sign_due()?;
+        Ok(session)
+    }
+
+    /// Applies the clinic's auto-sign rule now (also done when the clinic opens, at each
+    /// login and before a journal is read). Returns how many drafts were signed.
+    pub fn auto_sign_due(&mut self) -> Result<usize> {
+        let hours = settings::auto_sign_hours(&self.conn)?;
+        crate::journal::auto_sign_due(&mut self.conn, &self.ws.host, self.clock.now(), hours)
+    }
+
+    /// Sets the auto-sign rule: 0 (never) or 1 to 720 hours; administrators.
+    pub fn set_auto_sign_hours(&mut self, session: &SessionId, hours: i64) -> Result<()> {
+        if !(0..=720).contains(&hours) {
+            return Err(Error::invalid("auto-sign must be off or between 1 and 720 hours"));
+        }
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+            settings::set_i64(ctx.conn(), settings::AUTO_SIGN_HOURS, hours)?;
+            ctx.record_object(format!("auto_sign_hours={hours}"));
+            Ok(())
+        })
+    }
+
+    pub fn auto_sign_hours(&self) -> Result<i64> {
+        settings::auto_sign_hours(&self.conn)
     }
 
     /// Starts two-factor enrollment: a new secret, pending until a code confirms it.
@@ -1292,6 +1321,7 @@ impl Clinic {
 
     /// The client's journal (or notes), newest first.
     pub fn journal(&mut self, session: &SessionId, client: &ClientId) -> Result<Vec<crate::journal::Entry>> {
+        self.auto_sign_due()?;
         let now = self.clock.now();
         gate::run(&mut self.conn, &self.ws, now, session, Action::JournalRead, Some(client), |ctx| {
             crate::journal::list(ctx, client, 200)
@@ -1389,9 +1419,21 @@ impl Clinic {
     /// Records that a client's journal or access log is being printed (`what` names it).
     pub fn record_print(&mut self, session: &SessionId, client: &ClientId, what: &str) -> Result<()> {
         let now = self.clock.now();
+        // "journal", "access_log", or a date range of the journal: "journal 2026-01-01..2026-03-31".
         let what = match what {
             "journal" | "access_log" => what.to_owned(),
-            _ => return Err(Error::invalid("unknown print")),
+            _ => match what.strip_prefix("journal ").and_then(|r| r.split_once("..")) {
+                Some((from, to)) => {
+                    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+                    match (day(from), day(to)) {
+                        (Some(f), Some(t)) if f <= t => format!("journal {f}..{t}"),
+                        _ => {
+                            return Err(Error::invalid("the period must be two dates, the first not after the second"))
+                        }
+                    }
+                }
+                None => return Err(Error::invalid("unknown print")),
+            },
         };
         gate::run(&mut self.conn, &self.ws, now, session, Action::ClientPrint, Some(client), |ctx| {
             clients::get(ctx, client)?;

@@ -35,6 +35,8 @@ pub struct Entry {
     pub signed_by_name: Option<String>,
     pub addendum_to: Option<String>,
     pub updated_at: String,
+    /// Signed by the clinic's auto-sign rule rather than by the author's own hand.
+    pub auto_signed: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,7 +59,7 @@ pub struct SearchHit {
 }
 
 const SELECT: &str = "SELECT e.id, e.client_id, a.name, e.care_at, t.name, e.title, e.body, e.status, e.signed_at,
-        sb.name, e.addendum_to, e.updated_at
+        sb.name, e.addendum_to, e.updated_at, e.auto_signed
     FROM entries e
     JOIN staff a ON a.id = e.author
     LEFT JOIN staff sb ON sb.id = e.signed_by
@@ -77,6 +79,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
         signed_by_name: r.get(9)?,
         addendum_to: r.get(10)?,
         updated_at: r.get(11)?,
+        auto_signed: r.get::<_, i64>(12)? == 1,
     })
 }
 
@@ -361,4 +364,60 @@ mod tests {
             }
         }
     }
+}
+
+/// Signs every draft that has not changed for `hours` hours, in the name of its author
+/// (the clinic's auto-sign rule: a record should not stay open indefinitely). Each
+/// signing writes its audit event (`entry_auto_sign`, actor = author, with the rule as
+/// the reason) in the same transaction. Empty drafts are left alone: there is nothing
+/// to sign. Returns how many entries were signed.
+pub(crate) fn auto_sign_due(
+    conn: &mut rusqlite::Connection,
+    workstation: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    hours: i64,
+) -> Result<usize> {
+    if hours <= 0 {
+        return Ok(0);
+    }
+    let cutoff = clock::to_db(now - chrono::Duration::hours(hours));
+    let tx = conn.transaction()?;
+    let due: Vec<(String, ClientId, crate::ids::StaffId, String, String)> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT id, client_id, author, title, body FROM entries
+             WHERE status = 'draft' AND updated_at < ?1 AND (trim(body) != '' OR trim(title) != '')",
+        )?;
+        let rows = stmt.query_map([&cutoff], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    let at = clock::to_db(now);
+    let reason = format!("auto-sign after {hours} h");
+    for (id, client, author, title, body) in &due {
+        tx.execute(
+            "UPDATE entries SET status = 'signed', signed_at = ?2, signed_by = author, updated_at = ?2, auto_signed = 1
+             WHERE id = ?1 AND status = 'draft'",
+            params![id, at],
+        )?;
+        let text: String = format!("{title}\n{body}").nfc().collect();
+        tx.execute(
+            "INSERT INTO entries_fts (entry_id, client_id, text) VALUES (?1, ?2, ?3)",
+            params![id, client, text],
+        )?;
+        crate::audit::append(
+            &tx,
+            now,
+            &crate::audit::NewEvent {
+                actor: Some(author),
+                via: None,
+                workstation,
+                action: "entry_auto_sign",
+                client: Some(client),
+                object: Some(id),
+                outcome: crate::audit::Outcome::Ok,
+                reason: Some(&reason),
+            },
+        )?;
+    }
+    tx.commit()?;
+    Ok(due.len())
 }

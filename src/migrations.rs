@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_totp.sql", include_str!("../migrations/0008_totp.sql")),
     ("0009_rights.sql", include_str!("../migrations/0009_rights.sql")),
     ("0010_attachments.sql", include_str!("../migrations/0010_attachments.sql")),
+    ("0011_auto_sign.sql", include_str!("../migrations/0011_auto_sign.sql")),
 ];
 
 /// The schema version this build writes.

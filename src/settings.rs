@@ -93,3 +93,11 @@ pub fn new_client_access(conn: &Connection) -> Result<crate::policy::Level> {
 
 /// The largest attachment, in megabytes (25 by default).
 pub const ATTACHMENT_MAX_MB: &str = "attachment_max_mb";
+
+/// Drafts untouched this many hours are signed automatically in their author's name
+/// (0 = never, the default).
+pub const AUTO_SIGN_HOURS: &str = "auto_sign_hours";
+
+pub fn auto_sign_hours(conn: &Connection) -> Result<i64> {
+    get_i64(conn, AUTO_SIGN_HOURS, 0)
+}

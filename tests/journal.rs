@@ -172,3 +172,54 @@ fn a_saved_draft_survives_kill_9() {
     }
     OsKeyring.delete(&id).expect("clean up");
 }
+
+/// The clinic's auto-sign rule: a draft untouched for the set hours is signed in its
+/// author's name, marked and audited as automatic — when a journal is read, at login,
+/// and when the clinic is opened after a weekend. Empty drafts are left alone.
+#[test]
+fn drafts_are_signed_automatically_after_the_clinic_auto_sign_time() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let clock = std::sync::Arc::new(klinik::FixedClock::new(chrono::Utc::now()));
+    let (mut c, _) = setup_at(d.path(), clock.clone());
+    let s = login(&mut c);
+    let who = client(&mut c, &s, "Birte Auto");
+    assert!(matches!(c.set_auto_sign_hours(&s, 721), Err(Error::Invalid(_))));
+    c.set_auto_sign_hours(&s, 24).expect("24 hours");
+    let draft = c.create_entry(&s, &who, None, "", "Behandling af skulder, øvelser gennemgået").expect("draft");
+    let empty = c.create_entry(&s, &who, None, "", "").expect("empty draft");
+
+    clock.advance(chrono::Duration::hours(23));
+    let j = c.journal(&s, &who).expect("journal");
+    assert!(j.iter().all(|e| !e.signed), "not yet");
+    // Typing keeps a draft open: the time counts from the last change.
+    c.save_draft(&s, &draft.id, "", "Behandling af skulder, øvelser gennemgået. Tillæg.").expect("save");
+    clock.advance(chrono::Duration::hours(23));
+    assert!(c.journal(&s, &who).expect("journal").iter().all(|e| !e.signed));
+    clock.advance(chrono::Duration::hours(2));
+    let j = c.journal(&s, &who).expect("journal");
+    let signed = j.iter().find(|e| e.id == draft.id).expect("entry");
+    assert!(signed.signed && signed.auto_signed);
+    assert_eq!(signed.signed_by_name.as_deref(), Some(OWNER_NAME));
+    assert!(!j.iter().find(|e| e.id == empty.id).expect("empty").signed, "nothing to sign in an empty draft");
+    assert!(c.save_draft(&s, &draft.id, "", "ændret").is_err(), "auto-signed means signed");
+    let hits = c.search_journals(&s, "skulder").expect("search");
+    assert_eq!(hits.len(), 1, "an auto-signed entry is searchable like any signed one");
+
+    let events = c.audit_page(&s, &Default::default(), None, 50).expect("page");
+    let auto = events.iter().find(|e| e.action == "entry_auto_sign").expect("entry_auto_sign");
+    assert_eq!(auto.actor_name.as_deref(), Some(OWNER_NAME));
+    assert_eq!(auto.reason.as_deref(), Some("auto-sign after 24 h"));
+    assert_eq!(auto.object.as_deref(), Some(draft.id.as_str()));
+
+    // A draft written on Friday is signed when the clinic opens on Monday.
+    let friday = c.create_entry(&s, &who, None, "", "Fredagsnotat").expect("draft");
+    let id = c.id().clone();
+    drop(c);
+    clock.advance(chrono::Duration::hours(72));
+    let mut c = klinik::Clinic::open(d.path(), &Default::default(), &OsKeyring, clock.clone()).expect("reopen");
+    assert_eq!(c.auto_sign_due().expect("again"), 0, "opening the clinic already signed it");
+    let s = login(&mut c);
+    let monday = c.journal(&s, &who).expect("journal").into_iter().find(|e| e.id == friday.id).expect("entry");
+    assert!(monday.signed && monday.auto_signed);
+    OsKeyring.delete(&id).expect("clean up");
+}

@@ -446,6 +446,7 @@ pub struct EntryDto {
     pub signed_by_name: Option<String>,
     pub addendum_to: Option<String>,
     pub updated_at: String,
+    pub auto_signed: bool,
 }
 
 impl From<klinik::journal::Entry> for EntryDto {
@@ -463,6 +464,7 @@ impl From<klinik::journal::Entry> for EntryDto {
             signed_by_name: e.signed_by_name,
             addendum_to: e.addendum_to,
             updated_at: e.updated_at,
+            auto_signed: e.auto_signed,
         }
     }
 }
@@ -637,6 +639,8 @@ pub struct SecurityInfo {
     /// What every staff member may do with a newly created client.
     pub new_client_access: LevelDto,
     pub attachment_limit_mb: u32,
+    /// Drafts untouched this long are signed automatically (0 = never).
+    pub auto_sign_hours: u32,
 }
 
 #[derive(Debug, Serialize, Type)]

@@ -37,6 +37,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             journal::add_addendum,
             journal::search_journals,
             journal::record_print,
+            journal::set_auto_sign_hours,
             journal::add_attachment,
             journal::list_attachments,
             journal::open_attachment,

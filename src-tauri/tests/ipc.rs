@@ -187,6 +187,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("open_attachment", &["attachment_open"]),
     ("remove_attachment", &["attachment_remove"]),
     ("set_attachment_limit", &["settings_change"]),
+    ("set_auto_sign_hours", &["settings_change"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -297,6 +298,7 @@ fn every_command_writes_its_audit_events() {
         check("search_journals", json!({ "query": "note" }), &mut mark);
         check("record_print", json!({ "clientId": id, "what": "journal" }), &mut mark);
         check("set_attachment_limit", json!({ "megabytes": 25 }), &mut mark);
+        check("set_auto_sign_hours", json!({ "hours": 0 }), &mut mark);
         // "%PDF-1.4\n%%EOF\n" as base64.
         let pdf = "JVBERi0xLjQKJSVFT0YK";
         let draft =

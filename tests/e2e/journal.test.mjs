@@ -79,6 +79,33 @@ test('write from a template, sign, add an addendum and find it again', async () 
     );
     assert.ok((await win.text(tid('journal.entry.text'))).includes('venstre achillessene'));
 
+    // Print view of a period: the browser's print dialog is replaced by a counter (the
+    // dialog itself is the system's); what is printed is decided by the page.
+    await win.exec(`window.__prints = 0; window.print = () => { window.__prints += 1; };`);
+    const setDate = (css, v) =>
+      win.exec(
+        `const el = document.querySelector(arguments[0]); el.value = arguments[1];
+         el.dispatchEvent(new Event('input', { bubbles: true }));`,
+        css,
+        v,
+      );
+    await setDate(tid('journal.printFrom'), '2020-01-01');
+    await setDate(tid('journal.printTo'), '2020-12-31');
+    await until('a past period leaves today\'s entry out', async () =>
+      (await win.attrs(tid('journal.entry'), 'data-in-print')).every((v) => v === 'false'),
+    );
+    const today = await win.exec(
+      `const d = new Date(); return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');`,
+    );
+    await setDate(tid('journal.printTo'), today);
+    await until('a period up to today includes it', async () =>
+      (await win.attrs(tid('journal.entry'), 'data-in-print')).every((v) => v === 'true'),
+    );
+    assert.match(await win.text(tid('journal.print')), /periode/i);
+    await win.click(tid('journal.print'));
+    await until('the print was recorded, then the dialog opened', async () => (await win.exec('return window.__prints;')) === 1);
+    assert.match(await win.exec(`return document.querySelector('.print-heading').textContent;`), /Journal/);
+
     // Full-text search finds the signed entry.
     await win.click(tid('client.back'));
     await win.type(tid('journal.search'), 'achilles');

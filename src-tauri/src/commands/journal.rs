@@ -167,3 +167,12 @@ pub async fn set_attachment_limit(state: State<'_, AppState>, megabytes: u32) ->
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.set_attachment_limit(&session, i64::from(megabytes))?)
 }
+
+/// The clinic's auto-sign rule: 0 (never) or 1 to 720 hours; administrators.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_auto_sign_hours(state: State<'_, AppState>, hours: u32) -> CmdResult<()> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.set_auto_sign_hours(&session, i64::from(hours))?)
+}

@@ -155,6 +155,7 @@ pub async fn security_info(state: State<'_, AppState>) -> CmdResult<crate::dto::
         require_totp,
         new_client_access: clinic.new_client_access()?.into(),
         attachment_limit_mb: u32::try_from(clinic.attachment_limit_mb()?).unwrap_or(25),
+        auto_sign_hours: u32::try_from(clinic.auto_sign_hours()?).unwrap_or(0),
     })
 }
 

@@ -35,6 +35,8 @@ export const commands = {
 	searchJournals: (query: string) => __TAURI_INVOKE<SearchHit[]>("search_journals", { query }),
 	/**  Records a print of the client's journal or access log before the print dialog opens. */
 	recordPrint: (clientId: string, what: string) => __TAURI_INVOKE<null>("record_print", { clientId, what }),
+	/**  The clinic's auto-sign rule: 0 (never) or 1 to 720 hours; administrators. */
+	setAutoSignHours: (hours: number) => __TAURI_INVOKE<null>("set_auto_sign_hours", { hours }),
 	/**  Attaches a file (sent as base64) to a client or to one of its draft entries. */
 	addAttachment: (clientId: string, entryId: string | null, name: string, base64: string) => __TAURI_INVOKE<Attachment>("add_attachment", { clientId, entryId, name, base64 }),
 	listAttachments: (clientId: string) => __TAURI_INVOKE<Attachment[]>("list_attachments", { clientId }),
@@ -210,6 +212,7 @@ export type Entry = {
 	signedByName: string | null,
 	addendumTo: string | null,
 	updatedAt: string,
+	autoSigned: boolean,
 };
 
 export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "pinRequired" | "pinSetupRequired" | "wrongPin" | "pinLocked" | "pinDisabled" | "pinNotSet" | "totpRequired" | "wrongTotp" | "denied" | "notFound" | "conflict" | "storage" | "internal";
@@ -346,6 +349,8 @@ export type SecurityInfo = {
 	/**  What every staff member may do with a newly created client. */
 	newClientAccess: Level,
 	attachmentLimitMb: number,
+	/**  Drafts untouched this long are signed automatically (0 = never). */
+	autoSignHours: number,
 };
 
 export type Session = {

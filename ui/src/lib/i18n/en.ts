@@ -436,6 +436,20 @@ export const en = {
   'action.attachment_list': 'Attachments listed',
   'action.attachment_open': 'Attachment opened',
   'action.attachment_remove': 'Attachment removed from draft',
+  'journal.printFrom': 'From',
+  'journal.printTo': 'To',
+  'journal.printRange': 'Print the period',
+  'journal.printPeriod': 'Period: {from} – {to}',
+  'journal.autoSigned': 'signed automatically',
+  'journalSettings.title': 'Journal settings',
+  'journalSettings.autoSign': 'Sign drafts automatically after',
+  'journalSettings.never': 'Never',
+  'journalSettings.hours': '{hours} hours',
+  'journalSettings.autoSignHelp': 'A draft nobody has touched for this long is signed in its author’s name and marked as signed automatically; the log records it.',
+  'journalSettings.attachmentLimit': 'Largest attachment (MB)',
+  'journalSettings.save': 'Save journal settings',
+  'journalSettings.saved': 'Journal settings saved.',
+  'action.entry_auto_sign': 'Entry signed automatically',
 } as const;
 
 export type MessageKey = keyof typeof en;
