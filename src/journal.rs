@@ -343,29 +343,6 @@ pub(crate) fn ensure_starter_templates(conn: &rusqlite::Connection, now: &str) -
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn search_input_becomes_quoted_terms() {
-        assert_eq!(fts_query("knæ smerte").as_deref(), Some("\"knæ\" \"smerte\"*"));
-        assert_eq!(fts_query("\" OR 1=1 -- NEAR(").as_deref(), Some("\"OR\" \"1\" \"1\" \"NEAR\"*"));
-        assert_eq!(fts_query("  ,.; "), None);
-        // Decomposed å becomes the composed form.
-        assert_eq!(fts_query("pa\u{030a}"), fts_query("på"));
-    }
-
-    #[test]
-    fn every_starter_template_exists_in_all_four_languages() {
-        for key in ["soap", "physio_first", "chiropody", "treatment"] {
-            for lang in ["da", "sv", "nb", "en"] {
-                assert!(STARTERS.iter().any(|(k, l, _, _)| *k == key && *l == lang), "{key}/{lang}");
-            }
-        }
-    }
-}
-
 /// Signs every draft that has not changed for `hours` hours, in the name of its author
 /// (the clinic's auto-sign rule: a record should not stay open indefinitely). Each
 /// signing writes its audit event (`entry_auto_sign`, actor = author, with the rule as
@@ -420,4 +397,27 @@ pub(crate) fn auto_sign_due(
     }
     tx.commit()?;
     Ok(due.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_input_becomes_quoted_terms() {
+        assert_eq!(fts_query("knæ smerte").as_deref(), Some("\"knæ\" \"smerte\"*"));
+        assert_eq!(fts_query("\" OR 1=1 -- NEAR(").as_deref(), Some("\"OR\" \"1\" \"1\" \"NEAR\"*"));
+        assert_eq!(fts_query("  ,.; "), None);
+        // Decomposed å becomes the composed form.
+        assert_eq!(fts_query("pa\u{030a}"), fts_query("på"));
+    }
+
+    #[test]
+    fn every_starter_template_exists_in_all_four_languages() {
+        for key in ["soap", "physio_first", "chiropody", "treatment"] {
+            for lang in ["da", "sv", "nb", "en"] {
+                assert!(STARTERS.iter().any(|(k, l, _, _)| *k == key && *l == lang), "{key}/{lang}");
+            }
+        }
+    }
 }
