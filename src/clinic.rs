@@ -1329,6 +1329,45 @@ impl Clinic {
     }
 
     /// Starts a draft entry, from a template or blank.
+    /// Builds a new template or saves a new version of one (admins; audited).
+    pub fn save_template(
+        &mut self,
+        session: &SessionId,
+        key: Option<&str>,
+        name: &str,
+        body: &str,
+        fields: &[crate::templates::Field],
+    ) -> Result<crate::journal::Template> {
+        let language = self.info()?.language;
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::TemplateChange, None, |ctx| {
+            crate::journal::save_template(ctx, language.as_str(), key, name, body, fields)
+        })
+    }
+
+    /// Hides a template from new entries (admins; audited).
+    pub fn retire_template(&mut self, session: &SessionId, key: &str) -> Result<()> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, Action::TemplateChange, None, |ctx| {
+            crate::journal::retire_template(ctx, key)
+        })
+    }
+
+    /// Saves the answers of a draft written from a fielded template.
+    pub fn save_answers(
+        &mut self,
+        session: &SessionId,
+        entry: &str,
+        title: &str,
+        answers: &crate::templates::Answers,
+    ) -> Result<crate::journal::Entry> {
+        let now = self.clock.now();
+        let client = crate::journal::entry_client(&self.conn, entry)?;
+        gate::run(&mut self.conn, &self.ws, now, session, Action::EntryUpdate, Some(&client), |ctx| {
+            crate::journal::save_answers(ctx, entry, title, answers)
+        })
+    }
+
     pub fn create_entry(
         &mut self,
         session: &SessionId,

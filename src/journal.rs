@@ -37,15 +37,26 @@ pub struct Entry {
     pub updated_at: String,
     /// Signed by the clinic's auto-sign rule rather than by the author's own hand.
     pub auto_signed: bool,
+    /// The fields of the template version the entry was written with (if it has fields).
+    pub fields: Option<Vec<crate::templates::Field>>,
+    /// The answers to those fields.
+    pub answers: crate::templates::Answers,
+    pub template_version: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Template {
     pub id: String,
+    /// Stays the same across versions.
+    pub key: String,
     pub name: String,
     pub body: String,
     pub version: i64,
+    /// Empty for a free-text template.
+    pub fields: Vec<crate::templates::Field>,
+    /// A starter shipped with Klinik (as opposed to built in this clinic).
+    pub starter: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,7 +70,7 @@ pub struct SearchHit {
 }
 
 const SELECT: &str = "SELECT e.id, e.client_id, a.name, e.care_at, t.name, e.title, e.body, e.status, e.signed_at,
-        sb.name, e.addendum_to, e.updated_at, e.auto_signed
+        sb.name, e.addendum_to, e.updated_at, e.auto_signed, t.fields, e.answers, t.version
     FROM entries e
     JOIN staff a ON a.id = e.author
     LEFT JOIN staff sb ON sb.id = e.signed_by
@@ -80,6 +91,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
         addendum_to: r.get(10)?,
         updated_at: r.get(11)?,
         auto_signed: r.get::<_, i64>(12)? == 1,
+        fields: r.get::<_, Option<String>>(13)?.and_then(|f| serde_json::from_str(&f).ok()),
+        answers: r.get::<_, Option<String>>(14)?.and_then(|a| serde_json::from_str(&a).ok()).unwrap_or_default(),
+        template_version: r.get(15)?,
     })
 }
 
@@ -122,11 +136,14 @@ pub(crate) fn create_draft(
     body: &str,
 ) -> Result<Entry> {
     require_client(ctx, client)?;
-    let (title, body) = check_text(title, body)?;
+    let (title, mut body) = check_text(title, body)?;
     if let Some(t) = template_id {
-        let found: Option<i64> =
-            ctx.conn().query_row("SELECT 1 FROM templates WHERE id = ?1", [t], |r| r.get(0)).optional()?;
-        found.ok_or_else(|| Error::invalid("unknown template"))?;
+        let found: Option<Option<String>> =
+            ctx.conn().query_row("SELECT fields FROM templates WHERE id = ?1", [t], |r| r.get(0)).optional()?;
+        // An entry from a fielded template starts with no answers (and so no text).
+        if found.ok_or_else(|| Error::invalid("unknown template"))?.is_some() {
+            body = String::new();
+        }
     }
     let id = uuid::Uuid::now_v7().to_string();
     let now = clock::to_db(ctx.now());
@@ -143,6 +160,9 @@ pub(crate) fn create_draft(
 pub(crate) fn save_draft(ctx: &mut GateCtx<'_>, id: &str, title: &str, body: &str) -> Result<Entry> {
     let (title, body) = check_text(title, body)?;
     let entry = own_draft(ctx, id)?;
+    if entry.fields.is_some() {
+        return Err(Error::invalid("this entry is written in its template's fields"));
+    }
     ctx.conn().execute(
         "UPDATE entries SET title = ?2, body = ?3, updated_at = ?4 WHERE id = ?1 AND status = 'draft'",
         params![entry.id, title, body, clock::to_db(ctx.now())],
@@ -180,6 +200,12 @@ pub(crate) fn sign(ctx: &mut GateCtx<'_>, id: &str) -> Result<Entry> {
     let entry = own_draft(ctx, id)?;
     if entry.body.trim().is_empty() && entry.title.trim().is_empty() {
         return Err(Error::invalid("an empty entry cannot be signed"));
+    }
+    if let Some(fields) = &entry.fields {
+        let missing = crate::templates::missing_required(fields, &entry.answers);
+        if !missing.is_empty() {
+            return Err(Error::invalid(format!("fill in the required fields: {}", missing.join(", "))));
+        }
     }
     let now = clock::to_db(ctx.now());
     ctx.conn().execute(
@@ -272,14 +298,107 @@ pub(crate) fn search(ctx: &GateCtx<'_>, query: &str, limit: u32) -> Result<Vec<S
 /// The newest version of each template in `language`.
 pub(crate) fn templates(conn: &rusqlite::Connection, language: &str) -> Result<Vec<Template>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, body, version FROM templates t WHERE language = ?1
+        "SELECT id, key, name, body, version, fields, created_by IS NULL FROM templates t WHERE language = ?1
          AND version = (SELECT max(version) FROM templates u WHERE u.key = t.key AND u.language = t.language)
+         AND NOT retired
          ORDER BY name",
     )?;
     let rows = stmt.query_map([language], |r| {
-        Ok(Template { id: r.get(0)?, name: r.get(1)?, body: r.get(2)?, version: r.get(3)? })
+        Ok(Template {
+            id: r.get(0)?,
+            key: r.get(1)?,
+            name: r.get(2)?,
+            body: r.get(3)?,
+            version: r.get(4)?,
+            fields: r.get::<_, Option<String>>(5)?.and_then(|f| serde_json::from_str(&f).ok()).unwrap_or_default(),
+            starter: r.get(6)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Saves a template: a new one (no key) or a new version of an existing one. Earlier
+/// versions stay, so entries written with them keep their fields.
+pub(crate) fn save_template(
+    ctx: &mut GateCtx<'_>,
+    language: &str,
+    key: Option<&str>,
+    name: &str,
+    body: &str,
+    fields: &[crate::templates::Field],
+) -> Result<Template> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(Error::invalid("a template name of 1 to 200 characters is required"));
+    }
+    if body.chars().count() > crate::templates::MAX_TEMPLATE_BODY_CHARS {
+        return Err(Error::invalid("the template text is too long"));
+    }
+    let fields = crate::templates::check_fields(fields)?;
+    let (key, version) = match key {
+        None => (uuid::Uuid::now_v7().to_string(), 1),
+        Some(k) => {
+            let v: Option<i64> = ctx.conn().query_row(
+                "SELECT max(version) FROM templates WHERE key = ?1 AND language = ?2",
+                params![k, language],
+                |r| r.get(0),
+            )?;
+            (k.to_string(), v.ok_or(Error::NotFound)? + 1)
+        }
+    };
+    let id = uuid::Uuid::now_v7().to_string();
+    let fields_json = (!fields.is_empty())
+        .then(|| serde_json::to_string(&fields))
+        .transpose()
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    ctx.conn().execute(
+        "INSERT INTO templates (id, key, version, language, name, body, created_at, fields, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            id,
+            key,
+            version,
+            language,
+            name,
+            body.nfc().collect::<String>(),
+            clock::to_db(ctx.now()),
+            fields_json,
+            ctx.actor().staff_id
+        ],
+    )?;
+    ctx.record_object(format!("template {key} v{version}"));
+    templates(ctx.conn(), language)?.into_iter().find(|t| t.id == id).ok_or(Error::NotFound)
+}
+
+/// Hides a template from new entries (entries already written keep it).
+pub(crate) fn retire_template(ctx: &mut GateCtx<'_>, key: &str) -> Result<()> {
+    let n = ctx.conn().execute("UPDATE templates SET retired = 1 WHERE key = ?1", [key])?;
+    if n == 0 {
+        return Err(Error::NotFound);
+    }
+    ctx.record_object(format!("template {key} retired"));
+    Ok(())
+}
+
+/// Saves the answers of a draft written from a fielded template; its text is rendered
+/// from them.
+pub(crate) fn save_answers(
+    ctx: &mut GateCtx<'_>,
+    id: &str,
+    title: &str,
+    answers: &crate::templates::Answers,
+) -> Result<Entry> {
+    let entry = own_draft(ctx, id)?;
+    let fields = entry.fields.clone().ok_or_else(|| Error::invalid("this entry has no template fields"))?;
+    let answers = crate::templates::check_answers(&fields, answers)?;
+    let body = crate::templates::render(&fields, &answers);
+    let (title, body) = check_text(title, &body)?;
+    let json = serde_json::to_string(&answers).map_err(|e| Error::Internal(e.to_string()))?;
+    ctx.conn().execute(
+        "UPDATE entries SET title = ?2, body = ?3, answers = ?4, updated_at = ?5 WHERE id = ?1 AND status = 'draft'",
+        params![entry.id, title, body, json, clock::to_db(ctx.now())],
+    )?;
+    get(ctx, id)
 }
 
 /// Starter templates in all four languages: (key, language, name, body).

@@ -28,6 +28,7 @@ pub mod review;
 pub mod secret;
 pub mod settings;
 pub mod staff;
+pub mod templates;
 pub mod totp;
 pub mod vault;
 

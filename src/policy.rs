@@ -85,10 +85,12 @@ pub enum Action {
     AttachmentOpen,
     /// Removing an attachment from a draft entry.
     AttachmentRemove,
+    /// Building, editing (a new version) or retiring a journal template (admins).
+    TemplateChange,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -117,6 +119,7 @@ impl Action {
         Action::AttachmentList,
         Action::AttachmentOpen,
         Action::AttachmentRemove,
+        Action::TemplateChange,
     ];
 
     pub fn audit_name(self) -> &'static str {
@@ -149,6 +152,7 @@ impl Action {
             Action::AttachmentList => "attachment_list",
             Action::AttachmentOpen => "attachment_open",
             Action::AttachmentRemove => "attachment_remove",
+            Action::TemplateChange => "template_change",
         }
     }
 }
@@ -454,7 +458,8 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         | Action::StaffList
         | Action::StaffUpdate
         | Action::SettingsChange
-        | Action::RelationChange => {
+        | Action::RelationChange
+        | Action::TemplateChange => {
             if subject.role.is_admin() && rights.features.has(Feature::Settings) && personal {
                 Decision::Allow
             } else {
@@ -566,7 +571,7 @@ mod tests {
             ClientAccessLog | AuditRead | AuditVerify | AuditExport | AuditReview | AuditReviewMark => {
                 r.features.has(Feature::Audit) && !business
             }
-            StaffCreate | StaffList | StaffUpdate | SettingsChange | RelationChange => {
+            StaffCreate | StaffList | StaffUpdate | SettingsChange | RelationChange | TemplateChange => {
                 admin && r.features.has(Feature::Settings) && !business && !pin
             }
             _ => {
