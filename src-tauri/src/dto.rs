@@ -5,6 +5,7 @@ use klinik::audit::{EventView, Verification};
 use klinik::clients::{Client, ClientInput};
 use klinik::clinic::{Country, JournalMode, Language, Me};
 use klinik::policy::{AccessModel, Feature, Level, Role, Scope};
+use klinik::templates::FieldKind;
 use klinik::vault::KeyStorage;
 use klinik::{Error, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,40 @@ mirror_enum!(RoleDto as "Role" <- Role { Owner, Admin, Practitioner, Reception }
 mirror_enum!(ScopeDto as "Scope" <- Scope { All, Own, None });
 mirror_enum!(LevelDto as "Level" <- Level { None, View, Edit });
 mirror_enum!(FeatureDto as "Feature" <- Feature { Clients, Journal, Calendar, Reports, Audit, Settings });
+mirror_enum!(FieldKindDto as "FieldKind" <- FieldKind {
+    Heading, ShortText, LongText, Number, Date, Checkbox, SingleChoice, MultiChoice, Scale,
+});
+
+/// One field of a template.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename = "Field", rename_all = "camelCase")]
+pub struct FieldDto {
+    pub id: String,
+    pub kind: FieldKindDto,
+    pub label: String,
+    pub options: Vec<String>,
+    pub required: bool,
+}
+
+impl From<klinik::templates::Field> for FieldDto {
+    fn from(f: klinik::templates::Field) -> Self {
+        Self { id: f.id, kind: f.kind.into(), label: f.label, options: f.options, required: f.required }
+    }
+}
+
+impl From<FieldDto> for klinik::templates::Field {
+    fn from(f: FieldDto) -> Self {
+        Self { id: f.id, kind: f.kind.into(), label: f.label, options: f.options, required: f.required }
+    }
+}
+
+/// The answer to one field: one value for most kinds, several for multiple choice.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename = "Answer", rename_all = "camelCase")]
+pub struct AnswerDto {
+    pub field_id: String,
+    pub values: Vec<String>,
+}
 
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename = "Me", rename_all = "camelCase")]
@@ -447,6 +482,10 @@ pub struct EntryDto {
     pub addendum_to: Option<String>,
     pub updated_at: String,
     pub auto_signed: bool,
+    /// The fields of the template version the entry was written with, if any.
+    pub fields: Option<Vec<FieldDto>>,
+    pub answers: Vec<AnswerDto>,
+    pub template_version: Option<u32>,
 }
 
 impl From<klinik::journal::Entry> for EntryDto {
@@ -465,6 +504,9 @@ impl From<klinik::journal::Entry> for EntryDto {
             addendum_to: e.addendum_to,
             updated_at: e.updated_at,
             auto_signed: e.auto_signed,
+            fields: e.fields.map(|f| f.into_iter().map(Into::into).collect()),
+            answers: e.answers.into_iter().map(|(field_id, values)| AnswerDto { field_id, values }).collect(),
+            template_version: e.template_version.map(small),
         }
     }
 }
@@ -473,14 +515,25 @@ impl From<klinik::journal::Entry> for EntryDto {
 #[serde(rename = "Template", rename_all = "camelCase")]
 pub struct TemplateDto {
     pub id: String,
+    pub key: String,
     pub name: String,
     pub body: String,
     pub version: u32,
+    pub fields: Vec<FieldDto>,
+    pub starter: bool,
 }
 
 impl From<klinik::journal::Template> for TemplateDto {
     fn from(t: klinik::journal::Template) -> Self {
-        Self { id: t.id, name: t.name, body: t.body, version: small(t.version) }
+        Self {
+            id: t.id,
+            key: t.key,
+            name: t.name,
+            body: t.body,
+            version: small(t.version),
+            fields: t.fields.into_iter().map(Into::into).collect(),
+            starter: t.starter,
+        }
     }
 }
 

@@ -188,6 +188,9 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("remove_attachment", &["attachment_remove"]),
     ("set_attachment_limit", &["settings_change"]),
     ("set_auto_sign_hours", &["settings_change"]),
+    ("save_template", &["template_change"]),
+    ("retire_template", &["template_change"]),
+    ("save_answers", &["entry_update"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -299,6 +302,30 @@ fn every_command_writes_its_audit_events() {
         check("record_print", json!({ "clientId": id, "what": "journal" }), &mut mark);
         check("set_attachment_limit", json!({ "megabytes": 25 }), &mut mark);
         check("set_auto_sign_hours", json!({ "hours": 0 }), &mut mark);
+        let tpl = call(
+            &win,
+            "save_template",
+            json!({ "key": null, "name": "Smertekontrol", "body": "",
+            "fields": [{ "id": "pain", "kind": "scale", "label": "Smerte", "options": [], "required": true }] }),
+        )
+        .expect("save_template");
+        assert_eq!(tpl["version"], 1);
+        let (seen, next) = actions_since(&win, mark);
+        assert_eq!(seen, expect("save_template"));
+        mark = next;
+        let fielded =
+            call(&win, "create_entry", json!({ "clientId": id, "templateId": tpl["id"], "title": "", "body": "" }))
+                .expect("fielded draft")["id"]
+                .as_str()
+                .expect("id")
+                .to_owned();
+        mark += 1; // that draft's entry_create
+        check(
+            "save_answers",
+            json!({ "entryId": fielded, "title": "", "answers": [{ "fieldId": "pain", "values": ["4"] }] }),
+            &mut mark,
+        );
+        check("retire_template", json!({ "key": tpl["key"] }), &mut mark);
         // "%PDF-1.4\n%%EOF\n" as base64.
         let pdf = "JVBERi0xLjQKJSVFT0YK";
         let draft =

@@ -176,3 +176,53 @@ pub async fn set_auto_sign_hours(state: State<'_, AppState>, hours: u32) -> CmdR
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.set_auto_sign_hours(&session, i64::from(hours))?)
 }
+
+/// Builds a template, or saves a new version of the one with `key` (administrators).
+#[tauri::command]
+#[specta::specta]
+pub async fn save_template(
+    state: State<'_, AppState>,
+    key: Option<String>,
+    name: String,
+    body: String,
+    fields: Vec<crate::dto::FieldDto>,
+) -> CmdResult<TemplateDto> {
+    super::check_len(&name)?;
+    if body.len() > 4 * klinik::templates::MAX_TEMPLATE_BODY_CHARS || fields.len() > klinik::templates::MAX_FIELDS {
+        return Err(klinik::Error::Invalid("the template is too large".into()).into());
+    }
+    let key = key.as_deref().map(entry_id).transpose()?;
+    let fields: Vec<klinik::templates::Field> = fields.into_iter().map(Into::into).collect();
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.save_template(&session, key.as_deref(), &name, &body, &fields)?.into())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn retire_template(state: State<'_, AppState>, key: String) -> CmdResult<()> {
+    let key = entry_id(&key)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.retire_template(&session, &key)?)
+}
+
+/// Saves the answers of a draft written from a fielded template (as you type).
+#[tauri::command]
+#[specta::specta]
+pub async fn save_answers(
+    state: State<'_, AppState>,
+    entry_id: String,
+    title: String,
+    answers: Vec<crate::dto::AnswerDto>,
+) -> CmdResult<EntryDto> {
+    super::check_len(&title)?;
+    let id = self::entry_id(&entry_id)?;
+    if answers.len() > klinik::templates::MAX_FIELDS {
+        return Err(klinik::Error::Invalid("too many answers".into()).into());
+    }
+    let answers: klinik::templates::Answers = answers.into_iter().map(|a| (a.field_id, a.values)).collect();
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.save_answers(&session, &id, &title, &answers)?.into())
+}

@@ -37,6 +37,11 @@ export const commands = {
 	recordPrint: (clientId: string, what: string) => __TAURI_INVOKE<null>("record_print", { clientId, what }),
 	/**  The clinic's auto-sign rule: 0 (never) or 1 to 720 hours; administrators. */
 	setAutoSignHours: (hours: number) => __TAURI_INVOKE<null>("set_auto_sign_hours", { hours }),
+	/**  Builds a template, or saves a new version of the one with `key` (administrators). */
+	saveTemplate: (key: string | null, name: string, body: string, fields: Field[]) => __TAURI_INVOKE<Template>("save_template", { key, name, body, fields }),
+	retireTemplate: (key: string) => __TAURI_INVOKE<null>("retire_template", { key }),
+	/**  Saves the answers of a draft written from a fielded template (as you type). */
+	saveAnswers: (entryId: string, title: string, answers: Answer[]) => __TAURI_INVOKE<Entry>("save_answers", { entryId, title, answers }),
 	/**  Attaches a file (sent as base64) to a client or to one of its draft entries. */
 	addAttachment: (clientId: string, entryId: string | null, name: string, base64: string) => __TAURI_INVOKE<Attachment>("add_attachment", { clientId, entryId, name, base64 }),
 	listAttachments: (clientId: string) => __TAURI_INVOKE<Attachment[]>("list_attachments", { clientId }),
@@ -101,6 +106,12 @@ export const commands = {
 
 /* Types */
 export type AccessModel = "solo" | "individual" | "businessPin";
+
+/**  The answer to one field: one value for most kinds, several for multiple choice. */
+export type Answer = {
+	fieldId: string,
+	values: string[],
+};
 
 /**
  *  The one error shape at the IPC edge: the UI branches on `code` and shows its own
@@ -213,6 +224,10 @@ export type Entry = {
 	addendumTo: string | null,
 	updatedAt: string,
 	autoSigned: boolean,
+	/**  The fields of the template version the entry was written with, if any. */
+	fields: Field[] | null,
+	answers: Answer[],
+	templateVersion: number | null,
 };
 
 export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "pinRequired" | "pinSetupRequired" | "wrongPin" | "pinLocked" | "pinDisabled" | "pinNotSet" | "totpRequired" | "wrongTotp" | "denied" | "notFound" | "conflict" | "storage" | "internal";
@@ -226,6 +241,17 @@ export type ExportResult = {
 };
 
 export type Feature = "clients" | "journal" | "calendar" | "reports" | "audit" | "settings";
+
+/**  One field of a template. */
+export type Field = {
+	id: string,
+	kind: FieldKind,
+	label: string,
+	options: string[],
+	required: boolean,
+};
+
+export type FieldKind = "heading" | "shortText" | "longText" | "number" | "date" | "checkbox" | "singleChoice" | "multiChoice" | "scale";
 
 export type HeavyDay = {
 	actorName: string,
@@ -418,9 +444,12 @@ export type StaffName = {
 
 export type Template = {
 	id: string,
+	key: string,
 	name: string,
 	body: string,
 	version: number,
+	fields: Field[],
+	starter: boolean,
 };
 
 export type TotpEnrollment = {
