@@ -196,3 +196,72 @@ test('attach a PDF and an image, preview both from the encrypted database, refus
     await win.quit();
   }
 });
+
+/** Sets the value of the i-th element matching `css` as typing or choosing would. */
+async function setNth(win, css, i, value) {
+  await win.exec(
+    `const el = document.querySelectorAll(arguments[0])[arguments[1]];
+     el.value = arguments[2];
+     el.dispatchEvent(new Event('input', { bubbles: true }));
+     el.dispatchEvent(new Event('change', { bubbles: true }));`,
+    css,
+    i,
+    value,
+  );
+}
+
+test('an admin builds a template from fields; an entry from it is filled in, checked and signed', async () => {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'klinik-e2e-templates-')), 'clinic');
+  execFileSync(CLI, ['--data-dir', dataDir, 'demo', '--clients', '3', '--key-store', 'keyring']);
+  const win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
+  try {
+    await win.type(tid('login.email'), OWNER.email);
+    await win.type(tid('login.password'), OWNER.password);
+    await win.click(tid('login.submit'));
+    await win.click(tid('nav.templates'));
+    await win.click(tid('templates.new'));
+    await win.type(tid('templates.name'), 'Smertekontrol');
+    await win.click(tid('templates.addField'));
+    await win.click(tid('templates.addField'));
+    await until('two fields', async () => (await win.findAll(tid('templates.field'))).length === 2);
+    await setNth(win, tid('templates.field.kind'), 0, 'scale');
+    await setNth(win, tid('templates.field.label'), 0, 'Smerte i hvile');
+    await win.exec(`document.querySelectorAll('[data-testid="templates.field.required"]')[0].click();`);
+    await setNth(win, tid('templates.field.kind'), 1, 'multiChoice');
+    await setNth(win, tid('templates.field.label'), 1, 'Område');
+    await win.waitFor(tid('templates.field.options'));
+    await setNth(win, tid('templates.field.options'), 0, 'Nakke\nSkulder\nLænd');
+    await win.click(tid('templates.save'));
+    await win.waitForText(tid('templates.notice'), (t) => t.includes('Smertekontrol'));
+
+    // A practitioner's view of it: the journal offers the template as a form.
+    await win.click(tid('nav.clients'));
+    await win.click(tid('clients.row'));
+    await win.waitFor(tid('client.detail.name'));
+    await until('the new template is offered', async () =>
+      (await win.exec(`return [...document.querySelectorAll('[data-testid="journal.template"] option')].map(o => o.textContent);`)).includes('Smertekontrol'),
+    );
+    const value = await win.exec(
+      `return [...document.querySelectorAll('[data-testid="journal.template"] option')].find(o => o.textContent === 'Smertekontrol').value;`,
+    );
+    await win.select(tid('journal.template'), value);
+    await win.click(tid('journal.new'));
+    await win.waitFor(tid('entry.fields'));
+    await win.exec(`[...document.querySelectorAll('[data-testid="entry.field"][data-kind="multiChoice"] input')][2].click();`);
+    await until('the draft is saved', async () => (await win.attr(tid('journal.entry.saveState'), 'data-state')) === 'saved');
+    // The required scale is missing: signing is refused with a message.
+    await win.type(tid('journal.entry.password'), OWNER.password);
+    await win.click(tid('journal.entry.sign'));
+    await win.waitFor(tid('journal.error'));
+    await win.exec(`document.querySelector('[data-testid^="entry.field."][data-testid$=".7"]').click();`);
+    await until('the draft is saved', async () => (await win.attr(tid('journal.entry.saveState'), 'data-state')) === 'saved');
+    await win.type(tid('journal.entry.password'), OWNER.password);
+    await win.click(tid('journal.entry.sign'));
+    await until('the entry is signed', async () => (await win.attrs(tid('journal.entry'), 'data-signed')).includes('true'));
+    const text = await win.text(tid('journal.entry.text'));
+    assert.match(text, /Smerte i hvile: 7\/10/);
+    assert.match(text, /Område: Lænd/);
+  } finally {
+    await win.quit();
+  }
+});
