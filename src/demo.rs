@@ -234,8 +234,35 @@ const PHRASES: &[&str] = &[
     "Kontrol om to uger. Klienten informeret om at kontakte klinikken ved forværring.",
 ];
 
-/// Adds `per_client` signed journal entries (and an addendum to every tenth) to every
-/// client, through the gate as the owner, for benchmarks at the size of a real clinic.
+/// A small, valid one-page PDF with one line of text (for demo attachments).
+fn demo_pdf(line: &str) -> Vec<u8> {
+    let text: String = line.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect();
+    let content = format!("BT /F1 14 Tf 40 100 Td ({text}) Tj ET");
+    let objects = [
+        "<</Type/Catalog/Pages 2 0 R>>".to_string(),
+        "<</Type/Pages/Kids[3 0 R]/Count 1>>".to_string(),
+        "<</Type/Page/Parent 2 0 R/MediaBox[0 0 420 200]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>".to_string(),
+        format!("<</Length {}>>stream\n{content}\nendstream", content.len()),
+        "<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>".to_string(),
+    ];
+    let mut out = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.push_str(&format!("{} 0 obj{o}endobj\n", i + 1));
+    }
+    let xref = out.len();
+    out.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
+    for off in offsets {
+        out.push_str(&format!("{off:010} 00000 n \n"));
+    }
+    out.push_str(&format!("trailer<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1));
+    out.into_bytes()
+}
+
+/// Adds `per_client` signed journal entries (an addendum to every tenth, a small PDF
+/// attachment on every twentieth) to every client, through the gate as the owner, for
+/// benchmarks at the size of a real clinic.
 pub fn synthetic_entries(clinic: &mut Clinic, per_client: usize) -> Result<u64> {
     let session = clinic.login(OWNER_EMAIL, &Secret::new(OWNER_PASSWORD))?;
     clinic.set_bulk_load(true)?;
@@ -257,6 +284,11 @@ pub fn synthetic_entries(clinic: &mut Clinic, per_client: usize) -> Result<u64> 
                 &format!("Konsultation {}", i + 1),
                 &paragraphs.join("\n\n"),
             )?;
+            if i % 20 == 4 {
+                // A scanned referral now and then, kept inside the database like a real one.
+                let pdf = demo_pdf(&format!("Henvisning til konsultation {}", i + 1));
+                clinic.add_attachment(&session, client, Some(&e.id), "henvisning.pdf", &pdf)?;
+            }
             clinic.demo_sign_entry(&session, &e.id)?;
             made += 1;
             if i % 10 == 9 {
@@ -269,4 +301,22 @@ pub fn synthetic_entries(clinic: &mut Clinic, per_client: usize) -> Result<u64> 
     clinic.set_bulk_load(false)?;
     clinic.logout(&session)?;
     Ok(made)
+}
+
+#[cfg(test)]
+mod pdf_tests {
+    #[test]
+    fn the_demo_referral_is_a_pdf_with_a_correct_cross_reference_table() {
+        let pdf = super::demo_pdf("Henvisning til konsultation 5");
+        assert_eq!(crate::attachments::sniff(&pdf), Some("application/pdf"));
+        let text = String::from_utf8(pdf).expect("ascii");
+        let xref: usize =
+            text.rsplit("startxref\n").next().and_then(|t| t.lines().next()).expect("startxref").parse().expect("n");
+        assert!(text[xref..].starts_with("xref\n0 6\n"));
+        // Every object starts where the table says.
+        for (i, line) in text[xref..].lines().skip(3).take(5).enumerate() {
+            let off: usize = line[..10].parse().expect("offset");
+            assert!(text[off..].starts_with(&format!("{} 0 obj", i + 1)), "object {}", i + 1);
+        }
+    }
 }

@@ -415,6 +415,24 @@ pub fn client_level(rights: Rights, relation: crate::relations::RelationState, c
     }
 }
 
+/// What a staff member may do in one calendar: their own fully (with the calendar
+/// feature), a colleague's as an admin granted (none by default). The calendar itself
+/// comes later; the right is decided here already so it is tested with the rest.
+pub fn calendar_level(rights: Rights, own: bool, granted: Level) -> Level {
+    let base = if !rights.features.has(Feature::Calendar) {
+        Level::None
+    } else if own {
+        Level::Edit
+    } else {
+        granted
+    };
+    if rights.edit {
+        base
+    } else {
+        base.min(Level::View)
+    }
+}
+
 /// Decides whether `subject` may perform `action`.
 pub fn decide(subject: &Subject, action: Action) -> Decision {
     if !subject.active {
@@ -665,6 +683,28 @@ mod tests {
         assert_eq!(practitioner.scope, Scope::Own);
         assert!(!practitioner.features.has(Feature::Audit) && !practitioner.features.has(Feature::Settings));
         assert_eq!(Rights::owner().features.list().len(), Feature::ALL.len());
+    }
+
+    #[test]
+    fn calendar_rights_follow_the_grant_the_feature_and_view_only() {
+        for rights in rights_cases() {
+            for own in [true, false] {
+                for granted in Level::ALL {
+                    let got = calendar_level(rights, own, granted);
+                    let want = if !rights.features.has(Feature::Calendar) {
+                        Level::None
+                    } else {
+                        let l = if own { Level::Edit } else { granted };
+                        if !rights.edit && l == Level::Edit {
+                            Level::View
+                        } else {
+                            l
+                        }
+                    };
+                    assert_eq!(got, want, "{rights:?} own={own} granted={granted:?}");
+                }
+            }
+        }
     }
 
     #[test]
