@@ -46,6 +46,7 @@ const COMMANDS: &[&str] = &[
     "disable_totp",
     "reset_staff",
     "set_journal_mode",
+    "renew_recovery_codes",
     "set_auto_sign_hours",
     "save_template",
     "retire_template",

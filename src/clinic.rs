@@ -479,21 +479,35 @@ impl Clinic {
             )?;
             return Err(Error::WrongTotp);
         };
-        let codes = crate::totp::new_recovery_codes();
-        let hashes = codes.iter().map(|c| auth::hash_secret(&Secret::new(c.clone()))).collect::<Result<Vec<_>>>()?;
+        let (codes, hashes) = new_recovery_set()?;
         let tx = self.conn.transaction()?;
         tx.execute(
             "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = ?2, totp_failures = 0 WHERE id = ?1",
             params![actor.staff_id, step as i64],
         )?;
-        tx.execute("DELETE FROM totp_recovery_codes WHERE staff_id = ?1", [&actor.staff_id])?;
-        for h in hashes {
-            tx.execute(
-                "INSERT INTO totp_recovery_codes (id, staff_id, code_hash) VALUES (?1, ?2, ?3)",
-                params![uuid::Uuid::now_v7().to_string(), actor.staff_id, h],
-            )?;
-        }
+        store_recovery_codes(&tx, &actor.staff_id, &hashes)?;
         audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "totp_enabled", Outcome::Ok))?;
+        tx.commit()?;
+        Ok(codes)
+    }
+
+    /// A fresh set of ten recovery codes (the old ones stop working), confirmed with the
+    /// password; shown once. For someone who used or lost theirs.
+    pub fn renew_totp_recovery_codes(&mut self, session: &SessionId, password: &Secret) -> Result<Vec<String>> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let enrolled: bool =
+            self.conn.query_row("SELECT totp_secret IS NOT NULL FROM staff WHERE id = ?1", [&actor.staff_id], |r| {
+                r.get(0)
+            })?;
+        if !enrolled {
+            return Err(Error::invalid("two-factor login is not turned on"));
+        }
+        auth::confirm_password(&self.conn, &actor.staff_id, password)?;
+        let (codes, hashes) = new_recovery_set()?;
+        let tx = self.conn.transaction()?;
+        store_recovery_codes(&tx, &actor.staff_id, &hashes)?;
+        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "totp_recovery_renewed", Outcome::Ok))?;
         tx.commit()?;
         Ok(codes)
     }
@@ -1699,6 +1713,26 @@ fn render_export(events: &[EventView], format: ExportFormat, now: chrono::DateTi
 }
 
 /// name, pin_hash, pin_failures, pin_locked_until, pin_disabled, active, role
+/// Ten new recovery codes and their hashes (hashed before any transaction opens: Argon2
+/// is slow on purpose and must not hold the database's write lock).
+fn new_recovery_set() -> Result<(Vec<String>, Vec<String>)> {
+    let codes = crate::totp::new_recovery_codes();
+    let hashes = codes.iter().map(|c| auth::hash_secret(&Secret::new(c.clone()))).collect::<Result<Vec<_>>>()?;
+    Ok((codes, hashes))
+}
+
+/// Replaces a person's recovery codes with a new set.
+fn store_recovery_codes(conn: &Connection, staff: &StaffId, hashes: &[String]) -> Result<()> {
+    conn.execute("DELETE FROM totp_recovery_codes WHERE staff_id = ?1", [staff])?;
+    for h in hashes {
+        conn.execute(
+            "INSERT INTO totp_recovery_codes (id, staff_id, code_hash) VALUES (?1, ?2, ?3)",
+            params![uuid::Uuid::now_v7().to_string(), staff, h],
+        )?;
+    }
+    Ok(())
+}
+
 type PinRow = (String, Option<String>, i64, Option<String>, i64, i64, String, String);
 
 fn normalized_secret(s: &Secret) -> zeroize::Zeroizing<String> {

@@ -65,6 +65,23 @@ fn enrollment_and_login_with_codes_from_oathtool() {
     let actions: Vec<String> =
         c.audit_page(&s, &Default::default(), None, 12).expect("page").into_iter().map(|e| e.action).collect();
     assert!(actions.contains(&"totp_failed".to_owned()) && actions.contains(&"totp_recovery_used".to_owned()));
+    // New recovery codes (with the password) replace the old ones.
+    assert!(matches!(c.renew_totp_recovery_codes(&s, &Secret::new("forkert")), Err(Error::WrongCredentials)));
+    let fresh = c.renew_totp_recovery_codes(&s, &Secret::new(OWNER_PASSWORD)).expect("renew");
+    assert_eq!(fresh.len(), 10);
+    assert!(
+        matches!(
+            c.login_2fa(OWNER_EMAIL, &Secret::new(OWNER_PASSWORD), Some(&Secret::new(codes[2].clone()))),
+            Err(Error::WrongTotp)
+        ),
+        "an old code stopped working"
+    );
+    let s = c
+        .login_2fa(OWNER_EMAIL, &Secret::new(OWNER_PASSWORD), Some(&Secret::new(fresh[0].clone())))
+        .expect("a new code works");
+    let actions: Vec<String> =
+        c.audit_page(&s, &Default::default(), None, 12).expect("page").into_iter().map(|e| e.action).collect();
+    assert!(actions.contains(&"totp_recovery_renewed".to_owned()));
     // Turning it off needs the password.
     assert!(matches!(c.disable_totp(&s, &Secret::new("forkert")), Err(Error::WrongCredentials)));
     c.disable_totp(&s, &Secret::new(OWNER_PASSWORD)).expect("off");

@@ -72,6 +72,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             staff::admin_set_pin,
             staff::change_email,
             staff::set_new_client_access,
+            staff::renew_recovery_codes,
             audit::list_audit,
             audit::verify_audit,
             audit::client_access_log,

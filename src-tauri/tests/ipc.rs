@@ -191,6 +191,8 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("save_template", &["template_change"]),
     ("retire_template", &["template_change"]),
     ("save_answers", &["entry_update"]),
+    // Exercised with a real enrollment in tests/two_factor.rs (needs a TOTP code).
+    ("renew_recovery_codes", &["totp_recovery_renewed"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];

@@ -354,3 +354,12 @@ pub async fn set_new_client_access(state: State<'_, AppState>, level: crate::dto
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.set_new_client_access(&session, level.into())?)
 }
+
+/// Ten new two-factor recovery codes (the old ones stop working); shown once.
+#[tauri::command]
+#[specta::specta]
+pub async fn renew_recovery_codes(state: State<'_, AppState>, password: String) -> CmdResult<Vec<String>> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.renew_totp_recovery_codes(&session, &Secret::new(password))?)
+}

@@ -88,6 +88,8 @@ export const commands = {
 	adminSetPin: (staffId: string, pin: string, adminPassword: string) => __TAURI_INVOKE<null>("admin_set_pin", { staffId, pin, adminPassword }),
 	changeEmail: (email: string, password: string) => __TAURI_INVOKE<AppStatus>("change_email", { email, password }),
 	setNewClientAccess: (level: Level) => __TAURI_INVOKE<null>("set_new_client_access", { level }),
+	/**  Ten new two-factor recovery codes (the old ones stop working); shown once. */
+	renewRecoveryCodes: (password: string) => __TAURI_INVOKE<string[]>("renew_recovery_codes", { password }),
 	listAudit: (filter: AuditFilter, beforeSeq: number | null, limit: number) => __TAURI_INVOKE<AuditPage>("list_audit", { filter, beforeSeq, limit }),
 	verifyAudit: () => __TAURI_INVOKE<AuditVerification>("verify_audit"),
 	/**  "Who has seen this record" for one client, oldest first. */

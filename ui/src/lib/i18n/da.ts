@@ -485,4 +485,7 @@ export const da: Messages = {
   'fieldKind.multiChoice': 'Flere valg',
   'fieldKind.scale': 'Skala 0–10',
   'action.template_change': 'Skabelon ændret',
+  'action.totp_recovery_renewed': 'Nye gendannelseskoder lavet',
+  'totp.renew': 'Nye gendannelseskoder',
+  'totp.renewHelp': 'Har du brugt eller mistet dine gendannelseskoder? Lav ti nye; de gamle holder op med at virke.',
 };

@@ -485,6 +485,9 @@ export const en = {
   'fieldKind.multiChoice': 'Multiple choice',
   'fieldKind.scale': 'Scale 0–10',
   'action.template_change': 'Template changed',
+  'action.totp_recovery_renewed': 'New recovery codes made',
+  'totp.renew': 'New recovery codes',
+  'totp.renewHelp': 'Used or lost your recovery codes? Make ten new ones; the old ones stop working.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -485,4 +485,7 @@ export const nb: Messages = {
   'fieldKind.multiChoice': 'Flere valg',
   'fieldKind.scale': 'Skala 0–10',
   'action.template_change': 'Mal endret',
+  'action.totp_recovery_renewed': 'Nye gjenopprettingskoder laget',
+  'totp.renew': 'Nye gjenopprettingskoder',
+  'totp.renewHelp': 'Har du brukt eller mistet gjenopprettingskodene? Lag ti nye; de gamle slutter å virke.',
 };

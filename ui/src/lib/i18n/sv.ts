@@ -485,4 +485,7 @@ export const sv: Messages = {
   'fieldKind.multiChoice': 'Flera val',
   'fieldKind.scale': 'Skala 0–10',
   'action.template_change': 'Mall ändrad',
+  'action.totp_recovery_renewed': 'Nya återställningskoder skapade',
+  'totp.renew': 'Nya återställningskoder',
+  'totp.renewHelp': 'Har du använt eller tappat bort dina återställningskoder? Skapa tio nya; de gamla slutar fungera.',
 };
