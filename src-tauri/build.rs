@@ -47,6 +47,7 @@ const COMMANDS: &[&str] = &[
     "reset_staff",
     "set_journal_mode",
     "renew_recovery_codes",
+    "client_relations",
     "set_auto_sign_hours",
     "save_template",
     "retire_template",

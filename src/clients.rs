@@ -240,7 +240,7 @@ pub(crate) fn create(ctx: &mut GateCtx<'_>, input: &ClientInput) -> Result<Clien
     let (rights, _) = crate::staff::rights(ctx.conn(), &ctx.actor().staff_id)?;
     if rights.scope == crate::policy::Scope::Own {
         let me = ctx.actor().staff_id.clone();
-        crate::relations::add(ctx.conn(), &me, &id, "assignment", ctx.now(), None, None, &me)?;
+        crate::relations::add(ctx.conn(), &me, &id, "assignment", ctx.now(), None, None, &me, ctx.now())?;
     }
     ctx.record_client(id.clone());
     get(ctx, &id)

@@ -87,10 +87,12 @@ pub enum Action {
     AttachmentRemove,
     /// Building, editing (a new version) or retiring a journal template (admins).
     TemplateChange,
+    /// Listing a client's treatment relations (admins).
+    RelationList,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -120,6 +122,7 @@ impl Action {
         Action::AttachmentOpen,
         Action::AttachmentRemove,
         Action::TemplateChange,
+        Action::RelationList,
     ];
 
     pub fn audit_name(self) -> &'static str {
@@ -153,6 +156,7 @@ impl Action {
             Action::AttachmentOpen => "attachment_open",
             Action::AttachmentRemove => "attachment_remove",
             Action::TemplateChange => "template_change",
+            Action::RelationList => "relation_list",
         }
     }
 }
@@ -477,6 +481,7 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         | Action::StaffUpdate
         | Action::SettingsChange
         | Action::RelationChange
+        | Action::RelationList
         | Action::TemplateChange => {
             if subject.role.is_admin() && rights.features.has(Feature::Settings) && personal {
                 Decision::Allow
@@ -589,7 +594,7 @@ mod tests {
             ClientAccessLog | AuditRead | AuditVerify | AuditExport | AuditReview | AuditReviewMark => {
                 r.features.has(Feature::Audit) && !business
             }
-            StaffCreate | StaffList | StaffUpdate | SettingsChange | RelationChange | TemplateChange => {
+            StaffCreate | StaffList | StaffUpdate | SettingsChange | RelationChange | RelationList | TemplateChange => {
                 admin && r.features.has(Feature::Settings) && !business && !pin
             }
             _ => {

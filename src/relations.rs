@@ -61,14 +61,66 @@ pub(crate) fn add(
     ends: Option<DateTime<Utc>>,
     reason: Option<&str>,
     by: &StaffId,
+    now: DateTime<Utc>,
 ) -> Result<String> {
     let id = uuid::Uuid::now_v7().to_string();
+    // Recorded now even when the relation starts later (a planned course of treatment).
+    let created = clock::to_db(now);
     conn.execute(
         "INSERT INTO relations (id, staff_id, client_id, kind, starts_at, ends_at, reason, created_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?5)",
-        params![id, staff, client, kind, clock::to_db(starts), ends.map(clock::to_db), reason, by],
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![id, staff, client, kind, clock::to_db(starts), ends.map(clock::to_db), reason, by, created],
     )?;
     Ok(id)
+}
+
+/// One relation of a client, as an admin sees it on the client's page.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationView {
+    pub staff_id: StaffId,
+    pub staff_name: String,
+    pub kind: String,
+    pub starts_at: String,
+    pub ends_at: Option<String>,
+    pub reason: Option<String>,
+    /// In force at the moment of the listing.
+    pub active: bool,
+}
+
+/// Every relation of a client, newest first (ended ones too: the history stays).
+pub(crate) fn list_for_client(conn: &Connection, client: &ClientId, now: DateTime<Utc>) -> Result<Vec<RelationView>> {
+    let now = clock::to_db(now);
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.staff_id, s.name, r.kind, r.starts_at, r.ends_at, r.reason,
+                r.starts_at <= ?2 AND (r.ends_at IS NULL OR r.ends_at > ?2)
+         FROM relations r JOIN staff s ON s.id = r.staff_id
+         WHERE r.client_id = ?1 ORDER BY r.starts_at DESC, r.id DESC LIMIT 200",
+    )?;
+    let rows = stmt.query_map(params![client, now], |r| {
+        Ok(RelationView {
+            staff_id: r.get(0)?,
+            staff_name: r.get(1)?,
+            kind: r.get(2)?,
+            starts_at: r.get(3)?,
+            ends_at: r.get(4)?,
+            reason: r.get(5)?,
+            active: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The start of a local calendar day, in UTC (a relation "from 1 March" starts at the
+/// clinic's midnight).
+pub fn local_day_start(day: chrono::NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    chrono::Local
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
 }
 
 /// Ends every active relation (of any kind, blocks included) between the two now.

@@ -304,3 +304,36 @@ fn concurrent_wrong_pins_cannot_get_past_the_limit() {
     assert_eq!(events.iter().filter(|e| e.action == "pin_failed").count(), 25, "every try is on record");
     OsKeyring.delete(c.id()).expect("clean up");
 }
+
+/// A treatment relation for a period: not before its first day, not after its last;
+/// listed on the client's page with ended ones kept.
+#[test]
+fn a_relation_for_a_period_opens_the_journal_only_within_it() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
+    let (mut c, _) = setup_at(d.path(), clock.clone());
+    let owner = login(&mut c);
+    c.set_access_model(&owner, AccessModel::Individual, &Secret::new(OWNER_PASSWORD)).expect("model");
+    let (vera, vera_s) = add(&mut c, &owner, "Vera Periode", "vera@example.dk", Role::Practitioner);
+    let cl = client(&mut c, &owner, "Ole Forløb");
+    let today = klinik::Clock::now(clock.as_ref()).with_timezone(&chrono::Local).date_naive();
+    let day = |n: i64| today + chrono::Duration::days(n);
+    assert!(matches!(c.assign_relation_period(&owner, &vera, &cl, Some(day(3)), Some(day(1))), Err(Error::Invalid(_))));
+    assert!(matches!(c.assign_relation_period(&owner, &vera, &cl, None, Some(day(-1))), Err(Error::Invalid(_))));
+    c.assign_relation_period(&owner, &vera, &cl, Some(day(1)), Some(day(3))).expect("a course of treatment");
+    assert!(matches!(c.journal(&vera_s, &cl), Err(Error::Denied(_))), "not before the first day");
+    clock.advance(chrono::Duration::hours(36));
+    let vera_s = c.login("vera@example.dk", &Secret::new(PW)).expect("next day");
+    c.journal(&vera_s, &cl).expect("within the period");
+    let owner = login(&mut c); // the earlier session timed out over the days
+    let listed = c.client_relations(&owner, &cl).expect("relations");
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].active && listed[0].ends_at.is_some() && listed[0].staff_name == "Vera Periode");
+    clock.advance(chrono::Duration::days(4));
+    let vera_s = c.login("vera@example.dk", &Secret::new(PW)).expect("later");
+    assert!(matches!(c.journal(&vera_s, &cl), Err(Error::Denied(_))), "not after the last day");
+    let owner = login(&mut c);
+    assert!(!c.client_relations(&owner, &cl).expect("relations")[0].active, "the ended relation stays listed");
+    assert!(matches!(c.client_relations(&vera_s, &cl), Err(Error::Denied(_))), "admins only");
+    OsKeyring.delete(c.id()).expect("clean up");
+}

@@ -743,3 +743,31 @@ pub struct OpenedAttachment {
     /// The file's bytes as base64 (the window shows images and PDFs from memory).
     pub base64: String,
 }
+
+/// One treatment relation of a client.
+#[derive(Debug, Serialize, Type)]
+#[serde(rename = "Relation", rename_all = "camelCase")]
+pub struct RelationDto {
+    pub staff_id: String,
+    pub staff_name: String,
+    /// `assignment`, `emergency` or `block`.
+    pub kind: String,
+    pub starts_at: String,
+    pub ends_at: Option<String>,
+    pub reason: Option<String>,
+    pub active: bool,
+}
+
+impl From<klinik::relations::RelationView> for RelationDto {
+    fn from(r: klinik::relations::RelationView) -> Self {
+        Self {
+            staff_id: r.staff_id.to_string(),
+            staff_name: r.staff_name,
+            kind: r.kind,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            reason: r.reason,
+            active: r.active,
+        }
+    }
+}

@@ -73,6 +73,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             staff::change_email,
             staff::set_new_client_access,
             staff::renew_recovery_codes,
+            staff::client_relations,
             audit::list_audit,
             audit::verify_audit,
             audit::client_access_log,

@@ -193,6 +193,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("save_answers", &["entry_update"]),
     // Exercised with a real enrollment in tests/two_factor.rs (needs a TOTP code).
     ("renew_recovery_codes", &["totp_recovery_renewed"]),
+    ("client_relations", &["relation_list"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -405,6 +406,7 @@ fn every_command_writes_its_audit_events() {
         let me_id =
             call(&win, "app_status", json!({})).expect("status")["me"]["staffId"].as_str().expect("id").to_owned();
         check("change_relation", json!({ "staffId": me_id, "clientId": id, "change": "assign" }), &mut mark);
+        check("client_relations", json!({ "clientId": id }), &mut mark);
         check("emergency_access", json!({ "clientId": id, "reason": "Akut henvendelse, behandler syg" }), &mut mark);
         check("set_session_timeout", json!({ "minutes": 1440, "password": PASSWORD }), &mut mark);
         check(

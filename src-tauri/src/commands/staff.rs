@@ -117,12 +117,26 @@ pub async fn change_relation(
     staff_id: String,
     client_id: String,
     change: RelationChange,
+    first_day: Option<String>,
+    last_day: Option<String>,
 ) -> CmdResult<()> {
     let staff = StaffId::parse(&staff_id)?;
     let client = klinik::ClientId::parse(&client_id)?;
+    let day = |d: Option<String>| -> CmdResult<Option<chrono::NaiveDate>> {
+        match d.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| klinik::Error::Invalid("not a date".into()).into()),
+        }
+    };
+    let (first, last) = (day(first_day)?, day(last_day)?);
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
     match change {
+        RelationChange::Assign if first.is_some() || last.is_some() => {
+            clinic.assign_relation_period(&session, &staff, &client, first, last)?
+        }
         RelationChange::Assign => clinic.assign_relation(&session, &staff, &client)?,
         RelationChange::Block => clinic.block_relation(&session, &staff, &client)?,
         RelationChange::End => clinic.end_relation(&session, &staff, &client)?,
@@ -362,4 +376,17 @@ pub async fn renew_recovery_codes(state: State<'_, AppState>, password: String) 
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.renew_totp_recovery_codes(&session, &Secret::new(password))?)
+}
+
+/// A client's treatment relations, ended ones included (administrators).
+#[tauri::command]
+#[specta::specta]
+pub async fn client_relations(
+    state: State<'_, AppState>,
+    client_id: String,
+) -> CmdResult<Vec<crate::dto::RelationDto>> {
+    let client = klinik::ClientId::parse(&client_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.client_relations(&session, &client)?.into_iter().map(Into::into).collect())
 }

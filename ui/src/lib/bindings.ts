@@ -61,7 +61,7 @@ export const commands = {
 	/**  Opens a client's journal without a relation, with a stated reason (audited). */
 	emergencyAccess: (clientId: string, reason: string) => __TAURI_INVOKE<null>("emergency_access", { clientId, reason }),
 	/**  An admin assigns, blocks or ends the relation between a staff member and a client. */
-	changeRelation: (staffId: string, clientId: string, change: RelationChange) => __TAURI_INVOKE<null>("change_relation", { staffId, clientId, change }),
+	changeRelation: (staffId: string, clientId: string, change: RelationChange, firstDay: string | null, lastDay: string | null) => __TAURI_INVOKE<null>("change_relation", { staffId, clientId, change, firstDay, lastDay }),
 	/**  The security page: open sessions and the automatic-logout setting. */
 	securityInfo: () => __TAURI_INVOKE<SecurityInfo>("security_info"),
 	endSession: (sessionId: string) => __TAURI_INVOKE<AppStatus>("end_session", { sessionId }),
@@ -90,6 +90,8 @@ export const commands = {
 	setNewClientAccess: (level: Level) => __TAURI_INVOKE<null>("set_new_client_access", { level }),
 	/**  Ten new two-factor recovery codes (the old ones stop working); shown once. */
 	renewRecoveryCodes: (password: string) => __TAURI_INVOKE<string[]>("renew_recovery_codes", { password }),
+	/**  A client's treatment relations, ended ones included (administrators). */
+	clientRelations: (clientId: string) => __TAURI_INVOKE<Relation[]>("client_relations", { clientId }),
 	listAudit: (filter: AuditFilter, beforeSeq: number | null, limit: number) => __TAURI_INVOKE<AuditPage>("list_audit", { filter, beforeSeq, limit }),
 	verifyAudit: () => __TAURI_INVOKE<AuditVerification>("verify_audit"),
 	/**  "Who has seen this record" for one client, oldest first. */
@@ -345,6 +347,18 @@ export type PasswordStrength = {
 export type Photo = {
 	mime: string,
 	base64: string,
+};
+
+/**  One treatment relation of a client. */
+export type Relation = {
+	staffId: string,
+	staffName: string,
+	/**  `assignment`, `emergency` or `block`. */
+	kind: string,
+	startsAt: string,
+	endsAt: string | null,
+	reason: string | null,
+	active: boolean,
 };
 
 export type RelationChange = "assign" | "block" | "end";

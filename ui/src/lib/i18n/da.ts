@@ -488,4 +488,13 @@ export const da: Messages = {
   'action.totp_recovery_renewed': 'Nye gendannelseskoder lavet',
   'totp.renew': 'Nye gendannelseskoder',
   'totp.renewHelp': 'Har du brugt eller mistet dine gendannelseskoder? Lav ti nye; de gamle holder op med at virke.',
+  'relation.kind': 'Type',
+  'relation.from': 'Fra',
+  'relation.until': 'Til',
+  'relation.firstDay': 'Første dag (valgfri)',
+  'relation.lastDay': 'Sidste dag (valgfri)',
+  'relationKind.assignment': 'Behandlingsrelation',
+  'relationKind.emergency': 'Nødadgang',
+  'relationKind.block': 'Spærret',
+  'action.relation_list': 'Behandlingsrelationer vist',
 };

@@ -488,6 +488,15 @@ export const en = {
   'action.totp_recovery_renewed': 'New recovery codes made',
   'totp.renew': 'New recovery codes',
   'totp.renewHelp': 'Used or lost your recovery codes? Make ten new ones; the old ones stop working.',
+  'relation.kind': 'Kind',
+  'relation.from': 'From',
+  'relation.until': 'Until',
+  'relation.firstDay': 'First day (optional)',
+  'relation.lastDay': 'Last day (optional)',
+  'relationKind.assignment': 'Treatment relation',
+  'relationKind.emergency': 'Emergency access',
+  'relationKind.block': 'Blocked',
+  'action.relation_list': 'Treatment relations viewed',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -488,4 +488,13 @@ export const nb: Messages = {
   'action.totp_recovery_renewed': 'Nye gjenopprettingskoder laget',
   'totp.renew': 'Nye gjenopprettingskoder',
   'totp.renewHelp': 'Har du brukt eller mistet gjenopprettingskodene? Lag ti nye; de gamle slutter å virke.',
+  'relation.kind': 'Type',
+  'relation.from': 'Fra',
+  'relation.until': 'Til',
+  'relation.firstDay': 'Første dag (valgfritt)',
+  'relation.lastDay': 'Siste dag (valgfritt)',
+  'relationKind.assignment': 'Behandlingsrelasjon',
+  'relationKind.emergency': 'Nødtilgang',
+  'relationKind.block': 'Sperret',
+  'action.relation_list': 'Behandlingsrelasjoner vist',
 };

@@ -488,4 +488,13 @@ export const sv: Messages = {
   'action.totp_recovery_renewed': 'Nya återställningskoder skapade',
   'totp.renew': 'Nya återställningskoder',
   'totp.renewHelp': 'Har du använt eller tappat bort dina återställningskoder? Skapa tio nya; de gamla slutar fungera.',
+  'relation.kind': 'Typ',
+  'relation.from': 'Från',
+  'relation.until': 'Till',
+  'relation.firstDay': 'Första dag (valfri)',
+  'relation.lastDay': 'Sista dag (valfri)',
+  'relationKind.assignment': 'Behandlingsrelation',
+  'relationKind.emergency': 'Nödåtkomst',
+  'relationKind.block': 'Spärrad',
+  'action.relation_list': 'Behandlingsrelationer visade',
 };
