@@ -131,3 +131,19 @@ fn a_fielded_template_versions_checks_answers_and_renders_searchable_text() {
     assert!(changes.contains(&format!("template {} retired", v1.key)));
     OsKeyring.delete(c.id()).expect("clean up");
 }
+
+#[test]
+fn a_starter_template_built_from_fields_ships_in_the_clinic_language() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (mut c, _) = setup(d.path());
+    let s = login(&mut c);
+    let list = c.templates(&s).expect("list");
+    let pain = list.iter().find(|t| t.key == "pain_follow_up").expect("pain follow-up");
+    assert_eq!(pain.name, "Smerteopfølgning", "the clinic's language (Danish)");
+    assert!(pain.starter);
+    assert_eq!(pain.fields.iter().filter(|f| f.kind == FieldKind::Scale).count(), 2);
+    assert!(pain.fields.iter().any(|f| f.required && f.label == "Smerte i hvile (0–10)"));
+    // Text starters are still free text.
+    assert!(list.iter().find(|t| t.name == "SOAP-notat").expect("SOAP").fields.is_empty());
+    OsKeyring.delete(c.id()).expect("clean up");
+}
