@@ -2,27 +2,48 @@
 // tauri-driver (which starts WebKitWebDriver and the app for each session). No
 // dependencies: Node's fetch and child_process.
 import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
+/**
+ * Starts tauri-driver in a process group of its own, logging to a file. The driver,
+ * WebKitWebDriver and every app they launch share that group, so `stop()` ends all of
+ * them — an app that outlives its session can neither keep running nor, by holding the
+ * test runner's stdout, keep the suite from finishing.
+ */
 export async function startDriver(port = 4444, env = {}) {
+  const log = join(tmpdir(), `klinik-e2e-driver-${port}.log`);
+  const out = openSync(log, 'a');
   const proc = spawn('tauri-driver', ['--port', String(port)], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', out, out],
     env: { ...process.env, ...env },
+    detached: true,
   });
+  const stop = () => {
+    for (const signal of ['SIGTERM', 'SIGKILL']) {
+      try {
+        process.kill(-proc.pid, signal);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {
       const r = await fetch(`${url}/status`);
-      if (r.ok) return { url, stop: () => proc.kill('SIGTERM') };
+      if (r.ok) return { url, stop };
     } catch {
       /* not up yet */
     }
     await sleep(100);
   }
-  proc.kill('SIGKILL');
-  throw new Error('tauri-driver did not start');
+  stop();
+  throw new Error(`tauri-driver did not start (see ${log})`);
 }
 
 export class Window {
