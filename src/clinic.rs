@@ -91,6 +91,8 @@ pub struct SessionView {
     pub started_at: String,
     pub last_active_at: String,
     pub current: bool,
+    /// On a business-login session: whose PIN unlock is in force right now.
+    pub pin_name: Option<String>,
 }
 
 /// Which key source opened the database.
@@ -1216,11 +1218,12 @@ impl Clinic {
         let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
         let all = actor.role.is_admin() && actor.kind != auth::SessionKind::Business;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT s.id, st.name, s.workstation, s.os_user, s.kind, s.started_at, s.last_active_at
-             FROM sessions s JOIN staff st ON st.id = s.staff_id
+            "SELECT s.id, st.name, s.workstation, s.os_user, s.kind, s.started_at, s.last_active_at,
+                    CASE WHEN s.pin_until > ?3 THEN p.name END
+             FROM sessions s JOIN staff st ON st.id = s.staff_id LEFT JOIN staff p ON p.id = s.pin_staff
              WHERE s.ended_at IS NULL AND (?1 OR s.staff_id = ?2) ORDER BY s.last_active_at DESC",
         )?;
-        let rows = stmt.query_map(params![all, actor.staff_id], |r| {
+        let rows = stmt.query_map(params![all, actor.staff_id, clock::to_db(now)], |r| {
             let id: SessionId = r.get(0)?;
             Ok(SessionView {
                 current: &id == session,
@@ -1231,6 +1234,7 @@ impl Clinic {
                 kind: r.get(4)?,
                 started_at: r.get(5)?,
                 last_active_at: r.get(6)?,
+                pin_name: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

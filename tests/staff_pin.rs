@@ -70,6 +70,10 @@ fn the_pin_owner_is_the_actor_via_the_business_login_until_idle_relock() {
     assert!(matches!(c.unlock_with_pin(&s, &desk.lars, &Secret::new("000000")), Err(Error::WrongPin)));
     assert_eq!(c.unlock_with_pin(&s, &desk.lars, &Secret::new("583920")).expect("unlock"), "Lars Holm");
     assert_eq!(c.me(&s).expect("me").pin_name.as_deref(), Some("Lars Holm"));
+    // The security page names whose PIN unlock is in force at the desk.
+    let admin = login(&mut c);
+    let desk_session = c.sessions(&admin).expect("sessions").into_iter().find(|x| x.id == s).expect("desk session");
+    assert_eq!((desk_session.kind.as_str(), desk_session.pin_name.as_deref()), ("business", Some("Lars Holm")));
     let entry = c.create_entry(&s, &desk.client, None, "", "Skrevet af Lars ved skranken").expect("entry");
     assert_eq!(entry.author_name, "Lars Holm");
 

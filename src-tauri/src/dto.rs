@@ -664,6 +664,7 @@ pub struct SessionDto {
     pub started_at: String,
     pub last_active_at: String,
     pub current: bool,
+    pub pin_name: Option<String>,
 }
 
 impl From<klinik::clinic::SessionView> for SessionDto {
@@ -677,6 +678,7 @@ impl From<klinik::clinic::SessionView> for SessionDto {
             started_at: s.started_at,
             last_active_at: s.last_active_at,
             current: s.current,
+            pin_name: s.pin_name,
         }
     }
 }

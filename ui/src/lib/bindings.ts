@@ -404,6 +404,7 @@ export type Session = {
 	startedAt: string,
 	lastActiveAt: string,
 	current: boolean,
+	pinName: string | null,
 };
 
 export type SetupInput = {

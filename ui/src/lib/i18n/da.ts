@@ -497,4 +497,5 @@ export const da: Messages = {
   'relationKind.emergency': 'Nødadgang',
   'relationKind.block': 'Spærret',
   'action.relation_list': 'Behandlingsrelationer vist',
+  'security.pinBy': 'PIN: {name}',
 };

@@ -497,6 +497,7 @@ export const en = {
   'relationKind.emergency': 'Emergency access',
   'relationKind.block': 'Blocked',
   'action.relation_list': 'Treatment relations viewed',
+  'security.pinBy': 'PIN: {name}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -497,4 +497,5 @@ export const nb: Messages = {
   'relationKind.emergency': 'Nødtilgang',
   'relationKind.block': 'Sperret',
   'action.relation_list': 'Behandlingsrelasjoner vist',
+  'security.pinBy': 'PIN: {name}',
 };

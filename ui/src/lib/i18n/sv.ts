@@ -497,4 +497,5 @@ export const sv: Messages = {
   'relationKind.emergency': 'Nödåtkomst',
   'relationKind.block': 'Spärrad',
   'action.relation_list': 'Behandlingsrelationer visade',
+  'security.pinBy': 'PIN: {name}',
 };
