@@ -742,22 +742,33 @@ impl Clinic {
     }
 
     /// An admin changes a staff member's details and rights (audited with the new rights).
+    /// Changing rights is sensitive: the admin confirms with their password.
     pub fn update_staff(
         &mut self,
         session: &SessionId,
         staff: &StaffId,
         changes: &crate::staff::StaffChanges,
+        admin_password: &Secret,
     ) -> Result<crate::staff::StaffView> {
         let now = self.clock.now();
         gate::run(&mut self.conn, &self.ws, now, session, Action::StaffUpdate, None, |ctx| {
+            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, admin_password)?;
             crate::staff::update(ctx, staff, changes)
         })
     }
 
     /// An admin deactivates (sessions end at once, history stays) or reactivates someone.
-    pub fn set_staff_active(&mut self, session: &SessionId, staff: &StaffId, active: bool) -> Result<()> {
+    /// Confirmed with the admin's password (a change of rights).
+    pub fn set_staff_active(
+        &mut self,
+        session: &SessionId,
+        staff: &StaffId,
+        active: bool,
+        admin_password: &Secret,
+    ) -> Result<()> {
         let now = self.clock.now();
         gate::run(&mut self.conn, &self.ws, now, session, Action::StaffUpdate, None, |ctx| {
+            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, admin_password)?;
             crate::staff::set_active(ctx, staff, active)
         })
     }
@@ -824,10 +835,17 @@ impl Clinic {
         Ok(())
     }
 
-    /// What every staff member may do with a new client (scope "own"): an admin setting.
-    pub fn set_new_client_access(&mut self, session: &SessionId, level: crate::policy::Level) -> Result<()> {
+    /// What every staff member may do with a new client (scope "own"): an admin setting,
+    /// confirmed with the password (it widens or narrows everyone's rights).
+    pub fn set_new_client_access(
+        &mut self,
+        session: &SessionId,
+        level: crate::policy::Level,
+        admin_password: &Secret,
+    ) -> Result<()> {
         let now = self.clock.now();
         gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, admin_password)?;
             settings::set_text(ctx.conn(), settings::NEW_CLIENT_ACCESS, level.as_str())?;
             ctx.record_object(format!("new_client_access={}", level.as_str()));
             Ok(())

@@ -64,7 +64,7 @@ fn own_scope_sees_related_clients_and_what_the_clinic_opens_to_everyone() {
     assert_eq!(view(&mut c, &owner, &nina).scope, Scope::Own, "practitioners start with their own clients");
 
     let open = client(&mut c, &owner, "Aase Åben"); // created while new clients are open to everyone
-    c.set_new_client_access(&owner, Level::None).expect("setting");
+    c.set_new_client_access(&owner, Level::None, &Secret::new(OWNER_PASSWORD)).expect("setting");
     let closed = client(&mut c, &owner, "Bent Lukket");
     let related = client(&mut c, &owner, "Carl Tilknyttet");
     c.assign_relation(&owner, &nina, &related).expect("relation");
@@ -81,7 +81,7 @@ fn own_scope_sees_related_clients_and_what_the_clinic_opens_to_everyone() {
     c.journal(&nina_s, &mine).expect("and its journal, through the relation made on creation");
 
     // View only: reading works, changing is refused and changes nothing.
-    c.set_new_client_access(&owner, Level::View).expect("setting");
+    c.set_new_client_access(&owner, Level::View, &Secret::new(OWNER_PASSWORD)).expect("setting");
     let viewed = client(&mut c, &owner, "Erik Kig");
     c.get_client(&nina_s, &viewed).expect("may look");
     let r = c.update_client(&nina_s, &viewed, &ClientInput { name: "Ændret".into(), ..Default::default() });
@@ -91,7 +91,7 @@ fn own_scope_sees_related_clients_and_what_the_clinic_opens_to_everyone() {
     // The whole person view-only: no client creation, no journal writing, reading works.
     let mut ch = changes(&view(&mut c, &owner, &nina));
     ch.edit = false;
-    c.update_staff(&owner, &nina, &ch).expect("view only");
+    c.update_staff(&owner, &nina, &ch, &Secret::new(OWNER_PASSWORD)).expect("view only");
     assert!(matches!(
         c.create_client(&nina_s, &ClientInput { name: "Ny".into(), ..Default::default() }),
         Err(Error::Denied(_))
@@ -101,11 +101,11 @@ fn own_scope_sees_related_clients_and_what_the_clinic_opens_to_everyone() {
 
     // Scope none and no journal feature: nothing.
     ch.scope = Scope::None;
-    c.update_staff(&owner, &nina, &ch).expect("scope none");
+    c.update_staff(&owner, &nina, &ch, &Secret::new(OWNER_PASSWORD)).expect("scope none");
     assert!(matches!(c.list_clients(&nina_s, ""), Err(Error::Denied(_))));
     ch.scope = Scope::All;
     ch.features = Features::of(&[Feature::Clients]);
-    c.update_staff(&owner, &nina, &ch).expect("no journal feature");
+    c.update_staff(&owner, &nina, &ch, &Secret::new(OWNER_PASSWORD)).expect("no journal feature");
     assert_eq!(names(&mut c, &nina_s).len(), 5);
     assert!(matches!(c.journal(&nina_s, &related), Err(Error::Denied(_))));
 
@@ -149,7 +149,12 @@ fn admins_edit_and_deactivate_staff_within_limits() {
     ch.name = "Per Praktiker".into();
     ch.email = "per.p@example.dk".into();
     ch.calendars = vec![(anna.clone(), Level::View), (owner_id.clone(), Level::Edit)];
-    let v = c.update_staff(&owner, &per, &ch).expect("update");
+    // Changing rights is confirmed with the admin's password; a wrong one changes nothing.
+    assert!(matches!(c.update_staff(&owner, &per, &ch, &Secret::new("forkert")), Err(Error::WrongCredentials)));
+    assert_eq!(view(&mut c, &owner, &per).name, "Per Prak");
+    assert!(matches!(c.set_staff_active(&owner, &per, false, &Secret::new("forkert")), Err(Error::WrongCredentials)));
+    assert!(view(&mut c, &owner, &per).active);
+    let v = c.update_staff(&owner, &per, &ch, &Secret::new(OWNER_PASSWORD)).expect("update");
     assert_eq!((v.name.as_str(), v.email.as_str()), ("Per Praktiker", "per.p@example.dk"));
     assert_eq!(v.calendars.len(), 2);
     assert!(c.login("per.p@example.dk", &Secret::new(PW)).is_ok(), "logs in with the new email");
@@ -157,33 +162,39 @@ fn admins_edit_and_deactivate_staff_within_limits() {
     // Limits: one owner; nobody takes the owner's rights; no duplicate email; no lock-out
     // of oneself; a bad name changes nothing.
     ch.role = Role::Owner;
-    assert!(matches!(c.update_staff(&owner, &per, &ch), Err(Error::Invalid(_))));
+    assert!(matches!(c.update_staff(&owner, &per, &ch, &Secret::new(OWNER_PASSWORD)), Err(Error::Invalid(_))));
     let mut o = changes(&view(&mut c, &owner, &owner_id));
     o.role = Role::Reception;
     o.scope = Scope::None;
-    let kept = c.update_staff(&anna_s, &owner_id, &o).expect("name/email only");
+    let kept = c.update_staff(&anna_s, &owner_id, &o, &Secret::new(PW)).expect("name/email only");
     assert_eq!((kept.role, kept.scope, kept.features.len()), (Role::Owner, Scope::All, Feature::ALL.len()));
     let mut a = changes(&view(&mut c, &owner, &anna));
     a.features = Features::of(&[Feature::Clients]);
-    assert!(matches!(c.update_staff(&anna_s, &anna, &a), Err(Error::Invalid(_))), "own admin rights stay");
+    assert!(
+        matches!(c.update_staff(&anna_s, &anna, &a, &Secret::new(PW)), Err(Error::Invalid(_))),
+        "own admin rights stay"
+    );
     let mut dup = changes(&view(&mut c, &owner, &per));
     dup.email = OWNER_EMAIL.to_uppercase();
-    assert!(matches!(c.update_staff(&owner, &per, &dup), Err(Error::Conflict(_))));
+    assert!(matches!(c.update_staff(&owner, &per, &dup, &Secret::new(OWNER_PASSWORD)), Err(Error::Conflict(_))));
     let before = view(&mut c, &owner, &per);
     let mut bad = changes(&before);
     bad.name = "\u{0007}".into();
-    assert!(matches!(c.update_staff(&owner, &per, &bad), Err(Error::Invalid(_))));
+    assert!(matches!(c.update_staff(&owner, &per, &bad, &Secret::new(OWNER_PASSWORD)), Err(Error::Invalid(_))));
     assert_eq!(view(&mut c, &owner, &per).name, before.name);
     // Only administrators edit staff.
-    assert!(matches!(c.update_staff(&per_s, &per, &changes(&before)), Err(Error::Denied(_))));
+    assert!(matches!(c.update_staff(&per_s, &per, &changes(&before), &Secret::new(PW)), Err(Error::Denied(_))));
 
     // Deactivation ends sessions at once and keeps the person out; reactivation lets them back.
-    assert!(matches!(c.set_staff_active(&owner, &owner_id, false), Err(Error::Invalid(_))));
-    assert!(matches!(c.set_staff_active(&anna_s, &anna, false), Err(Error::Invalid(_))));
-    c.set_staff_active(&owner, &per, false).expect("deactivate");
+    assert!(matches!(
+        c.set_staff_active(&owner, &owner_id, false, &Secret::new(OWNER_PASSWORD)),
+        Err(Error::Invalid(_))
+    ));
+    assert!(matches!(c.set_staff_active(&anna_s, &anna, false, &Secret::new(PW)), Err(Error::Invalid(_))));
+    c.set_staff_active(&owner, &per, false, &Secret::new(OWNER_PASSWORD)).expect("deactivate");
     assert!(matches!(c.list_clients(&per_s, ""), Err(Error::NotLoggedIn)));
     assert!(c.login("per.p@example.dk", &Secret::new(PW)).is_err());
-    c.set_staff_active(&owner, &per, true).expect("reactivate");
+    c.set_staff_active(&owner, &per, true, &Secret::new(OWNER_PASSWORD)).expect("reactivate");
     let per_s = c.login("per.p@example.dk", &Secret::new(PW)).expect("back");
 
     // A photo is checked by its content.
@@ -228,7 +239,7 @@ fn pins_set_by_an_admin_demanded_before_journals_and_confirmed_on_a_personal_log
     // "Requires PIN for journals": on her personal login too, with her own PIN only.
     let mut ch = changes(&view(&mut c, &owner, &ida));
     ch.requires_pin = true;
-    c.update_staff(&owner, &ida, &ch).expect("requires PIN");
+    c.update_staff(&owner, &ida, &ch, &Secret::new(OWNER_PASSWORD)).expect("requires PIN");
     assert!(matches!(c.journal(&ida_s, &cl), Err(Error::PinRequired)));
     let owner_id = c.me(&owner).expect("me").staff_id;
     assert!(matches!(c.unlock_with_pin(&ida_s, &owner_id, &Secret::new("480713")), Err(Error::Denied(_))));

@@ -388,7 +388,8 @@ fn every_command_writes_its_audit_events() {
             "update_staff",
             json!({ "staffId": desk_id, "input": { "name": "Skranken", "email": "desk@example.dk", "role": "reception",
                 "businessLogin": true, "scope": "all", "edit": true, "features": ["clients", "calendar"],
-                "requiresPin": false, "calendars": [{ "calendarOf": me_id_early(&win), "level": "view" }] } }),
+                "requiresPin": false, "calendars": [{ "calendarOf": me_id_early(&win), "level": "view" }] },
+                "adminPassword": PASSWORD }),
             &mut mark,
         );
         // A 1×1 PNG, as base64.
@@ -397,9 +398,9 @@ fn every_command_writes_its_audit_events() {
         check("staff_photo", json!({ "staffId": desk_id }), &mut mark);
         assert_eq!(call(&win, "staff_photo", json!({ "staffId": desk_id })).expect("photo")["mime"], "image/png");
         check("admin_set_pin", json!({ "staffId": desk_id, "pin": "739164", "adminPassword": PASSWORD }), &mut mark);
-        check("set_staff_active", json!({ "staffId": desk_id, "active": true }), &mut mark);
+        check("set_staff_active", json!({ "staffId": desk_id, "active": true, "adminPassword": PASSWORD }), &mut mark);
         check("change_email", json!({ "email": "ida@example.dk", "password": PASSWORD }), &mut mark);
-        check("set_new_client_access", json!({ "level": "edit" }), &mut mark);
+        check("set_new_client_access", json!({ "level": "edit", "adminPassword": PASSWORD }), &mut mark);
         check("change_password", json!({ "oldPassword": PASSWORD, "newPassword": PASSWORD }), &mut mark);
         check("set_pin", json!({ "pin": "583920" }), &mut mark);
         check("pin_candidates", json!({}), &mut mark);

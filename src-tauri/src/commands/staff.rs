@@ -266,6 +266,7 @@ pub async fn update_staff(
     state: State<'_, AppState>,
     staff_id: String,
     input: crate::dto::StaffChangesInput,
+    admin_password: String,
 ) -> CmdResult<StaffDto> {
     check_len(&input.name)?;
     check_len(&input.email)?;
@@ -288,16 +289,21 @@ pub async fn update_staff(
     };
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
-    Ok(clinic.update_staff(&session, &id, &changes)?.into())
+    Ok(clinic.update_staff(&session, &id, &changes, &Secret::new(admin_password))?.into())
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn set_staff_active(state: State<'_, AppState>, staff_id: String, active: bool) -> CmdResult<()> {
+pub async fn set_staff_active(
+    state: State<'_, AppState>,
+    staff_id: String,
+    active: bool,
+    admin_password: String,
+) -> CmdResult<()> {
     let id = StaffId::parse(&staff_id)?;
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
-    Ok(clinic.set_staff_active(&session, &id, active)?)
+    Ok(clinic.set_staff_active(&session, &id, active, &Secret::new(admin_password))?)
 }
 
 /// A photo arrives as base64; anything far beyond the 2 MB the core allows is refused
@@ -363,10 +369,14 @@ pub async fn change_email(state: State<'_, AppState>, email: String, password: S
 
 #[tauri::command]
 #[specta::specta]
-pub async fn set_new_client_access(state: State<'_, AppState>, level: crate::dto::LevelDto) -> CmdResult<()> {
+pub async fn set_new_client_access(
+    state: State<'_, AppState>,
+    level: crate::dto::LevelDto,
+    admin_password: String,
+) -> CmdResult<()> {
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
-    Ok(clinic.set_new_client_access(&session, level.into())?)
+    Ok(clinic.set_new_client_access(&session, level.into(), &Secret::new(admin_password))?)
 }
 
 /// Ten new two-factor recovery codes (the old ones stop working); shown once.

@@ -77,8 +77,8 @@ export const commands = {
 	resetStaff: (staffId: string, password: string) => __TAURI_INVOKE<string>("reset_staff", { staffId, password }),
 	/**  Moves the journal mode towards more protection (admins, with the password). */
 	setJournalMode: (mode: JournalMode, password: string) => __TAURI_INVOKE<AppStatus>("set_journal_mode", { mode, password }),
-	updateStaff: (staffId: string, input: StaffChangesInput) => __TAURI_INVOKE<StaffMember>("update_staff", { staffId, input }),
-	setStaffActive: (staffId: string, active: boolean) => __TAURI_INVOKE<null>("set_staff_active", { staffId, active }),
+	updateStaff: (staffId: string, input: StaffChangesInput, adminPassword: string) => __TAURI_INVOKE<StaffMember>("update_staff", { staffId, input, adminPassword }),
+	setStaffActive: (staffId: string, active: boolean, adminPassword: string) => __TAURI_INVOKE<null>("set_staff_active", { staffId, active, adminPassword }),
 	/**
 	 *  A photo arrives as base64; anything far beyond the 2 MB the core allows is refused
 	 *  before it is decoded.
@@ -87,7 +87,7 @@ export const commands = {
 	staffPhoto: (staffId: string) => __TAURI_INVOKE<Photo | null>("staff_photo", { staffId }),
 	adminSetPin: (staffId: string, pin: string, adminPassword: string) => __TAURI_INVOKE<null>("admin_set_pin", { staffId, pin, adminPassword }),
 	changeEmail: (email: string, password: string) => __TAURI_INVOKE<AppStatus>("change_email", { email, password }),
-	setNewClientAccess: (level: Level) => __TAURI_INVOKE<null>("set_new_client_access", { level }),
+	setNewClientAccess: (level: Level, adminPassword: string) => __TAURI_INVOKE<null>("set_new_client_access", { level, adminPassword }),
 	/**  Ten new two-factor recovery codes (the old ones stop working); shown once. */
 	renewRecoveryCodes: (password: string) => __TAURI_INVOKE<string[]>("renew_recovery_codes", { password }),
 	/**  A client's treatment relations, ended ones included (administrators). */

@@ -51,6 +51,8 @@ describe('editing a staff member', () => {
     await fireEvent.click(screen.getByTestId('staffEdit.feature.calendar'));
     await fireEvent.click(screen.getByTestId('staffEdit.feature.audit'));
     await fireEvent.change(screen.getByTestId('staffEdit.calendar'), { target: { value: 'view' } });
+    expect((screen.getByTestId('staffEdit.save') as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId('staffEdit.password'), { target: { value: 'mit-admin-kodeord' } });
     await fireEvent.click(screen.getByTestId('staffEdit.save'));
     await new Promise((r) => setTimeout(r, 0));
     const update = calls.find((c) => c.cmd === 'update_staff');
@@ -62,12 +64,14 @@ describe('editing a staff member', () => {
         features: ['clients', 'journal', 'audit'],
         calendars: [{ calendarOf: anna.id, level: 'view' }],
       },
+      adminPassword: 'mit-admin-kodeord',
     });
     expect(saved()).toBe(1);
   });
 
   it('offers deactivation for others but not for oneself or the owner', async () => {
     const { calls } = setup();
+    await fireEvent.input(await screen.findByTestId('staffEdit.password'), { target: { value: 'pw' } });
     await fireEvent.click(await screen.findByTestId('staffEdit.deactivate'));
     await new Promise((r) => setTimeout(r, 0));
     expect(calls.find((c) => c.cmd === 'set_staff_active')?.args).toMatchObject({ staffId: per.id, active: false });
