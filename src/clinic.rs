@@ -368,6 +368,7 @@ impl Clinic {
             return Err(Error::Corrupted("the database belongs to another clinic than keyslots.json".into()));
         }
         let ws = Workstation::detect();
+        notice_clock_backwards(&conn, &ws, clock.now())?;
         if opened_with == OpenedWith::RecoveryCode {
             // Using the recovery code is rare and powerful: keep a record of it.
             audit::append(&conn, clock.now(), &auth::event(None, &ws, "vault_recovery_unlock", Outcome::Ok))?;
@@ -416,6 +417,7 @@ impl Clinic {
     /// code, when the person has two-factor login on (otherwise `None` is fine).
     pub fn login_2fa(&mut self, email: &str, password: &Secret, code: Option<&Secret>) -> Result<SessionId> {
         let now = self.clock.now();
+        notice_clock_backwards(&self.conn, &self.ws, now)?;
         let session = auth::login(&mut self.conn, &self.ws, now, email, password, code)?;
         self.auto_sign_due()?;
         Ok(session)
@@ -1783,6 +1785,36 @@ fn render_export(events: &[EventView], format: ExportFormat, now: chrono::DateTi
 }
 
 /// name, pin_hash, pin_failures, pin_locked_until, pin_disabled, active, role
+/// How far the clock may lag the last recorded time before it counts as moved backwards
+/// (a TOTP step accepted from a phone a little ahead, two machines a little apart).
+const CLOCK_TOLERANCE_SECS: i64 = 120;
+
+/// SECURITY.md: a clock that moves backwards past the last audit event or the last
+/// accepted TOTP step is noticed and audited. The event's own time is the (behind) clock,
+/// so the next check compares against it and the warning is recorded once per jump.
+/// Returns whether the clock was behind.
+fn notice_clock_backwards(conn: &Connection, ws: &Workstation, now: chrono::DateTime<chrono::Utc>) -> Result<bool> {
+    let last_event: Option<String> =
+        conn.query_row("SELECT at FROM audit_events ORDER BY seq DESC LIMIT 1", [], |r| r.get(0)).optional()?;
+    let last_step: Option<i64> = conn.query_row("SELECT max(totp_last_step) FROM staff", [], |r| r.get(0))?;
+    let mut latest = last_event.as_deref().map(clock::from_db).transpose()?;
+    if let Some(step) = last_step.and_then(|s| chrono::DateTime::from_timestamp(s.saturating_mul(30), 0)) {
+        latest = latest.max(Some(step));
+    }
+    let Some(latest) = latest else { return Ok(false) };
+    let behind = (latest - now).num_seconds();
+    if behind <= CLOCK_TOLERANCE_SECS {
+        return Ok(false);
+    }
+    let reason = format!("the clock is {behind} s behind the last recorded time");
+    audit::append(
+        conn,
+        now,
+        &audit::NewEvent { reason: Some(&reason), ..auth::event(None, ws, "clock_backwards", Outcome::Ok) },
+    )?;
+    Ok(true)
+}
+
 /// Ten new recovery codes and their hashes (hashed before any transaction opens: Argon2
 /// is slow on purpose and must not hold the database's write lock).
 fn new_recovery_set() -> Result<(Vec<String>, Vec<String>)> {

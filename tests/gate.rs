@@ -234,3 +234,36 @@ fn sessions_are_listed_and_can_be_ended_and_the_timeout_has_no_never() {
     assert_eq!(c.session_timeout_minutes().expect("read"), 15);
     OsKeyring.delete(c.id()).expect("clean up");
 }
+
+/// SECURITY.md: a clock that moves backwards past the last audit event is noticed and
+/// audited — at login and when the clinic is opened — once per jump, and the chain stays
+/// verifiable.
+#[test]
+fn a_clock_that_moves_backwards_is_noticed_and_audited() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let clock = std::sync::Arc::new(klinik::FixedClock::new(chrono::Utc::now()));
+    let (mut c, _) = setup_at(d.path(), clock.clone());
+    login(&mut c);
+    clock.advance(chrono::Duration::seconds(60));
+    login(&mut c);
+    clock.advance(chrono::Duration::hours(-3));
+    let s = login(&mut c);
+    login(&mut c);
+    let events = c.audit_page(&s, &Default::default(), None, 20).expect("page");
+    let jumps: Vec<_> = events.iter().filter(|e| e.action == "clock_backwards").collect();
+    assert_eq!(jumps.len(), 1, "once per jump");
+    assert!(jumps[0].reason.as_deref().is_some_and(|r| r.contains("behind")), "{:?}", jumps[0].reason);
+    // A small difference is no jump.
+    clock.advance(chrono::Duration::seconds(-30));
+    login(&mut c);
+    // Opening the clinic checks too.
+    let id = c.id().clone();
+    drop(c);
+    clock.advance(chrono::Duration::hours(-1));
+    let mut c = klinik::Clinic::open(d.path(), &Default::default(), &OsKeyring, clock.clone()).expect("reopen");
+    let s = login(&mut c);
+    let filter = klinik::audit::Filter { action: Some("clock_backwards".into()), ..Default::default() };
+    assert_eq!(c.audit_page(&s, &filter, None, 20).expect("page").len(), 2);
+    assert!(c.verify_audit().expect("verify").intact);
+    OsKeyring.delete(&id).expect("clean up");
+}

@@ -498,4 +498,5 @@ export const da: Messages = {
   'relationKind.block': 'Spærret',
   'action.relation_list': 'Behandlingsrelationer vist',
   'security.pinBy': 'PIN: {name}',
+  'action.clock_backwards': 'Computerens ur gik baglæns',
 };

@@ -498,6 +498,7 @@ export const en = {
   'relationKind.block': 'Blocked',
   'action.relation_list': 'Treatment relations viewed',
   'security.pinBy': 'PIN: {name}',
+  'action.clock_backwards': 'The computer clock went backwards',
 } as const;
 
 export type MessageKey = keyof typeof en;

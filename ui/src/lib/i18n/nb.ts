@@ -498,4 +498,5 @@ export const nb: Messages = {
   'relationKind.block': 'Sperret',
   'action.relation_list': 'Behandlingsrelasjoner vist',
   'security.pinBy': 'PIN: {name}',
+  'action.clock_backwards': 'Datamaskinens klokke gikk bakover',
 };

@@ -498,4 +498,5 @@ export const sv: Messages = {
   'relationKind.block': 'Spärrad',
   'action.relation_list': 'Behandlingsrelationer visade',
   'security.pinBy': 'PIN: {name}',
+  'action.clock_backwards': 'Datorns klocka gick bakåt',
 };
