@@ -72,6 +72,7 @@ const COMMANDS: &[&str] = &[
     "log_review",
     "mark_log_reviewed",
     "set_review_settings",
+    "make_backup",
 ];
 
 fn main() {

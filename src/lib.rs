@@ -10,6 +10,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod bench;
 pub mod clients;
 pub mod clinic;

@@ -89,10 +89,12 @@ pub enum Action {
     TemplateChange,
     /// Listing a client's treatment relations (admins).
     RelationList,
+    /// Making a backup of the whole clinic (admins, with the password).
+    Backup,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -123,6 +125,7 @@ impl Action {
         Action::AttachmentRemove,
         Action::TemplateChange,
         Action::RelationList,
+        Action::Backup,
     ];
 
     pub fn audit_name(self) -> &'static str {
@@ -157,6 +160,7 @@ impl Action {
             Action::AttachmentRemove => "attachment_remove",
             Action::TemplateChange => "template_change",
             Action::RelationList => "relation_list",
+            Action::Backup => "backup_create",
         }
     }
 }
@@ -482,6 +486,7 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         | Action::SettingsChange
         | Action::RelationChange
         | Action::RelationList
+        | Action::Backup
         | Action::TemplateChange => {
             if subject.role.is_admin() && rights.features.has(Feature::Settings) && personal {
                 Decision::Allow
@@ -594,9 +599,8 @@ mod tests {
             ClientAccessLog | AuditRead | AuditVerify | AuditExport | AuditReview | AuditReviewMark => {
                 r.features.has(Feature::Audit) && !business
             }
-            StaffCreate | StaffList | StaffUpdate | SettingsChange | RelationChange | RelationList | TemplateChange => {
-                admin && r.features.has(Feature::Settings) && !business && !pin
-            }
+            StaffCreate | StaffList | StaffUpdate | SettingsChange | RelationChange | RelationList | Backup
+            | TemplateChange => admin && r.features.has(Feature::Settings) && !business && !pin,
             _ => {
                 if !r.features.has(Feature::Journal) || r.scope == Scope::None || business || (wants_edit && !r.edit) {
                     return false;

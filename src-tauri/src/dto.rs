@@ -773,3 +773,14 @@ impl From<klinik::relations::RelationView> for RelationDto {
         }
     }
 }
+
+/// Where a backup went and what it holds.
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupResult {
+    pub path: String,
+    /// The database's size, rounded up to whole megabytes.
+    pub megabytes: u32,
+    /// The audit chain's head at the time of the backup.
+    pub audit_seq: u32,
+}

@@ -82,6 +82,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             audit::log_review,
             audit::mark_log_reviewed,
             audit::set_review_settings,
+            audit::make_backup,
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .disable_serde_phases()

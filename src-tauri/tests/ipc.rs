@@ -10,8 +10,11 @@ fn app(
     dir: &std::path::Path,
 ) -> (tauri::App<tauri::test::MockRuntime>, tauri::WebviewWindow<tauri::test::MockRuntime>) {
     let builder = klinik_desktop::specta_builder::<tauri::test::MockRuntime>();
+    let state = klinik_desktop::state::AppState::new(dir.to_path_buf());
+    // Exports and backups go next to the test's clinic, not into the home folder.
+    state.lock().export_dir = dir.join("exports");
     let app = mock_builder()
-        .manage(klinik_desktop::state::AppState::new(dir.to_path_buf()))
+        .manage(state)
         .invoke_handler(builder.invoke_handler())
         // The real config and capabilities: commands are checked against the ACL.
         .build(tauri::generate_context!(test = true))
@@ -194,6 +197,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     // Exercised with a real enrollment in tests/two_factor.rs (needs a TOTP code).
     ("renew_recovery_codes", &["totp_recovery_renewed"]),
     ("client_relations", &["relation_list"]),
+    ("make_backup", &["backup_create"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -305,6 +309,7 @@ fn every_command_writes_its_audit_events() {
         check("record_print", json!({ "clientId": id, "what": "journal" }), &mut mark);
         check("set_attachment_limit", json!({ "megabytes": 25 }), &mut mark);
         check("set_auto_sign_hours", json!({ "hours": 0 }), &mut mark);
+        check("make_backup", json!({ "password": PASSWORD }), &mut mark);
         let tpl = call(
             &win,
             "save_template",

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDriver, Window, tid } from './webdriver.mjs';
@@ -13,10 +13,12 @@ const APP = process.env.KLINIK_DESKTOP_BIN;
 const CLI = process.env.KLINIK_CLI_BIN;
 const OWNER = { email: 'mette@fjordklinik.example', password: 'blå-hest-i-fjorden-42' };
 let driver;
+let exportDir;
 
 before(async () => {
   assert.ok(APP && CLI, 'KLINIK_DESKTOP_BIN and KLINIK_CLI_BIN must point at the built binaries');
-  driver = await startDriver(4490);
+  exportDir = mkdtempSync(join(tmpdir(), 'klinik-e2e-staff-exports-'));
+  driver = await startDriver(4490, { KLINIK_EXPORT_DIR: exportDir });
 });
 after(() => driver?.stop());
 
@@ -82,6 +84,14 @@ test('add, edit rights, set a PIN and deactivate a staff member', async () => {
     await win.select(tid('newClients.level'), 'none');
     await win.type(tid('newClients.password'), OWNER.password);
     await win.click(tid('newClients.save'));
+
+    // A backup, checked, into the export folder.
+    await win.type(tid('backup.password'), OWNER.password);
+    await win.click(tid('backup.make'));
+    const done = await win.waitForText(tid('backup.notice'), (t) => t.includes('klinik-backup-'), 30000);
+    const folder = readdirSync(exportDir).find((f) => f.startsWith('klinik-backup-'));
+    assert.ok(folder && done.includes(folder), done);
+    assert.deepEqual(readdirSync(join(exportDir, folder)).sort(), ['backup-manifest.json', 'keyslots.json', 'klinik.db']);
 
     // The log shows the changes with what they set.
     await win.click(tid('nav.audit'));

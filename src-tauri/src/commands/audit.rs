@@ -4,6 +4,7 @@ use super::CmdResult;
 use crate::dto::{AuditEvent, AuditFilter, AuditPage, AuditVerification, ExportFormatDto, ExportResult, StaffName};
 use crate::state::AppState;
 use klinik::clinic::ExportFormat;
+use klinik::secret::Secret;
 use tauri::State;
 
 #[tauri::command]
@@ -116,4 +117,21 @@ pub async fn set_review_settings(
     let (clinic, session) = s.signed_in()?;
     clinic.set_review_settings(&session, i64::from(start_hour), i64::from(end_hour), i64::from(heavy_day))?;
     Ok(())
+}
+
+/// Makes a backup into `klinik-backup-<time>` in the Downloads folder (administrators,
+/// with the password) and says where it went.
+#[tauri::command]
+#[specta::specta]
+pub async fn make_backup(state: State<'_, AppState>, password: String) -> CmdResult<crate::dto::BackupResult> {
+    let mut s = state.lock();
+    let dir = s.export_dir.clone();
+    let (clinic, session) = s.signed_in()?;
+    let path = dir.join(format!("klinik-backup-{}", chrono::Utc::now().format("%Y%m%d-%H%M%S")));
+    let m = clinic.backup(&session, &path, &Secret::new(password))?;
+    Ok(crate::dto::BackupResult {
+        path: path.display().to_string(),
+        megabytes: u32::try_from(m.database_bytes.div_ceil(1024 * 1024)).unwrap_or(u32::MAX),
+        audit_seq: u32::try_from(m.audit_seq).unwrap_or(u32::MAX),
+    })
 }

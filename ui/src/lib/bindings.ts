@@ -106,6 +106,11 @@ export const commands = {
 	markLogReviewed: (period: string, comment: string) => __TAURI_INVOKE<null>("mark_log_reviewed", { period, comment }),
 	/**  The log review's working hours and "many clients in a day" threshold (admins). */
 	setReviewSettings: (startHour: number, endHour: number, heavyDay: number) => __TAURI_INVOKE<null>("set_review_settings", { startHour, endHour, heavyDay }),
+	/**
+	 *  Makes a backup into `klinik-backup-<time>` in the Downloads folder (administrators,
+	 *  with the password) and says where it went.
+	 */
+	makeBackup: (password: string) => __TAURI_INVOKE<BackupResult>("make_backup", { password }),
 };
 
 /* Types */
@@ -178,6 +183,15 @@ export type AuditVerification = {
 	events: number,
 	firstBadSeq: number | null,
 	headHash: string,
+};
+
+/**  Where a backup went and what it holds. */
+export type BackupResult = {
+	path: string,
+	/**  The database's size, rounded up to whole megabytes. */
+	megabytes: number,
+	/**  The audit chain's head at the time of the backup. */
+	auditSeq: number,
 };
 
 /**  One staff member's right on another's calendar. */

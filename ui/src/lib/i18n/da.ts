@@ -499,4 +499,10 @@ export const da: Messages = {
   'action.relation_list': 'Behandlingsrelationer vist',
   'security.pinBy': 'PIN: {name}',
   'action.clock_backwards': 'Computerens ur gik baglæns',
+  'backup.title': 'Sikkerhedskopi',
+  'backup.help': 'Laver en krypteret, kontrolleret kopi af hele klinikken i din Overførsler-mappe. Gem den på en USB-disk et sikkert sted; den kan kun åbnes med klinikkens gendannelseskode eller adgangssætning. Gendan med: klinik restore --from <mappe>.',
+  'backup.make': 'Lav en sikkerhedskopi nu',
+  'backup.done': 'Sikkerhedskopien er gemt i {path} ({mb} MB), kontrolleret og komplet.',
+  'action.backup_create': 'Sikkerhedskopi lavet',
+  'action.backup_failed': 'Sikkerhedskopi mislykkedes',
 };

@@ -499,6 +499,12 @@ export const en = {
   'action.relation_list': 'Treatment relations viewed',
   'security.pinBy': 'PIN: {name}',
   'action.clock_backwards': 'The computer clock went backwards',
+  'backup.title': 'Backup',
+  'backup.help': 'Makes an encrypted, checked copy of the whole clinic in your Downloads folder. Keep it on a USB disk somewhere safe; it opens only with this clinic’s recovery code or passphrase. To restore, run: klinik restore --from <folder>.',
+  'backup.make': 'Make a backup now',
+  'backup.done': 'Backup saved in {path} ({mb} MB), checked and complete.',
+  'action.backup_create': 'Backup made',
+  'action.backup_failed': 'Backup failed',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -499,4 +499,10 @@ export const nb: Messages = {
   'action.relation_list': 'Behandlingsrelasjoner vist',
   'security.pinBy': 'PIN: {name}',
   'action.clock_backwards': 'Datamaskinens klokke gikk bakover',
+  'backup.title': 'Sikkerhetskopi',
+  'backup.help': 'Lager en kryptert, kontrollert kopi av hele klinikken i Nedlastinger-mappen. Oppbevar den på en USB-disk et trygt sted; den kan bare åpnes med klinikkens gjenopprettingskode eller passfrase. Gjenopprett med: klinik restore --from <mappe>.',
+  'backup.make': 'Lag en sikkerhetskopi nå',
+  'backup.done': 'Sikkerhetskopien er lagret i {path} ({mb} MB), kontrollert og komplett.',
+  'action.backup_create': 'Sikkerhetskopi laget',
+  'action.backup_failed': 'Sikkerhetskopi mislyktes',
 };

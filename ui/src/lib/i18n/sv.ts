@@ -499,4 +499,10 @@ export const sv: Messages = {
   'action.relation_list': 'Behandlingsrelationer visade',
   'security.pinBy': 'PIN: {name}',
   'action.clock_backwards': 'Datorns klocka gick bakåt',
+  'backup.title': 'Säkerhetskopia',
+  'backup.help': 'Gör en krypterad, kontrollerad kopia av hela kliniken i mappen Hämtade filer. Förvara den på en USB-disk på ett säkert ställe; den kan bara öppnas med klinikens återställningskod eller lösenfras. Återställ med: klinik restore --from <mapp>.',
+  'backup.make': 'Gör en säkerhetskopia nu',
+  'backup.done': 'Säkerhetskopian är sparad i {path} ({mb} MB), kontrollerad och komplett.',
+  'action.backup_create': 'Säkerhetskopia gjord',
+  'action.backup_failed': 'Säkerhetskopia misslyckades',
 };

@@ -1,0 +1,107 @@
+//! Backups on a real encrypted clinic: an identically keyed export that passes both
+//! integrity checks, opens as a clinic of its own (search, attachments and the audit
+//! chain intact, its own making on record), refuses to overwrite, is checked against its
+//! manifest, and restores without ever deleting what was there.
+
+mod common;
+
+use common::*;
+use klinik::audit::Anchor;
+use klinik::clients::ClientInput;
+use klinik::policy::Role;
+use klinik::secret::Secret;
+use klinik::staff::NewStaff;
+use klinik::vault::{KeyStore, OsKeyring};
+use klinik::{Clinic, Error};
+
+#[test]
+fn a_backup_is_an_encrypted_openable_copy_with_a_manifest_and_restores_without_deleting() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let live = root.path().join("klinik");
+    let (mut c, _) = setup(&live);
+    let s = login(&mut c);
+    let client = c.create_client(&s, &ClientInput { name: "Bodil Backup".into(), ..Default::default() }).expect("c").id;
+    let e = c.create_entry(&s, &client, None, "", "Sikkerhedskopi af journalen med knæøvelser").expect("entry");
+    c.sign_entry(&s, &e.id, &Secret::new(OWNER_PASSWORD)).expect("sign");
+    let pdf = b"%PDF-1.4\n% bilag-i-backup\n%%EOF\n";
+    let att = c.add_attachment(&s, &client, None, "bilag.pdf", pdf).expect("attach");
+
+    let dest = root.path().join("backup-1");
+    assert!(matches!(c.backup(&s, &dest, &Secret::new("forkert")), Err(Error::WrongCredentials)));
+    let manifest = c.backup(&s, &dest, &Secret::new(OWNER_PASSWORD)).expect("backup");
+    assert_eq!(klinik::backup::check_backup(&dest).expect("manifest matches"), manifest);
+    assert!(matches!(c.backup(&s, &dest, &Secret::new(OWNER_PASSWORD)), Err(Error::Invalid(_))), "never overwrites");
+    // Encrypted like the original: no header, no names.
+    let bytes = std::fs::read(dest.join("klinik.db")).expect("read");
+    assert!(!bytes.starts_with(b"SQLite format 3"));
+    for needle in ["Bodil Backup", "knæøvelser", "bilag-i-backup", CLINIC_NAME] {
+        assert!(!bytes.windows(needle.len()).any(|w| w == needle.as_bytes()), "{needle} in the backup");
+    }
+    // Only administrators make backups.
+    let (_, otp) = c
+        .create_staff(
+            &s,
+            &NewStaff {
+                name: "Pia".into(),
+                email: "pia@example.dk".into(),
+                role: Role::Practitioner,
+                business_login: false,
+            },
+        )
+        .expect("staff");
+    let pia = c.login("pia@example.dk", &Secret::new(otp.clone())).expect("login");
+    assert!(matches!(c.backup(&pia, &root.path().join("b2"), &Secret::new(otp)), Err(Error::Denied(_))));
+    let id = c.id().clone();
+    drop(c);
+
+    // A restored copy opens as a clinic (same key, from the keyring) with everything in it.
+    // (Opening the backup folder itself would write to it; a restore copies it first.)
+    let now = chrono::Utc::now();
+    let check = root.path().join("check");
+    let (_, none_moved) = klinik::backup::restore(&dest, &check, now).expect("restore into a new folder");
+    assert!(none_moved.is_none());
+    let mut b = open_keyring(&check).expect("the restored backup opens");
+    let bs = login(&mut b);
+    assert_eq!(b.get_client(&bs, &client).expect("client").name, "Bodil Backup");
+    assert_eq!(b.search_journals(&bs, "knæøvelser").expect("search").len(), 1, "the search index came along");
+    assert_eq!(b.open_attachment(&bs, &att.id).expect("attachment").1, pdf);
+    let anchor = Anchor {
+        clinic_id: manifest.clinic_id.clone(),
+        seq: manifest.audit_seq,
+        hash: manifest.audit_hash.clone(),
+        written_at: manifest.created_at.clone(),
+    };
+    assert!(b.verify_audit_with_anchor(&anchor).expect("verify").intact, "the chain holds the manifest's head");
+    let made: Vec<String> = b
+        .audit_page(&bs, &klinik::audit::Filter { action: Some("backup_create".into()), ..Default::default() }, None, 5)
+        .expect("page")
+        .into_iter()
+        .map(|e| e.outcome)
+        .collect();
+    // Newest first: its own making, and before it the attempt with a wrong password.
+    assert_eq!(made, ["ok", "failed"], "the backup holds the record of its own making");
+    drop(b);
+
+    // A damaged backup is refused before anything is restored.
+    let damaged = root.path().join("damaged");
+    std::fs::create_dir(&damaged).expect("dir");
+    for f in ["klinik.db", "keyslots.json", klinik::backup::MANIFEST] {
+        std::fs::copy(dest.join(f), damaged.join(f)).expect("copy");
+    }
+    let mut db = std::fs::read(damaged.join("klinik.db")).expect("read");
+    let mid = db.len() / 2;
+    db[mid] ^= 0xff;
+    std::fs::write(damaged.join("klinik.db"), db).expect("write");
+    assert!(matches!(klinik::backup::restore(&damaged, &root.path().join("nowhere"), now), Err(Error::Corrupted(_))));
+    assert!(!root.path().join("nowhere").exists(), "nothing restored");
+
+    // Restoring over the live clinic moves it aside instead of deleting it.
+    let (restored, moved) = klinik::backup::restore(&dest, &live, now).expect("restore");
+    assert_eq!(restored.audit_seq, manifest.audit_seq);
+    let moved = moved.expect("the old clinic was moved aside");
+    assert!(moved.join("klinik.db").exists() && moved.join("keyslots.json").exists());
+    let mut r: Clinic = open_keyring(&live).expect("restored clinic opens");
+    let rs = login(&mut r);
+    assert_eq!(r.list_clients(&rs, "Bodil").expect("list").len(), 1);
+    OsKeyring.delete(&id).expect("clean up");
+}
