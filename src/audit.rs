@@ -182,13 +182,30 @@ pub struct Verification {
 
 /// Recomputes every hash from the first event; names the first row that does not fit.
 pub fn verify(conn: &Connection) -> Result<Verification> {
+    verify_from(conn, 1)
+}
+
+/// Verifies only the newest `n` events (linked to the stored hash of the one before):
+/// the quick check after a crash, when the last writes are the ones at risk.
+pub fn verify_tail(conn: &Connection, n: i64) -> Result<Verification> {
+    let (head_seq, _) = head(conn)?;
+    verify_from(conn, (head_seq - n + 1).max(1))
+}
+
+fn verify_from(conn: &Connection, first: i64) -> Result<Verification> {
     let mut stmt = conn.prepare(
         "SELECT seq, at, actor, via, workstation, action, client_id, object, outcome, reason, prev_hash, hash
-         FROM audit_events ORDER BY seq",
+         FROM audit_events WHERE seq >= ?1 ORDER BY seq",
     )?;
-    let mut rows = stmt.query([])?;
-    let mut expected_seq = 1i64;
-    let mut prev = GENESIS_HASH.to_owned();
+    let mut rows = stmt.query([first])?;
+    let mut expected_seq = first;
+    let mut prev = if first <= 1 {
+        GENESIS_HASH.to_owned()
+    } else {
+        conn.query_row("SELECT hash FROM audit_events WHERE seq = ?1", [first - 1], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::Corrupted(format!("audit event {} is missing", first - 1)))?
+    };
     let mut count = 0i64;
     let mut bad: Option<(i64, String)> = None;
     while let Some(r) = rows.next()? {

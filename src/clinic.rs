@@ -368,10 +368,21 @@ impl Clinic {
             return Err(Error::Corrupted("the database belongs to another clinic than keyslots.json".into()));
         }
         let ws = Workstation::detect();
+        let marker = data.clean_marker();
+        if !marker.exists() {
+            // The last run did not close cleanly: check before anything is written.
+            after_crash_check(&conn, &ws, clock.now())?;
+        }
         notice_clock_backwards(&conn, &ws, clock.now())?;
         if opened_with == OpenedWith::RecoveryCode {
             // Using the recovery code is rare and powerful: keep a record of it.
             audit::append(&conn, clock.now(), &auth::event(None, &ws, "vault_recovery_unlock", Outcome::Ok))?;
+        }
+        // Open now: a crash from here on leaves the marker missing.
+        match std::fs::remove_file(&marker) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
         }
         Ok(Clinic { conn, dir: data, slots, clock, ws, opened_with, anchor_log: None, _lock: lock })
     }
@@ -1873,6 +1884,37 @@ fn render_export(events: &[EventView], format: ExportFormat, now: chrono::DateTi
 }
 
 /// name, pin_hash, pin_failures, pin_locked_until, pin_disabled, active, role
+/// How many of the newest audit events the after-crash check verifies.
+const CRASH_TAIL_EVENTS: i64 = 1000;
+
+/// SECURITY.md: after a crash, a quick check and an audit tail check on open. Damage is
+/// refused with `Corrupted` (the window then says to restore a backup; nothing is
+/// "repaired" by deleting). A passed check is recorded.
+fn after_crash_check(conn: &Connection, ws: &Workstation, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    let mut stmt = conn.prepare("PRAGMA quick_check")?;
+    let problems: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if problems != ["ok"] {
+        return Err(Error::Corrupted(format!("quick check after an unclean shutdown: {}", problems.join("; "))));
+    }
+    let tail = audit::verify_tail(conn, CRASH_TAIL_EVENTS)?;
+    if !tail.intact {
+        return Err(Error::Corrupted(format!(
+            "the newest audit events are damaged after an unclean shutdown (event {}): {}",
+            tail.first_bad_seq.unwrap_or(0),
+            tail.problem.unwrap_or_default()
+        )));
+    }
+    audit::append(
+        conn,
+        now,
+        &audit::NewEvent {
+            reason: Some("quick check and audit tail check passed"),
+            ..auth::event(None, ws, "crash_check", Outcome::Ok)
+        },
+    )?;
+    Ok(())
+}
+
 /// How far the clock may lag the last recorded time before it counts as moved backwards
 /// (a TOTP step accepted from a phone a little ahead, two machines a little apart).
 const CLOCK_TOLERANCE_SECS: i64 = 120;
@@ -1901,6 +1943,13 @@ fn notice_clock_backwards(conn: &Connection, ws: &Workstation, now: chrono::Date
         &audit::NewEvent { reason: Some(&reason), ..auth::event(None, ws, "clock_backwards", Outcome::Ok) },
     )?;
     Ok(true)
+}
+
+impl Drop for Clinic {
+    /// A clean close leaves the marker that says so (see [`DataDir::clean_marker`]).
+    fn drop(&mut self) {
+        let _ = std::fs::write(self.dir.clean_marker(), b"closed cleanly\n");
+    }
 }
 
 /// Ten new recovery codes and their hashes (hashed before any transaction opens: Argon2

@@ -274,3 +274,50 @@ fn a_fixture_made_by_an_earlier_build_still_opens() {
     let s = c.login(klinik::demo::OWNER_EMAIL, &Secret::new(klinik::demo::OWNER_PASSWORD)).expect("login");
     assert_eq!(c.list_clients(&s, "").expect("list").len(), 3);
 }
+
+/// SECURITY.md: after a crash, a quick check and an audit tail check on open. A clean
+/// close leaves a marker; without it the next open checks (and records that it did);
+/// damage in the newest audit events is refused as `Corrupted` and changes nothing.
+#[test]
+fn an_unclean_shutdown_is_checked_on_the_next_open_and_damage_is_refused() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (c, _) = setup(d.path());
+    let id = c.id().clone();
+    drop(c);
+    let marker = d.path().join("klinik.closed");
+    assert!(marker.exists(), "a clean close leaves the marker");
+    let checks = |c: &mut Clinic| {
+        let s = login(c);
+        let filter = klinik::audit::Filter { action: Some("crash_check".into()), ..Default::default() };
+        c.audit_page(&s, &filter, None, 10).expect("page").len()
+    };
+    let mut c = open_keyring(d.path()).expect("open");
+    assert!(!marker.exists(), "removed while the clinic is open");
+    assert_eq!(checks(&mut c), 0, "no check after a clean close");
+    drop(c);
+
+    // A crash: the marker is missing at the next open.
+    std::fs::remove_file(&marker).expect("simulate a crash");
+    let mut c = open_keyring(d.path()).expect("open after a crash");
+    assert_eq!(checks(&mut c), 1, "the check ran and is on record");
+    drop(c);
+
+    // Damage in the newest events (written with the triggers out of the way) is refused.
+    {
+        let raw = raw_connection(d.path(), &id);
+        raw.execute_batch(
+            "DROP TRIGGER IF EXISTS audit_events_no_update;
+             UPDATE audit_events SET action = 'edited' WHERE seq = (SELECT max(seq) FROM audit_events);",
+        )
+        .expect("tamper");
+    }
+    std::fs::remove_file(&marker).expect("simulate a crash");
+    let before = snapshot(d.path());
+    match open_keyring(d.path()) {
+        Err(Error::Corrupted(why)) => assert!(why.contains("audit"), "{why}"),
+        Err(e) => panic!("expected Corrupted, got {e:?}"),
+        Ok(_) => panic!("damaged audit tail opened after a crash"),
+    }
+    assert_eq!(snapshot(d.path()), before, "a refused open changes nothing");
+    OsKeyring.delete(&id).expect("clean up");
+}

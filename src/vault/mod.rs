@@ -52,6 +52,11 @@ impl DataDir {
     pub fn lock_file(&self) -> PathBuf {
         self.root.join("klinik.lock")
     }
+    /// Present while no Klinik has the clinic open, i.e. after a clean close. Missing at
+    /// open means the last run ended abruptly (crash, power cut, kill -9).
+    pub fn clean_marker(&self) -> PathBuf {
+        self.root.join("klinik.closed")
+    }
     /// True when a clinic has been set up here.
     pub fn has_clinic(&self) -> bool {
         self.database().exists() || self.keyslots().exists()

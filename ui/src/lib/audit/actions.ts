@@ -6,5 +6,5 @@ export const AUDIT_ACTIONS = [
   'vault_recovery_unlock', 'password_reset_recovery', 'client_create', 'client_list', 'client_read', 'client_update',
   'client_access_log', 'journal_read', 'entry_create', 'entry_update', 'entry_sign', 'entry_addendum', 'journal_search', 'client_print', 'national_id_reveal', 'audit_read', 'audit_verify', 'audit_export', 'audit_review', 'audit_review_mark',
   'staff_create', 'staff_list', 'staff_update', 'settings_change', 'password_change', 'pin_set', 'pin_unlock', 'pin_failed', 'pin_disabled',
-  'pin_end', 'emergency_access', 'relation_change', 'session_end', 'totp_enabled', 'totp_disabled', 'totp_failed', 'totp_recovery_used', 'email_change', 'attachment_add', 'attachment_list', 'attachment_open', 'attachment_remove', 'entry_auto_sign', 'template_change', 'totp_recovery_renewed', 'relation_list', 'clock_backwards', 'backup_create', 'backup_failed',
+  'pin_end', 'emergency_access', 'relation_change', 'session_end', 'totp_enabled', 'totp_disabled', 'totp_failed', 'totp_recovery_used', 'email_change', 'attachment_add', 'attachment_list', 'attachment_open', 'attachment_remove', 'entry_auto_sign', 'template_change', 'totp_recovery_renewed', 'relation_list', 'clock_backwards', 'backup_create', 'backup_failed', 'crash_check',
 ] as const;

@@ -505,4 +505,5 @@ export const da: Messages = {
   'backup.done': 'Sikkerhedskopien er gemt i {path} ({mb} MB), kontrolleret og komplet.',
   'action.backup_create': 'Sikkerhedskopi lavet',
   'action.backup_failed': 'Sikkerhedskopi mislykkedes',
+  'action.crash_check': 'Kontrolleret efter en uventet lukning',
 };

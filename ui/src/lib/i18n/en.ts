@@ -505,6 +505,7 @@ export const en = {
   'backup.done': 'Backup saved in {path} ({mb} MB), checked and complete.',
   'action.backup_create': 'Backup made',
   'action.backup_failed': 'Backup failed',
+  'action.crash_check': 'Checked after an unclean shutdown',
 } as const;
 
 export type MessageKey = keyof typeof en;

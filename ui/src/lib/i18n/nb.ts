@@ -505,4 +505,5 @@ export const nb: Messages = {
   'backup.done': 'Sikkerhetskopien er lagret i {path} ({mb} MB), kontrollert og komplett.',
   'action.backup_create': 'Sikkerhetskopi laget',
   'action.backup_failed': 'Sikkerhetskopi mislyktes',
+  'action.crash_check': 'Kontrollert etter en uventet avslutning',
 };

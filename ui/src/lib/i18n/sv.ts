@@ -505,4 +505,5 @@ export const sv: Messages = {
   'backup.done': 'Säkerhetskopian är sparad i {path} ({mb} MB), kontrollerad och komplett.',
   'action.backup_create': 'Säkerhetskopia gjord',
   'action.backup_failed': 'Säkerhetskopia misslyckades',
+  'action.crash_check': 'Kontrollerad efter en oväntad avstängning',
 };
