@@ -112,7 +112,36 @@ pub fn run(data_dir: PathBuf) -> Result<(), tauri::Error> {
             if let Some(dir) = dir {
                 app.state::<state::AppState>().lock().export_dir = dir;
             }
+            // Ended by the desktop session (logout, shutdown) or `kill`: leave like a
+            // closed window does, through RunEvent::Exit, so the clinic closes cleanly.
+            let handle = app.handle().clone();
+            let mut signals = signal_hook::iterator::Signals::new([
+                signal_hook::consts::SIGTERM,
+                signal_hook::consts::SIGINT,
+                signal_hook::consts::SIGHUP,
+            ])?;
+            std::thread::spawn(move || {
+                if signals.forever().next().is_some() {
+                    handle.exit(0);
+                }
+            });
             Ok(())
         })
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())?
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                // Tauri ends the process without dropping managed state: close the clinic
+                // here so the database is closed cleanly and the clean-close marker is
+                // written (otherwise every start would run the after-crash check).
+                // Closing the window also ends the session (it is recorded as a logout).
+                let state = app.state::<state::AppState>();
+                let mut guard = state.lock();
+                let inner = &mut *guard;
+                if let (Some(clinic), Some(session)) = (inner.clinic.as_mut(), inner.session.take()) {
+                    let _ = clinic.logout(&session);
+                }
+                inner.clinic = None;
+            }
+        });
+    Ok(())
 }
