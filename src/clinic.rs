@@ -446,10 +446,16 @@ impl Clinic {
         if !(0..=720).contains(&hours) {
             return Err(Error::invalid("auto-sign must be off or between 1 and 720 hours"));
         }
+        self.set_number(session, settings::AUTO_SIGN_HOURS, hours)
+    }
+
+    /// Stores one numeric clinic setting (already checked by the caller) through the
+    /// gate as a settings change, audited as `key=value`.
+    fn set_number(&mut self, session: &SessionId, key: &'static str, value: i64) -> Result<()> {
         let now = self.clock.now();
         gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
-            settings::set_i64(ctx.conn(), settings::AUTO_SIGN_HOURS, hours)?;
-            ctx.record_object(format!("auto_sign_hours={hours}"));
+            settings::set_i64(ctx.conn(), key, value)?;
+            ctx.record_object(format!("{key}={value}"));
             Ok(())
         })
     }
@@ -1402,12 +1408,7 @@ impl Clinic {
         if !(1..=100).contains(&megabytes) {
             return Err(Error::invalid("the limit must be between 1 and 100 MB"));
         }
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
-            settings::set_i64(ctx.conn(), settings::ATTACHMENT_MAX_MB, megabytes)?;
-            ctx.record_object(format!("attachment_max_mb={megabytes}"));
-            Ok(())
-        })
+        self.set_number(session, settings::ATTACHMENT_MAX_MB, megabytes)
     }
 
     pub fn attachment_limit_mb(&self) -> Result<i64> {

@@ -3,11 +3,7 @@
 // with full-text search.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDriver, Window, tid } from './webdriver.mjs';
+import { demoClinic, startDriver, until, Window, tid } from './webdriver.mjs';
 
 const APP = process.env.KLINIK_DESKTOP_BIN;
 const CLI = process.env.KLINIK_CLI_BIN;
@@ -20,23 +16,12 @@ before(async () => {
 });
 after(() => driver?.stop());
 
-async function until(what, check, timeoutMs = 10000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    assert.ok(Date.now() < end, `timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('write from a template, sign, add an addendum and find it again', async () => {
-  const dataDir = join(mkdtempSync(join(tmpdir(), 'klinik-e2e-journal-')), 'clinic');
-  execFileSync(CLI, ['--data-dir', dataDir, 'demo', '--clients', '3', '--key-store', 'keyring']);
+  const dataDir = demoClinic(CLI, 'klinik-e2e-journal-');
   const win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
   try {
-    await win.type(tid('login.email'), OWNER.email);
-    await win.type(tid('login.password'), OWNER.password);
-    await win.click(tid('login.submit'));
+    await win.login(OWNER.email, OWNER.password);
     await win.click(tid('clients.row'));
     await win.waitFor(tid('client.detail.name'));
 
@@ -145,13 +130,10 @@ const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 test('attach a PDF and an image, preview both from the encrypted database, refuse a disguised script', async () => {
-  const dataDir = join(mkdtempSync(join(tmpdir(), 'klinik-e2e-attach-')), 'clinic');
-  execFileSync(CLI, ['--data-dir', dataDir, 'demo', '--clients', '3', '--key-store', 'keyring']);
+  const dataDir = demoClinic(CLI, 'klinik-e2e-attach-');
   const win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
   try {
-    await win.type(tid('login.email'), OWNER.email);
-    await win.type(tid('login.password'), OWNER.password);
-    await win.click(tid('login.submit'));
+    await win.login(OWNER.email, OWNER.password);
     await win.click(tid('clients.row'));
     await win.waitFor(tid('client.detail.name'));
 
@@ -211,13 +193,10 @@ async function setNth(win, css, i, value) {
 }
 
 test('an admin builds a template from fields; an entry from it is filled in, checked and signed', async () => {
-  const dataDir = join(mkdtempSync(join(tmpdir(), 'klinik-e2e-templates-')), 'clinic');
-  execFileSync(CLI, ['--data-dir', dataDir, 'demo', '--clients', '3', '--key-store', 'keyring']);
+  const dataDir = demoClinic(CLI, 'klinik-e2e-templates-');
   const win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
   try {
-    await win.type(tid('login.email'), OWNER.email);
-    await win.type(tid('login.password'), OWNER.password);
-    await win.click(tid('login.submit'));
+    await win.login(OWNER.email, OWNER.password);
     await win.click(tid('nav.templates'));
     await win.click(tid('templates.new'));
     await win.type(tid('templates.name'), 'Smertekontrol');

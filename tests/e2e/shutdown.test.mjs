@@ -8,17 +8,11 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { until } from './webdriver.mjs';
 
 const APP = process.env.KLINIK_DESKTOP_BIN;
 const CLI = process.env.KLINIK_CLI_BIN;
 
-async function until(what, check, timeoutMs = 20000) {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    assert.ok(Date.now() < end, `timed out: ${what}`);
-    await sleep(100);
-  }
-}
 
 test('SIGTERM closes the clinic cleanly', async () => {
   assert.ok(APP && CLI, 'KLINIK_DESKTOP_BIN and KLINIK_CLI_BIN must point at the built binaries');
@@ -29,7 +23,7 @@ test('SIGTERM closes the clinic cleanly', async () => {
   const app = spawn(APP, ['--data-dir', dataDir], { stdio: 'ignore' });
   const exited = new Promise((resolve) => app.on('exit', (code, signal) => resolve({ code, signal })));
   try {
-    await until('the app has opened the clinic', () => !existsSync(marker));
+    await until('the app has opened the clinic', () => !existsSync(marker), 20000);
     await sleep(500);
     app.kill('SIGTERM');
     const { code, signal } = await Promise.race([exited, sleep(15000).then(() => ({ code: 'timeout' }))]);

@@ -3,11 +3,10 @@
 // access to new clients — and the log shows each change with its details.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDriver, Window, tid } from './webdriver.mjs';
+import { demoClinic, startDriver, until, Window, tid } from './webdriver.mjs';
 
 const APP = process.env.KLINIK_DESKTOP_BIN;
 const CLI = process.env.KLINIK_CLI_BIN;
@@ -22,23 +21,12 @@ before(async () => {
 });
 after(() => driver?.stop());
 
-async function until(what, check, timeoutMs = 10000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    assert.ok(Date.now() < end, `timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('add, edit rights, set a PIN and deactivate a staff member', async () => {
-  const dataDir = join(mkdtempSync(join(tmpdir(), 'klinik-e2e-staff-')), 'clinic');
-  execFileSync(CLI, ['--data-dir', dataDir, 'demo', '--clients', '2', '--key-store', 'keyring']);
+  const dataDir = demoClinic(CLI, 'klinik-e2e-staff-', 2);
   const win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
   try {
-    await win.type(tid('login.email'), OWNER.email);
-    await win.type(tid('login.password'), OWNER.password);
-    await win.click(tid('login.submit'));
+    await win.login(OWNER.email, OWNER.password);
     await win.click(tid('nav.staff'));
 
     await win.type(tid('staff.name'), 'Karin Kyst');

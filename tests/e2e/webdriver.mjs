@@ -1,8 +1,8 @@
 // A small W3C WebDriver client over fetch, enough to drive Klinik's real window through
 // tauri-driver (which starts WebKitWebDriver and the app for each session). No
 // dependencies: Node's fetch and child_process.
-import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -187,9 +187,33 @@ export class Window {
     await writeFile(file, Buffer.from(png, 'base64'));
   }
 
+  /** Signs in on the login screen as a person would. */
+  async login(email, password) {
+    await this.type(tid('login.email'), email);
+    await this.type(tid('login.password'), password);
+    await this.click(tid('login.submit'));
+  }
+
   async quit() {
     await fetch(`${this.url}/session/${this.id}`, { method: 'DELETE' }).catch(() => {});
   }
+}
+
+/** Waits until `check()` (sync or async) is true, failing with `what` after the timeout. */
+export async function until(what, check, timeoutMs = 10000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() >= end) throw new Error(`timed out: ${what}`);
+    await sleep(100);
+  }
+}
+
+/** A fresh demo clinic (the reception-desk demo `klinik demo` makes) in a new temp folder. */
+export function demoClinic(cli, prefix, clients = 3) {
+  const dataDir = join(mkdtempSync(join(tmpdir(), prefix)), 'clinic');
+  execFileSync(cli, ['--data-dir', dataDir, 'demo', '--clients', String(clients), '--key-store', 'keyring']);
+  return dataDir;
 }
 
 /** `[data-testid="…"]` */
