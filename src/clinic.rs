@@ -862,11 +862,23 @@ impl Clinic {
         level: crate::policy::Level,
         admin_password: &Secret,
     ) -> Result<()> {
+        self.set_text_confirmed(session, settings::NEW_CLIENT_ACCESS, level.as_str(), admin_password)
+    }
+
+    /// Stores one text clinic setting through the gate as a settings change, confirmed
+    /// with the admin's password and audited as `key=value`.
+    fn set_text_confirmed(
+        &mut self,
+        session: &SessionId,
+        key: &'static str,
+        value: &str,
+        password: &Secret,
+    ) -> Result<()> {
         let now = self.clock.now();
         gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
-            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, admin_password)?;
-            settings::set_text(ctx.conn(), settings::NEW_CLIENT_ACCESS, level.as_str())?;
-            ctx.record_object(format!("new_client_access={}", level.as_str()));
+            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
+            settings::set_text(ctx.conn(), key, value)?;
+            ctx.record_object(format!("{key}={value}"));
             Ok(())
         })
     }
@@ -882,13 +894,7 @@ impl Clinic {
         model: crate::policy::AccessModel,
         password: &Secret,
     ) -> Result<()> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
-            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
-            settings::set_text(ctx.conn(), settings::ACCESS_MODEL, model.as_str())?;
-            ctx.record_object(format!("access_model={}", model.as_str()));
-            Ok(())
-        })
+        self.set_text_confirmed(session, settings::ACCESS_MODEL, model.as_str(), password)
     }
 
     /// Moves the journal mode towards more protection only (notes → journals →

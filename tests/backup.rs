@@ -8,9 +8,7 @@ mod common;
 use common::*;
 use klinik::audit::Anchor;
 use klinik::clients::ClientInput;
-use klinik::policy::Role;
 use klinik::secret::Secret;
-use klinik::staff::NewStaff;
 use klinik::vault::{KeyStore, OsKeyring};
 use klinik::{Clinic, Error};
 
@@ -38,18 +36,7 @@ fn a_backup_is_an_encrypted_openable_copy_with_a_manifest_and_restores_without_d
         assert!(!bytes.windows(needle.len()).any(|w| w == needle.as_bytes()), "{needle} in the backup");
     }
     // Only administrators make backups.
-    let (_, otp) = c
-        .create_staff(
-            &s,
-            &NewStaff {
-                name: "Pia".into(),
-                email: "pia@example.dk".into(),
-                role: Role::Practitioner,
-                business_login: false,
-            },
-        )
-        .expect("staff");
-    let pia = c.login("pia@example.dk", &Secret::new(otp.clone())).expect("login");
+    let (_, pia, otp) = practitioner(&mut c, &s, "Pia", "pia@example.dk");
     assert!(matches!(c.backup(&pia, &root.path().join("b2"), &Secret::new(otp)), Err(Error::Denied(_))));
     let id = c.id().clone();
     drop(c);

@@ -6,9 +6,7 @@ mod common;
 
 use common::*;
 use klinik::clients::ClientInput;
-use klinik::policy::Role;
 use klinik::secret::Secret;
-use klinik::staff::NewStaff;
 use klinik::templates::{Answers, Field, FieldKind};
 use klinik::vault::{KeyStore, OsKeyring};
 use klinik::Error;
@@ -108,18 +106,7 @@ fn a_fielded_template_versions_checks_answers_and_renders_searchable_text() {
     assert!(c.journal(&s, &who).expect("journal").iter().any(|x| x.id == e.id && x.fields.is_some()));
 
     // Only administrators build templates; every change is on record.
-    let (_, otp) = c
-        .create_staff(
-            &s,
-            &NewStaff {
-                name: "Pia".into(),
-                email: "pia@example.dk".into(),
-                role: Role::Practitioner,
-                business_login: false,
-            },
-        )
-        .expect("staff");
-    let pia = c.login("pia@example.dk", &Secret::new(otp)).expect("login");
+    let (_, pia, _) = practitioner(&mut c, &s, "Pia", "pia@example.dk");
     assert!(matches!(c.save_template(&pia, None, "Min egen", "", &[]), Err(Error::Denied(_))));
     let events = c.audit_page(&s, &Default::default(), None, 100).expect("page");
     let changes: Vec<String> = events

@@ -79,3 +79,22 @@ pub fn raw_connection(dir: &Path, clinic_id: &klinik::ClinicId) -> rusqlite::Con
     let key = OsKeyring.load(clinic_id).expect("key in keyring");
     klinik::vault::open_connection(&dir.join("klinik.db"), &key, klinik::vault::OpenMode::Existing).expect("raw open")
 }
+
+/// The owner adds a practitioner; returns their id, a session from the first login with
+/// the one-time password, and that password.
+pub fn practitioner(
+    clinic: &mut Clinic,
+    owner: &klinik::SessionId,
+    name: &str,
+    email: &str,
+) -> (klinik::StaffId, klinik::SessionId, String) {
+    let new = klinik::staff::NewStaff {
+        name: name.into(),
+        email: email.into(),
+        role: klinik::policy::Role::Practitioner,
+        business_login: false,
+    };
+    let (view, otp) = clinic.create_staff(owner, &new).expect("create staff");
+    let session = clinic.login(email, &Secret::new(otp.clone())).expect("first login");
+    (view.id, session, otp)
+}
