@@ -203,6 +203,13 @@ impl Clinic {
     }
 
     /// The key storage a clinic was set up with.
+    /// False when a clinic is here and its last run did not end cleanly: the next open
+    /// runs the after-crash check (which takes a while on a large clinic).
+    pub fn closed_cleanly(dir: &Path) -> bool {
+        let data = DataDir::new(dir);
+        !data.database().exists() || data.clean_marker().exists()
+    }
+
     pub fn key_storage(dir: &Path) -> Result<KeyStorage> {
         Ok(KeySlots::read(&DataDir::new(dir).keyslots())?.key_storage)
     }

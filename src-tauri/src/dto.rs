@@ -150,12 +150,38 @@ impl From<Me> for MeDto {
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(tag = "state", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum AppStatus {
-    Setup { language: LanguageDto },
-    UnlockVault { language: LanguageDto, key_storage: KeyStorageDto, reason: ErrorCodeDto },
-    Failed { language: LanguageDto, reason: ErrorCodeDto },
-    Login { language: LanguageDto, clinic_name: String },
-    Locked { language: LanguageDto, clinic_name: String, me: MeDto },
-    Ready { language: LanguageDto, clinic_name: String, journal_mode: JournalModeDto, me: MeDto },
+    /// The clinic is being opened; `checking`: with the check after an unclean shutdown.
+    Opening {
+        language: LanguageDto,
+        checking: bool,
+    },
+    Setup {
+        language: LanguageDto,
+    },
+    UnlockVault {
+        language: LanguageDto,
+        key_storage: KeyStorageDto,
+        reason: ErrorCodeDto,
+    },
+    Failed {
+        language: LanguageDto,
+        reason: ErrorCodeDto,
+    },
+    Login {
+        language: LanguageDto,
+        clinic_name: String,
+    },
+    Locked {
+        language: LanguageDto,
+        clinic_name: String,
+        me: MeDto,
+    },
+    Ready {
+        language: LanguageDto,
+        clinic_name: String,
+        journal_mode: JournalModeDto,
+        me: MeDto,
+    },
 }
 
 #[derive(Debug, Deserialize, Type)]

@@ -104,7 +104,7 @@ pub fn run(data_dir: PathBuf) -> Result<(), tauri::Error> {
     use tauri::Manager;
     let builder = specta_builder::<tauri::Wry>();
     tauri::Builder::default()
-        .manage(state::AppState::new(data_dir))
+        .manage(state::AppState::pending(data_dir))
         .invoke_handler(builder.invoke_handler())
         .setup(|app| {
             let dir =
@@ -112,6 +112,10 @@ pub fn run(data_dir: PathBuf) -> Result<(), tauri::Error> {
             if let Some(dir) = dir {
                 app.state::<state::AppState>().lock().export_dir = dir;
             }
+            // Open the clinic beside the window, which says "opening" (or "checking after
+            // an unexpected shutdown") until it is done.
+            let opener = app.handle().clone();
+            std::thread::spawn(move || opener.state::<state::AppState>().open_now());
             // Ended by the desktop session (logout, shutdown) or `kill`: leave like a
             // closed window does, through RunEvent::Exit, so the clinic closes cleanly.
             let handle = app.handle().clone();

@@ -22,6 +22,8 @@ pub struct Inner {
     pub language: Language,
     /// Where exports are saved: the Downloads folder once the app has started.
     pub export_dir: PathBuf,
+    /// While the clinic is being opened: whether that includes the after-crash check.
+    pub opening: Option<bool>,
 }
 
 /// The UI's starting language before a clinic says otherwise: the system's, if it is one
@@ -41,31 +43,65 @@ fn system_language() -> Language {
     }
 }
 
-impl AppState {
-    /// Opens the clinic in `data_dir` with the keyring if one is there.
-    pub fn new(data_dir: PathBuf) -> Self {
-        let export_dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| data_dir.clone());
-        let mut inner =
-            Inner { data_dir, clinic: None, open_error: None, session: None, language: system_language(), export_dir };
-        if Clinic::exists(&inner.data_dir) {
-            // A window that was just closed may take a moment to let go of the data
-            // directory; wait briefly before saying Klinik is already open.
-            let mut tries = 0;
-            let opened = loop {
-                match Clinic::open(&inner.data_dir, &Unlock::default(), &OsKeyring, Arc::new(SystemClock)) {
-                    Err(Error::AlreadyRunning) if tries < 25 => {
-                        tries += 1;
-                        std::thread::sleep(std::time::Duration::from_millis(200));
-                    }
-                    other => break other,
-                }
-            };
-            match opened {
-                Ok(c) => inner.adopt(c),
-                Err(e) => inner.open_error = Some(e),
+/// Opens the clinic in `dir` with the keyring. A window that was just closed may take a
+/// moment to let go of the data directory; wait briefly before saying Klinik is already
+/// open.
+fn open_with_retries(dir: &std::path::Path) -> Result<Clinic, Error> {
+    let mut tries = 0;
+    loop {
+        match Clinic::open(dir, &Unlock::default(), &OsKeyring, Arc::new(SystemClock)) {
+            Err(Error::AlreadyRunning) if tries < 25 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(200));
             }
+            other => return other,
         }
+    }
+}
+
+impl AppState {
+    /// Opens the clinic in `data_dir` with the keyring if one is there, before returning.
+    pub fn new(data_dir: PathBuf) -> Self {
+        let state = Self::pending(data_dir);
+        state.open_now();
+        state
+    }
+
+    /// The state before the clinic is opened: the window can show at once and say what
+    /// it is doing (see [`AppState::open_now`]).
+    pub fn pending(data_dir: PathBuf) -> Self {
+        let export_dir = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| data_dir.clone());
+        let opening = Clinic::exists(&data_dir).then(|| !Clinic::closed_cleanly(&data_dir));
+        let inner = Inner {
+            data_dir,
+            clinic: None,
+            open_error: None,
+            session: None,
+            language: system_language(),
+            export_dir,
+            opening,
+        };
         Self { inner: Mutex::new(inner) }
+    }
+
+    /// Opens the clinic, if one is there, without holding the lock meanwhile: the window
+    /// keeps asking for its status (and hears "opening") while a large clinic is checked
+    /// after an unclean shutdown.
+    pub fn open_now(&self) {
+        let dir = {
+            let inner = self.lock();
+            if inner.opening.is_none() {
+                return;
+            }
+            inner.data_dir.clone()
+        };
+        let opened = open_with_retries(&dir);
+        let mut inner = self.lock();
+        inner.opening = None;
+        match opened {
+            Ok(c) => inner.adopt(c),
+            Err(e) => inner.open_error = Some(e),
+        }
     }
 
     pub fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -90,6 +126,9 @@ impl Inner {
 
     pub fn status(&mut self) -> AppStatus {
         let language: LanguageDto = self.language.into();
+        if let Some(checking) = self.opening {
+            return AppStatus::Opening { language, checking };
+        }
         let Some(clinic) = self.clinic.as_mut() else {
             return match &self.open_error {
                 None => AppStatus::Setup { language },

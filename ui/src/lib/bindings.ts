@@ -134,7 +134,9 @@ export type AppError = {
 };
 
 /**  What the window should show now. */
-export type AppStatus = { state: "setup"; language: Language } | { state: "unlockVault"; language: Language; keyStorage: KeyStorage; reason: ErrorCode } | { state: "failed"; language: Language; reason: ErrorCode } | { state: "login"; language: Language; clinicName: string } | { state: "locked"; language: Language; clinicName: string; me: Me } | { state: "ready"; language: Language; clinicName: string; journalMode: JournalMode; me: Me };
+export type AppStatus = 
+/**  The clinic is being opened; `checking`: with the check after an unclean shutdown. */
+{ state: "opening"; language: Language; checking: boolean } | { state: "setup"; language: Language } | { state: "unlockVault"; language: Language; keyStorage: KeyStorage; reason: ErrorCode } | { state: "failed"; language: Language; reason: ErrorCode } | { state: "login"; language: Language; clinicName: string } | { state: "locked"; language: Language; clinicName: string; me: Me } | { state: "ready"; language: Language; clinicName: string; journalMode: JournalMode; me: Me };
 
 /**  An attachment's details (never its bytes, except in [`OpenedAttachment`]). */
 export type Attachment = {

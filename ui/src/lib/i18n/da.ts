@@ -506,4 +506,6 @@ export const da: Messages = {
   'action.backup_create': 'Sikkerhedskopi lavet',
   'action.backup_failed': 'Sikkerhedskopi mislykkedes',
   'action.crash_check': 'Kontrolleret efter en uventet lukning',
+  'app.opening': 'Åbner klinikken…',
+  'app.checking': 'Klinik blev ikke lukket normalt sidste gang. Klinikkens data kontrolleres, før den åbnes — i en stor klinik kan det tage et minut. Intet bliver ændret.',
 };

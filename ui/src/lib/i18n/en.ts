@@ -506,6 +506,8 @@ export const en = {
   'action.backup_create': 'Backup made',
   'action.backup_failed': 'Backup failed',
   'action.crash_check': 'Checked after an unclean shutdown',
+  'app.opening': 'Opening the clinic…',
+  'app.checking': 'Klinik was not closed normally last time. Checking the clinic’s data before opening it — on a large clinic this can take a minute. Nothing is changed.',
 } as const;
 
 export type MessageKey = keyof typeof en;

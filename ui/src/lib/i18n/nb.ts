@@ -506,4 +506,6 @@ export const nb: Messages = {
   'action.backup_create': 'Sikkerhetskopi laget',
   'action.backup_failed': 'Sikkerhetskopi mislyktes',
   'action.crash_check': 'Kontrollert etter en uventet avslutning',
+  'app.opening': 'Åpner klinikken…',
+  'app.checking': 'Klinik ble ikke lukket normalt forrige gang. Klinikkens data kontrolleres før den åpnes — i en stor klinikk kan det ta et minutt. Ingenting blir endret.',
 };

@@ -506,4 +506,6 @@ export const sv: Messages = {
   'action.backup_create': 'Säkerhetskopia gjord',
   'action.backup_failed': 'Säkerhetskopia misslyckades',
   'action.crash_check': 'Kontrollerad efter en oväntad avstängning',
+  'app.opening': 'Öppnar kliniken…',
+  'app.checking': 'Klinik stängdes inte normalt förra gången. Klinikens data kontrolleras innan den öppnas — i en stor klinik kan det ta en minut. Inget ändras.',
 };
