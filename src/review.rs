@@ -91,11 +91,31 @@ pub struct Review {
     pub without_relation: Vec<EventView>,
     pub heavy_days: Vec<HeavyDay>,
     pub sample: Vec<EventView>,
+    /// Changes to who may do what, and events of the system itself: staff and rights
+    /// changes, settings, relations, backups, checks after a crash, clock jumps, use of
+    /// the recovery code.
+    pub security: Vec<EventView>,
     /// Whether the relation check was made (always, since relations exist).
     pub relations_checked: bool,
     pub anchor: Anchor,
     pub marks: Vec<ReviewMark>,
 }
+
+/// The actions the report lists under "security and system".
+const SECURITY_ACTIONS: &[&str] = &[
+    "staff_create",
+    "staff_update",
+    "settings_change",
+    "relation_change",
+    "template_change",
+    "backup_create",
+    "backup_failed",
+    "crash_check",
+    "clock_backwards",
+    "vault_recovery_unlock",
+    "password_reset_recovery",
+    "pin_disabled",
+];
 
 fn is_outside(at: &str, start: i64, end: i64) -> bool {
     let Ok(t) = clock::from_db(at) else { return false };
@@ -123,6 +143,7 @@ pub(crate) fn build(conn: &Connection, clinic_id: &str, period: Period, now: Dat
         events.iter().filter(|e| e.client_id.is_some() && e.actor_name.is_some() && e.outcome == "ok").collect();
 
     let emergency = events.iter().filter(|e| e.action == "emergency_access").cloned().collect();
+    let security = events.iter().filter(|e| SECURITY_ACTIONS.contains(&e.action.as_str())).cloned().collect();
 
     let mut no_relation = BTreeSet::new();
     {
@@ -196,6 +217,7 @@ pub(crate) fn build(conn: &Connection, clinic_id: &str, period: Period, now: Dat
         without_relation,
         heavy_days,
         sample,
+        security,
         relations_checked: true,
         anchor: Anchor::of(conn, clinic_id, now)?,
         marks,

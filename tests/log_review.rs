@@ -28,6 +28,11 @@ fn the_month_report_flags_late_access_and_heavy_days_and_can_be_signed_off() {
             c.create_client(&s, &ClientInput { name: format!("Klient {i}"), ..Default::default() }).expect("create").id,
         );
     }
+    // A settings change and a clock that jumps back an hour are security events.
+    c.set_review_settings(&s, 7, 18, 30).expect("settings");
+    clock.advance(chrono::Duration::hours(-1));
+    login(&mut c);
+    clock.advance(chrono::Duration::hours(1));
     // One look at a record late in the evening, and one the next Saturday.
     clock.advance(chrono::Duration::hours(13)); // 22:15
     c.get_client(&s, &ids[3]).expect("late read");
@@ -50,6 +55,8 @@ fn the_month_report_flags_late_access_and_heavy_days_and_can_be_signed_off() {
     assert_eq!(r.heavy_days[0].clients, 31);
     assert_eq!(r.heavy_days[0].actor_name, OWNER_NAME);
     assert!(r.emergency.is_empty());
+    let security: Vec<&str> = r.security.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(security, ["settings_change", "clock_backwards"], "oldest first");
     assert!(r.relations_checked);
     assert!(r.without_relation.is_empty(), "only client records were read, no journals");
     assert_eq!(r.sample.len(), klinik::review::SAMPLE_PER_PERSON);

@@ -446,6 +446,7 @@ pub struct LogReview {
     pub without_relation: Vec<AuditEvent>,
     pub heavy_days: Vec<HeavyDay>,
     pub sample: Vec<AuditEvent>,
+    pub security: Vec<AuditEvent>,
     pub relations_checked: bool,
     pub anchor_seq: u32,
     pub anchor_hash: String,
@@ -468,6 +469,7 @@ impl From<klinik::review::Review> for LogReview {
             emergency: events(r.emergency),
             outside_hours: events(r.outside_hours),
             without_relation: events(r.without_relation),
+            security: events(r.security),
             heavy_days: r
                 .heavy_days
                 .into_iter()

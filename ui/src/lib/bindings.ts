@@ -298,6 +298,7 @@ export type LogReview = {
 	withoutRelation: AuditEvent[],
 	heavyDays: HeavyDay[],
 	sample: AuditEvent[],
+	security: AuditEvent[],
 	relationsChecked: boolean,
 	anchorSeq: number,
 	anchorHash: string,

@@ -508,4 +508,5 @@ export const da: Messages = {
   'action.crash_check': 'Kontrolleret efter en uventet lukning',
   'app.opening': 'Åbner klinikken…',
   'app.checking': 'Klinik blev ikke lukket normalt sidste gang. Klinikkens data kontrolleres, før den åbnes — i en stor klinik kan det tage et minut. Intet bliver ændret.',
+  'review.security': 'Rettigheder, indstillinger og systemhændelser (medarbejderændringer, sikkerhedskopier, kontrol efter nedbrud, urspring)',
 };

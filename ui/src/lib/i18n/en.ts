@@ -508,6 +508,7 @@ export const en = {
   'action.crash_check': 'Checked after an unclean shutdown',
   'app.opening': 'Opening the clinic…',
   'app.checking': 'Klinik was not closed normally last time. Checking the clinic’s data before opening it — on a large clinic this can take a minute. Nothing is changed.',
+  'review.security': 'Rights, settings and system events (staff changes, backups, checks after a crash, clock jumps)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -508,4 +508,5 @@ export const nb: Messages = {
   'action.crash_check': 'Kontrollert etter en uventet avslutning',
   'app.opening': 'Åpner klinikken…',
   'app.checking': 'Klinik ble ikke lukket normalt forrige gang. Klinikkens data kontrolleres før den åpnes — i en stor klinikk kan det ta et minutt. Ingenting blir endret.',
+  'review.security': 'Rettigheter, innstillinger og systemhendelser (endringer av ansatte, sikkerhetskopier, kontroller etter krasj, klokkehopp)',
 };

@@ -508,4 +508,5 @@ export const sv: Messages = {
   'action.crash_check': 'Kontrollerad efter en oväntad avstängning',
   'app.opening': 'Öppnar kliniken…',
   'app.checking': 'Klinik stängdes inte normalt förra gången. Klinikens data kontrolleras innan den öppnas — i en stor klinik kan det ta en minut. Inget ändras.',
+  'review.security': 'Behörigheter, inställningar och systemhändelser (personaländringar, säkerhetskopior, kontroller efter krasch, klockhopp)',
 };
