@@ -459,8 +459,7 @@ impl Clinic {
     /// Stores one numeric clinic setting (already checked by the caller) through the
     /// gate as a settings change, audited as `key=value`.
     fn set_number(&mut self, session: &SessionId, key: &'static str, value: i64) -> Result<()> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+        self.gated(session, Action::SettingsChange, None, |ctx| {
             settings::set_i64(ctx.conn(), key, value)?;
             ctx.record_object(format!("{key}={value}"));
             Ok(())
@@ -726,25 +725,19 @@ impl Clinic {
     // ---- clients (through the gate) ---------------------------------------------------
 
     pub fn create_client(&mut self, session: &SessionId, input: &ClientInput) -> Result<Client> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::ClientCreate, None, |ctx| clients::create(ctx, input))
+        self.gated(session, Action::ClientCreate, None, |ctx| clients::create(ctx, input))
     }
 
     pub fn list_clients(&mut self, session: &SessionId, query: &str) -> Result<Vec<Client>> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::ClientList, None, |ctx| clients::list(ctx, query))
+        self.gated(session, Action::ClientList, None, |ctx| clients::list(ctx, query))
     }
 
     pub fn get_client(&mut self, session: &SessionId, id: &ClientId) -> Result<Client> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::ClientRead, Some(id), |ctx| clients::get(ctx, id))
+        self.gated(session, Action::ClientRead, Some(id), |ctx| clients::get(ctx, id))
     }
 
     pub fn update_client(&mut self, session: &SessionId, id: &ClientId, input: &ClientInput) -> Result<Client> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::ClientUpdate, Some(id), |ctx| {
-            clients::update(ctx, id, input)
-        })
+        self.gated(session, Action::ClientUpdate, Some(id), |ctx| clients::update(ctx, id, input))
     }
 
     // ---- staff, access model and PINs ----------------------------------------------
@@ -755,16 +748,12 @@ impl Clinic {
         session: &SessionId,
         new: &crate::staff::NewStaff,
     ) -> Result<(crate::staff::StaffView, String)> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::StaffCreate, None, |ctx| {
-            crate::staff::create(ctx, new)
-        })
+        self.gated(session, Action::StaffCreate, None, |ctx| crate::staff::create(ctx, new))
     }
 
     /// Everyone on the staff, for administrators.
     pub fn list_staff_admin(&mut self, session: &SessionId) -> Result<Vec<crate::staff::StaffView>> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::StaffList, None, |ctx| crate::staff::list(ctx.conn()))
+        self.gated(session, Action::StaffList, None, |ctx| crate::staff::list(ctx.conn()))
     }
 
     /// An admin changes a staff member's details and rights (audited with the new rights).
@@ -776,8 +765,7 @@ impl Clinic {
         changes: &crate::staff::StaffChanges,
         admin_password: &Secret,
     ) -> Result<crate::staff::StaffView> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::StaffUpdate, None, |ctx| {
+        self.gated(session, Action::StaffUpdate, None, |ctx| {
             auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, admin_password)?;
             crate::staff::update(ctx, staff, changes)
         })
@@ -792,8 +780,7 @@ impl Clinic {
         active: bool,
         admin_password: &Secret,
     ) -> Result<()> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::StaffUpdate, None, |ctx| {
+        self.gated(session, Action::StaffUpdate, None, |ctx| {
             auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, admin_password)?;
             crate::staff::set_active(ctx, staff, active)
         })
@@ -801,10 +788,7 @@ impl Clinic {
 
     /// An admin sets or removes a staff member's photo (PNG, JPEG or WebP, ≤ 2 MB).
     pub fn set_staff_photo(&mut self, session: &SessionId, staff: &StaffId, photo: Option<&[u8]>) -> Result<()> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::StaffUpdate, None, |ctx| {
-            crate::staff::set_photo(ctx, staff, photo)
-        })
+        self.gated(session, Action::StaffUpdate, None, |ctx| crate::staff::set_photo(ctx, staff, photo))
     }
 
     /// A staff member's photo (type, bytes), for any signed-in session.
@@ -824,8 +808,7 @@ impl Clinic {
         pin: &Secret,
         admin_password: &Secret,
     ) -> Result<()> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::StaffUpdate, None, |ctx| {
+        self.gated(session, Action::StaffUpdate, None, |ctx| {
             auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, admin_password)?;
             let birth: Option<Option<String>> =
                 ctx.conn().query_row("SELECT birth_date FROM staff WHERE id = ?1", [staff], |r| r.get(0)).optional()?;
@@ -835,7 +818,7 @@ impl Clinic {
             ctx.conn().execute(
                 "UPDATE staff SET pin_hash = ?2, pin_failures = 0, pin_locked_until = NULL, pin_disabled = 0, updated_at = ?3
                  WHERE id = ?1",
-                params![staff, auth::hash_secret(pin)?, clock::to_db(now)],
+                params![staff, auth::hash_secret(pin)?, clock::to_db(ctx.now())],
             )?;
             ctx.record_object(format!("pin set for staff {staff}"));
             Ok(())
@@ -881,8 +864,7 @@ impl Clinic {
         value: &str,
         password: &Secret,
     ) -> Result<()> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+        self.gated(session, Action::SettingsChange, None, |ctx| {
             auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
             settings::set_text(ctx.conn(), key, value)?;
             ctx.record_object(format!("{key}={value}"));
@@ -916,8 +898,7 @@ impl Clinic {
         if rank(mode) < rank(current) {
             return Err(Error::invalid("the journal mode can only move towards more protection"));
         }
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+        self.gated(session, Action::SettingsChange, None, |ctx| {
             auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
             ctx.conn().execute("UPDATE clinic SET journal_mode = ?1", [mode.as_str()])?;
             ctx.record_object(format!("journal_mode={}", mode.as_str()));
@@ -933,10 +914,9 @@ impl Clinic {
         staff: &StaffId,
         admin_password: &Secret,
     ) -> Result<String> {
-        let now = self.clock.now();
         let otp = crate::staff::one_time_password();
         let otp_hash = auth::hash_secret(&Secret::new(otp.clone()))?;
-        gate::run(&mut self.conn, &self.ws, now, session, Action::StaffUpdate, None, |ctx| {
+        self.gated(session, Action::StaffUpdate, None, |ctx| {
             auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, admin_password)?;
             let role: Option<String> =
                 ctx.conn().query_row("SELECT role FROM staff WHERE id = ?1", [staff], |r| r.get(0)).optional()?;
@@ -948,11 +928,11 @@ impl Clinic {
             ctx.conn().execute(
                 "UPDATE staff SET password_hash = ?2, must_change_password = 1, pin_failures = 0, pin_locked_until = NULL,
                         pin_disabled = 0, updated_at = ?3 WHERE id = ?1",
-                params![staff, otp_hash, clock::to_db(now)],
+                params![staff, otp_hash, clock::to_db(ctx.now())],
             )?;
             ctx.conn().execute(
                 "UPDATE sessions SET ended_at = ?2, end_reason = 'password_reset' WHERE staff_id = ?1 AND ended_at IS NULL",
-                params![staff, clock::to_db(now)],
+                params![staff, clock::to_db(ctx.now())],
             )?;
             ctx.record_object(format!("reset staff {staff}"));
             Ok(())
@@ -975,8 +955,7 @@ impl Clinic {
         if !(1..=10_000).contains(&heavy_day) {
             return Err(Error::invalid("the threshold must be between 1 and 10000 clients"));
         }
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+        self.gated(session, Action::SettingsChange, None, |ctx| {
             settings::set_i64(ctx.conn(), settings::WORK_START_HOUR, start_hour)?;
             settings::set_i64(ctx.conn(), settings::WORK_END_HOUR, end_hour)?;
             settings::set_i64(ctx.conn(), settings::HEAVY_DAY_CLIENTS, heavy_day)?;
@@ -1162,11 +1141,11 @@ impl Clinic {
     /// reason ("break the glass"): allowed, audited as emergency access, flagged in the
     /// log review.
     pub fn emergency_access(&mut self, session: &SessionId, client: &ClientId, reason: &str) -> Result<()> {
-        let now = self.clock.now();
         let reason = crate::relations::check_reason(reason)?;
-        gate::run(&mut self.conn, &self.ws, now, session, Action::EmergencyAccess, Some(client), |ctx| {
+        self.gated(session, Action::EmergencyAccess, Some(client), |ctx| {
             clients::get(ctx, client)?;
             let me = ctx.actor().staff_id.clone();
+            let now = ctx.now();
             let ends = now + chrono::Duration::hours(crate::relations::EMERGENCY_HOURS);
             crate::relations::add(ctx.conn(), &me, client, "emergency", now, Some(ends), Some(&reason), &me, now)?;
             ctx.record_reason(reason.clone());
@@ -1197,7 +1176,7 @@ impl Clinic {
                 return Err(Error::invalid("the last day must be today or later, and not before the first day"));
             }
         }
-        gate::run(&mut self.conn, &self.ws, now, session, Action::RelationChange, Some(client), |ctx| {
+        self.gated(session, Action::RelationChange, Some(client), |ctx| {
             clients::get(ctx, client)?;
             let exists: i64 =
                 ctx.conn().query_row("SELECT count(*) FROM staff WHERE id = ?1", [staff], |r| r.get(0))?;
@@ -1221,9 +1200,8 @@ impl Clinic {
         session: &SessionId,
         client: &ClientId,
     ) -> Result<Vec<crate::relations::RelationView>> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::RelationList, Some(client), |ctx| {
-            crate::relations::list_for_client(ctx.conn(), client, now)
+        self.gated(session, Action::RelationList, Some(client), |ctx| {
+            crate::relations::list_for_client(ctx.conn(), client, ctx.now())
         })
     }
 
@@ -1238,8 +1216,7 @@ impl Clinic {
     }
 
     fn change_relation(&mut self, session: &SessionId, staff: &StaffId, client: &ClientId, kind: &str) -> Result<()> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::RelationChange, Some(client), |ctx| {
+        self.gated(session, Action::RelationChange, Some(client), |ctx| {
             clients::get(ctx, client)?;
             let exists: i64 =
                 ctx.conn().query_row("SELECT count(*) FROM staff WHERE id = ?1", [staff], |r| r.get(0))?;
@@ -1249,10 +1226,10 @@ impl Clinic {
             let by = ctx.actor().staff_id.clone();
             match kind {
                 "end" => {
-                    crate::relations::end(ctx.conn(), staff, client, now)?;
+                    crate::relations::end(ctx.conn(), staff, client, ctx.now())?;
                 }
                 k => {
-                    crate::relations::add(ctx.conn(), staff, client, k, now, None, None, &by, now)?;
+                    crate::relations::add(ctx.conn(), staff, client, k, ctx.now(), None, None, &by, ctx.now())?;
                 }
             }
             ctx.record_object(format!("{kind} staff {staff}"));
@@ -1323,8 +1300,7 @@ impl Clinic {
         if !SESSION_TIMEOUT_CHOICES.contains(&minutes) {
             return Err(Error::invalid("choose 15 minutes, 30 minutes, 1, 2, 4, 8 or 24 hours"));
         }
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+        self.gated(session, Action::SettingsChange, None, |ctx| {
             auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
             settings::set_i64(ctx.conn(), settings::SESSION_TIMEOUT_MINUTES, minutes)?;
             ctx.record_object(format!("session_timeout_minutes={minutes}"));
@@ -1344,8 +1320,7 @@ impl Clinic {
         if !(30..=900).contains(&pin_idle_seconds) {
             return Err(Error::invalid("the PIN idle time must be between 30 seconds and 15 minutes"));
         }
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::SettingsChange, None, |ctx| {
+        self.gated(session, Action::SettingsChange, None, |ctx| {
             auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
             settings::set_i64(ctx.conn(), settings::PIN_IDLE_SECONDS, pin_idle_seconds)?;
             settings::set_i64(ctx.conn(), settings::REQUIRE_TOTP, i64::from(require_totp))?;
@@ -1376,8 +1351,7 @@ impl Clinic {
         bytes: &[u8],
     ) -> Result<crate::attachments::AttachmentMeta> {
         crate::attachments::check(bytes, crate::attachments::max_bytes(&self.conn)?)?;
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::AttachmentAdd, Some(client), |ctx| {
+        self.gated(session, Action::AttachmentAdd, Some(client), |ctx| {
             crate::attachments::add(ctx, client, entry, name, bytes)
         })
     }
@@ -1388,10 +1362,7 @@ impl Clinic {
         session: &SessionId,
         client: &ClientId,
     ) -> Result<Vec<crate::attachments::AttachmentMeta>> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::AttachmentList, Some(client), |ctx| {
-            crate::attachments::list(ctx, client)
-        })
+        self.gated(session, Action::AttachmentList, Some(client), |ctx| crate::attachments::list(ctx, client))
     }
 
     /// Opens one attachment (audited with its id).
@@ -1401,19 +1372,13 @@ impl Clinic {
         id: &str,
     ) -> Result<(crate::attachments::AttachmentMeta, Vec<u8>)> {
         let client = crate::attachments::client_of(&self.conn, id)?;
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::AttachmentOpen, Some(&client), |ctx| {
-            crate::attachments::open(ctx, id)
-        })
+        self.gated(session, Action::AttachmentOpen, Some(&client), |ctx| crate::attachments::open(ctx, id))
     }
 
     /// Removes an attachment from a draft entry.
     pub fn remove_attachment(&mut self, session: &SessionId, id: &str) -> Result<()> {
         let client = crate::attachments::client_of(&self.conn, id)?;
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::AttachmentRemove, Some(&client), |ctx| {
-            crate::attachments::remove(ctx, id)
-        })
+        self.gated(session, Action::AttachmentRemove, Some(&client), |ctx| crate::attachments::remove(ctx, id))
     }
 
     /// The largest attachment in megabytes (1–100; 25 by default); administrators.
@@ -1433,10 +1398,7 @@ impl Clinic {
     /// The client's journal (or notes), newest first.
     pub fn journal(&mut self, session: &SessionId, client: &ClientId) -> Result<Vec<crate::journal::Entry>> {
         self.auto_sign_due()?;
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::JournalRead, Some(client), |ctx| {
-            crate::journal::list(ctx, client, 200)
-        })
+        self.gated(session, Action::JournalRead, Some(client), |ctx| crate::journal::list(ctx, client, 200))
     }
 
     /// Starts a draft entry, from a template or blank.
@@ -1450,18 +1412,14 @@ impl Clinic {
         fields: &[crate::templates::Field],
     ) -> Result<crate::journal::Template> {
         let language = self.info()?.language;
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::TemplateChange, None, |ctx| {
+        self.gated(session, Action::TemplateChange, None, |ctx| {
             crate::journal::save_template(ctx, language.as_str(), key, name, body, fields)
         })
     }
 
     /// Hides a template from new entries (admins; audited).
     pub fn retire_template(&mut self, session: &SessionId, key: &str) -> Result<()> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::TemplateChange, None, |ctx| {
-            crate::journal::retire_template(ctx, key)
-        })
+        self.gated(session, Action::TemplateChange, None, |ctx| crate::journal::retire_template(ctx, key))
     }
 
     /// Saves the answers of a draft written from a fielded template.
@@ -1472,9 +1430,8 @@ impl Clinic {
         title: &str,
         answers: &crate::templates::Answers,
     ) -> Result<crate::journal::Entry> {
-        let now = self.clock.now();
         let client = crate::journal::entry_client(&self.conn, entry)?;
-        gate::run(&mut self.conn, &self.ws, now, session, Action::EntryUpdate, Some(&client), |ctx| {
+        self.gated(session, Action::EntryUpdate, Some(&client), |ctx| {
             crate::journal::save_answers(ctx, entry, title, answers)
         })
     }
@@ -1487,8 +1444,7 @@ impl Clinic {
         title: &str,
         body: &str,
     ) -> Result<crate::journal::Entry> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::EntryCreate, Some(client), |ctx| {
+        self.gated(session, Action::EntryCreate, Some(client), |ctx| {
             crate::journal::create_draft(ctx, client, template_id, title, body)
         })
     }
@@ -1501,18 +1457,16 @@ impl Clinic {
         title: &str,
         body: &str,
     ) -> Result<crate::journal::Entry> {
-        let now = self.clock.now();
         let client = crate::journal::entry_client(&self.conn, entry)?;
-        gate::run(&mut self.conn, &self.ws, now, session, Action::EntryUpdate, Some(&client), |ctx| {
+        self.gated(session, Action::EntryUpdate, Some(&client), |ctx| {
             crate::journal::save_draft(ctx, entry, title, body)
         })
     }
 
     /// Signs (locks) a draft, confirmed with the person's password or PIN.
     pub fn sign_entry(&mut self, session: &SessionId, entry: &str, password: &Secret) -> Result<crate::journal::Entry> {
-        let now = self.clock.now();
         let client = crate::journal::entry_client(&self.conn, entry)?;
-        gate::run(&mut self.conn, &self.ws, now, session, Action::EntrySign, Some(&client), |ctx| {
+        self.gated(session, Action::EntrySign, Some(&client), |ctx| {
             // Confirmed with the signer's password, or their PIN (at the reception desk).
             let (hash, pin_hash): (String, Option<String>) = ctx.conn().query_row(
                 "SELECT password_hash, pin_hash FROM staff WHERE id = ?1",
@@ -1534,41 +1488,28 @@ impl Clinic {
     /// Signs a synthetic demo entry through the gate without asking for the password
     /// (generating a million entries would otherwise spend hours in Argon2).
     pub(crate) fn demo_sign_entry(&mut self, session: &SessionId, entry: &str) -> Result<crate::journal::Entry> {
-        let now = self.clock.now();
         let client = crate::journal::entry_client(&self.conn, entry)?;
-        gate::run(&mut self.conn, &self.ws, now, session, Action::EntrySign, Some(&client), |ctx| {
-            crate::journal::sign(ctx, entry)
-        })
+        self.gated(session, Action::EntrySign, Some(&client), |ctx| crate::journal::sign(ctx, entry))
     }
 
     /// Starts an addendum (a correction) to a signed entry.
     pub fn add_addendum(&mut self, session: &SessionId, original: &str, body: &str) -> Result<crate::journal::Entry> {
-        let now = self.clock.now();
         let client = crate::journal::entry_client(&self.conn, original)?;
-        gate::run(&mut self.conn, &self.ws, now, session, Action::EntryAddendum, Some(&client), |ctx| {
-            crate::journal::addendum(ctx, original, body)
-        })
+        self.gated(session, Action::EntryAddendum, Some(&client), |ctx| crate::journal::addendum(ctx, original, body))
     }
 
     /// Full-text search across signed entries.
     pub fn search_journals(&mut self, session: &SessionId, query: &str) -> Result<Vec<crate::journal::SearchHit>> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::JournalSearch, None, |ctx| {
-            crate::journal::search(ctx, query, 50)
-        })
+        self.gated(session, Action::JournalSearch, None, |ctx| crate::journal::search(ctx, query, 50))
     }
 
     /// The client's full national ID, revealed on purpose (audited).
     pub fn reveal_national_id(&mut self, session: &SessionId, client: &ClientId) -> Result<Option<String>> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::NationalIdReveal, Some(client), |ctx| {
-            clients::national_id(ctx, client)
-        })
+        self.gated(session, Action::NationalIdReveal, Some(client), |ctx| clients::national_id(ctx, client))
     }
 
     /// Records that a client's journal or access log is being printed (`what` names it).
     pub fn record_print(&mut self, session: &SessionId, client: &ClientId, what: &str) -> Result<()> {
-        let now = self.clock.now();
         // "journal", "access_log", or a date range of the journal: "journal 2026-01-01..2026-03-31".
         let what = match what {
             "journal" | "access_log" => what.to_owned(),
@@ -1585,7 +1526,7 @@ impl Clinic {
                 None => return Err(Error::invalid("unknown print")),
             },
         };
-        gate::run(&mut self.conn, &self.ws, now, session, Action::ClientPrint, Some(client), |ctx| {
+        self.gated(session, Action::ClientPrint, Some(client), |ctx| {
             clients::get(ctx, client)?;
             ctx.record_object(what);
             Ok(())
@@ -1610,8 +1551,7 @@ impl Clinic {
         before_seq: Option<i64>,
         limit: u32,
     ) -> Result<Vec<EventView>> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::AuditRead, filter.client.as_ref(), |ctx| {
+        self.gated(session, Action::AuditRead, filter.client.as_ref(), |ctx| {
             audit::page(ctx.conn(), filter, before_seq, limit)
         })
     }
@@ -1619,8 +1559,7 @@ impl Clinic {
     /// "Who has seen this record": every access to one client, oldest first — the data
     /// subject's right of access (GDPR art. 15, Patientdatalagen 8:5).
     pub fn client_access_log(&mut self, session: &SessionId, client: &ClientId) -> Result<Vec<EventView>> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::ClientAccessLog, Some(client), |ctx| {
+        self.gated(session, Action::ClientAccessLog, Some(client), |ctx| {
             clients::get(ctx, client)?;
             audit::all(ctx.conn(), &audit::Filter::for_client(client.clone()))
         })
@@ -1628,10 +1567,9 @@ impl Clinic {
 
     /// The month's log review report (loggkontroll), with the chain head it covers.
     pub fn log_review(&mut self, session: &SessionId, period: crate::review::Period) -> Result<crate::review::Review> {
-        let now = self.clock.now();
         let clinic_id = self.slots.clinic_id.as_str().to_owned();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::AuditReview, None, |ctx| {
-            crate::review::build(ctx.conn(), &clinic_id, period, now)
+        self.gated(session, Action::AuditReview, None, |ctx| {
+            crate::review::build(ctx.conn(), &clinic_id, period, ctx.now())
         })
     }
 
@@ -1642,10 +1580,9 @@ impl Clinic {
         period: crate::review::Period,
         comment: &str,
     ) -> Result<()> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::AuditReviewMark, None, |ctx| {
+        self.gated(session, Action::AuditReviewMark, None, |ctx| {
             let reviewer = ctx.actor().staff_id.clone();
-            crate::review::mark(ctx.conn(), &reviewer, period, comment, now)
+            crate::review::mark(ctx.conn(), &reviewer, period, comment, ctx.now())
         })
     }
 
@@ -1656,9 +1593,8 @@ impl Clinic {
         filter: &audit::Filter,
         format: ExportFormat,
     ) -> Result<String> {
-        let now = self.clock.now();
-        gate::run(&mut self.conn, &self.ws, now, session, Action::AuditExport, filter.client.as_ref(), |ctx| {
-            render_export(&audit::all(ctx.conn(), filter)?, format, now)
+        self.gated(session, Action::AuditExport, filter.client.as_ref(), |ctx| {
+            render_export(&audit::all(ctx.conn(), filter)?, format, ctx.now())
         })
     }
 
@@ -1695,6 +1631,18 @@ impl Clinic {
     }
 
     /// The connection, for the in-crate benchmark and demo builders.
+    /// Runs `op` for `session` through the gate, now: the one door to client data.
+    fn gated<T>(
+        &mut self,
+        session: &SessionId,
+        action: Action,
+        client: Option<&ClientId>,
+        op: impl FnOnce(&mut gate::GateCtx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, action, client, op)
+    }
+
     pub(crate) fn conn_for_crate(&mut self) -> &mut Connection {
         &mut self.conn
     }
@@ -1723,7 +1671,7 @@ impl Clinic {
             Some(log) => log.latest()?,
             None => None,
         };
-        let v = gate::run(&mut self.conn, &self.ws, now, session, Action::AuditVerify, None, |ctx| {
+        let v = self.gated(session, Action::AuditVerify, None, |ctx| {
             let mut v = audit::verify(ctx.conn())?;
             if let (true, Some(anchor)) = (v.intact, &previous) {
                 if let Some((seq, problem)) = anchor.check(ctx.conn(), &clinic_id)? {
@@ -1768,7 +1716,7 @@ impl Clinic {
     pub fn backup(&mut self, session: &SessionId, dest: &Path, password: &Secret) -> Result<crate::backup::Manifest> {
         let now = self.clock.now();
         crate::backup::prepare_target(dest)?;
-        gate::run(&mut self.conn, &self.ws, now, session, Action::Backup, None, |ctx| {
+        self.gated(session, Action::Backup, None, |ctx| {
             auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
             ctx.record_object(format!("backup to {}", dest.display()));
             Ok(())
