@@ -237,7 +237,7 @@ pub(crate) fn create(ctx: &mut GateCtx<'_>, input: &ClientInput) -> Result<Clien
         ],
     )?;
     // Someone who sees only their own clients keeps the one they just registered.
-    let (rights, _) = crate::staff::rights(ctx.conn(), &ctx.actor().staff_id)?;
+    let rights = ctx.rights();
     if rights.scope == crate::policy::Scope::Own {
         let me = ctx.actor().staff_id.clone();
         crate::relations::add(ctx.conn(), &me, &id, "assignment", ctx.now(), None, None, &me, ctx.now())?;
@@ -296,7 +296,7 @@ pub(crate) fn list(ctx: &GateCtx<'_>, query: &str) -> Result<Vec<Client>> {
         q.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(|t| format!("\"{t}\"*")).collect();
     // Scope "own": clients with an active relation, or open to every staff member, and
     // never one the person is blocked from. The same rule as `policy::client_level`.
-    let (rights, _) = crate::staff::rights(ctx.conn(), &ctx.actor().staff_id)?;
+    let rights = ctx.rights();
     let visible = if rights.scope == crate::policy::Scope::All {
         "AND id NOT IN (SELECT client_id FROM relations WHERE staff_id = :me
                  AND kind = 'block' AND starts_at <= :now AND (ends_at IS NULL OR ends_at > :now))"

@@ -1034,13 +1034,10 @@ impl Clinic {
         let rows = stmt.query_map([], |r| {
             Ok((r.get::<_, StaffId>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
         })?;
-        let journal = |role: &str, features: &str| {
-            role == "owner" || crate::policy::Features::from_db(features).has(crate::policy::Feature::Journal)
-        };
         let all = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(all
             .into_iter()
-            .filter(|(id, _, role, features)| journal(role, features) && (!personal || id == &me))
+            .filter(|(id, _, role, features)| crate::staff::uses_journal(role, features) && (!personal || id == &me))
             .map(|(id, name, _, _)| (id, name))
             .collect())
     }
@@ -1070,8 +1067,7 @@ impl Clinic {
         let Some((name, hash, failures, locked_until, disabled, active, role, features)) = row else {
             return Err(Error::NotFound);
         };
-        let journal =
-            role == "owner" || crate::policy::Features::from_db(&features).has(crate::policy::Feature::Journal);
+        let journal = crate::staff::uses_journal(&role, &features);
         let Some(hash) = hash.filter(|_| active == 1 && journal) else { return Err(Error::PinNotSet) };
         let event = |action: &'static str, outcome| audit::NewEvent {
             actor: Some(staff),
@@ -1350,9 +1346,9 @@ impl Clinic {
         name: &str,
         bytes: &[u8],
     ) -> Result<crate::attachments::AttachmentMeta> {
-        crate::attachments::check(bytes, crate::attachments::max_bytes(&self.conn)?)?;
+        let mime = crate::attachments::check(bytes, crate::attachments::max_bytes(&self.conn)?)?;
         self.gated(session, Action::AttachmentAdd, Some(client), |ctx| {
-            crate::attachments::add(ctx, client, entry, name, bytes)
+            crate::attachments::add(ctx, client, entry, name, bytes, mime)
         })
     }
 

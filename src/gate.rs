@@ -21,6 +21,8 @@ use rusqlite::{Connection, OptionalExtension};
 pub struct GateCtx<'a> {
     conn: &'a Connection,
     actor: &'a Actor,
+    /// The actor's rights, as the policy saw them for this operation.
+    rights: crate::policy::Rights,
     now: DateTime<Utc>,
     client: Option<ClientId>,
     object: Option<String>,
@@ -34,6 +36,9 @@ impl<'a> GateCtx<'a> {
     }
     pub fn actor(&self) -> &Actor {
         self.actor
+    }
+    pub fn rights(&self) -> crate::policy::Rights {
+        self.rights
     }
     pub fn now(&self) -> DateTime<Utc> {
         self.now
@@ -187,7 +192,8 @@ pub(crate) fn run<T>(
     }
 
     let tx = conn.transaction()?;
-    let mut ctx = GateCtx { conn: &tx, actor: &actor, now, client: client.cloned(), object: None, reason: None };
+    let mut ctx =
+        GateCtx { conn: &tx, actor: &actor, rights, now, client: client.cloned(), object: None, reason: None };
     let result = op(&mut ctx);
     let touched = ctx.client.take();
     let object = ctx.object.take();

@@ -257,19 +257,30 @@ pub(crate) fn photo(conn: &Connection, id: &StaffId) -> Result<Option<(String, V
         .optional()?)
 }
 
-/// The rights of one staff member as the gate sees them. The owner always has every
-/// right, whatever the row says.
+/// Whether a staff row (role, stored features) may use journals: the owner always may,
+/// as in [`rights`].
+pub(crate) fn uses_journal(role: &str, features: &str) -> bool {
+    role == Role::Owner.as_str() || Features::from_db(features).has(Feature::Journal)
+}
+
+/// The rights of one staff member as the gate sees them (see [`stored_rights`]).
 pub(crate) fn rights(conn: &Connection, id: &StaffId) -> Result<(Rights, bool)> {
     let (role, scope, edit, features, requires_pin): (String, String, i64, String, i64) = conn.query_row(
         "SELECT role, client_scope, can_edit, features, requires_pin FROM staff WHERE id = ?1",
         [id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
     )?;
-    if role == "owner" {
-        return Ok((Rights::owner(), requires_pin == 1));
+    let role = Role::parse(&role).ok_or_else(|| Error::Storage("unknown role".into()))?;
+    Ok((stored_rights(role, &scope, edit, &features), requires_pin == 1))
+}
+
+/// Rights from a staff row. The owner always has every right, whatever the row says; a
+/// scope this build does not know reaches no client (fail closed).
+fn stored_rights(role: Role, scope: &str, edit: i64, features: &str) -> Rights {
+    if role == Role::Owner {
+        return Rights::owner();
     }
-    let scope = Scope::parse(&scope).ok_or_else(|| Error::Storage("unknown client scope".into()))?;
-    Ok((Rights { scope, edit: edit == 1, features: Features::from_db(&features) }, requires_pin == 1))
+    Rights { scope: Scope::parse(scope).unwrap_or(Scope::None), edit: edit == 1, features: Features::from_db(features) }
 }
 
 pub(crate) fn list(conn: &Connection) -> Result<Vec<StaffView>> {
@@ -286,15 +297,7 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<StaffView>> {
         let role: String = r.get(3)?;
         let role = Role::parse(&role).unwrap_or(Role::Reception);
         let id: StaffId = r.get(0)?;
-        let rights = if role == Role::Owner {
-            Rights::owner()
-        } else {
-            Rights {
-                scope: Scope::parse(&r.get::<_, String>(8)?).unwrap_or(Scope::None),
-                edit: r.get::<_, i64>(9)? == 1,
-                features: Features::from_db(&r.get::<_, String>(10)?),
-            }
-        };
+        let rights = stored_rights(role, &r.get::<_, String>(8)?, r.get(9)?, &r.get::<_, String>(10)?);
         let calendars = grants
             .iter()
             .filter(|(who, _, _)| who == &id)
