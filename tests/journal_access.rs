@@ -19,12 +19,7 @@ const PDF: &[u8] = b"%PDF-1.4\n%%EOF\n";
 
 fn add(c: &mut Clinic, owner: &SessionId, name: &str, role: Role, business: bool) -> (StaffId, SessionId) {
     let email = format!("{}@example.dk", name.to_lowercase());
-    let (view, otp) = c
-        .create_staff(owner, &NewStaff { name: name.into(), email: email.clone(), role, business_login: business })
-        .expect("create staff");
-    let s = c.login(&email, &Secret::new(otp.clone())).expect("first login");
-    c.change_password(&s, &Secret::new(otp), &Secret::new(PW)).expect("own password");
-    (view.id, s)
+    add_staff(c, owner, &NewStaff { name: name.into(), email, role, business_login: business }, PW)
 }
 
 /// Runs every journal operation as `who` on `client` and returns, per operation,

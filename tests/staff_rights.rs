@@ -18,12 +18,7 @@ const PW: &str = "lange-ord-om-havet-ved-hirtshals";
 
 /// Adds a staff member and signs them in with their own password.
 fn add(c: &mut Clinic, owner: &SessionId, name: &str, email: &str, role: Role) -> (StaffId, SessionId) {
-    let (view, otp) = c
-        .create_staff(owner, &NewStaff { name: name.into(), email: email.into(), role, business_login: false })
-        .expect("create staff");
-    let s = c.login(email, &Secret::new(otp.clone())).expect("first login");
-    c.change_password(&s, &Secret::new(otp), &Secret::new(PW)).expect("own password");
-    (view.id, s)
+    add_staff(c, owner, &NewStaff { name: name.into(), email: email.into(), role, business_login: false }, PW)
 }
 
 fn view(c: &mut Clinic, owner: &SessionId, id: &StaffId) -> StaffView {
@@ -278,19 +273,13 @@ fn concurrent_wrong_pins_cannot_get_past_the_limit() {
     let (lea, lea_s) = add(&mut c, &owner, "Lea Lås", "lea@example.dk", Role::Practitioner);
     c.set_pin(&lea_s, &Secret::new("846203")).expect("PIN");
     c.set_access_model(&owner, AccessModel::BusinessPin, &Secret::new(OWNER_PASSWORD)).expect("model");
-    let (_, desk_otp) = c
-        .create_staff(
-            &owner,
-            &NewStaff {
-                name: "Skranke".into(),
-                email: "desk@example.dk".into(),
-                role: Role::Reception,
-                business_login: true,
-            },
-        )
-        .expect("desk");
-    let desk = c.login("desk@example.dk", &Secret::new(desk_otp.clone())).expect("desk login");
-    c.change_password(&desk, &Secret::new(desk_otp), &Secret::new(PW)).expect("pw");
+    let desk_staff = NewStaff {
+        name: "Skranke".into(),
+        email: "desk@example.dk".into(),
+        role: Role::Reception,
+        business_login: true,
+    };
+    let (_, desk) = add_staff(&mut c, &owner, &desk_staff, PW);
     let shared = Arc::new(Mutex::new(c));
     let threads: Vec<_> = (0..8)
         .map(|i| {

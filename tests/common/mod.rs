@@ -98,3 +98,17 @@ pub fn practitioner(
     let session = clinic.login(email, &Secret::new(otp.clone())).expect("first login");
     (view.id, session, otp)
 }
+
+/// The owner adds a staff member who then signs in and chooses `password`; returns their
+/// id and that personal session.
+pub fn add_staff(
+    clinic: &mut Clinic,
+    owner: &klinik::SessionId,
+    new: &klinik::staff::NewStaff,
+    password: &str,
+) -> (klinik::StaffId, klinik::SessionId) {
+    let (view, otp) = clinic.create_staff(owner, new).expect("create staff");
+    let session = clinic.login(&new.email, &Secret::new(otp.clone())).expect("first login");
+    clinic.change_password(&session, &Secret::new(otp), &Secret::new(password)).expect("own password");
+    (view.id, session)
+}
