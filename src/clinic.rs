@@ -177,7 +177,7 @@ pub struct Clinic {
     _lock: DirLock,
 }
 
-fn check_text(s: &str, field: &str, max: usize) -> Result<String> {
+pub(crate) fn check_text(s: &str, field: &str, max: usize) -> Result<String> {
     let t = s.trim();
     if t.is_empty() {
         return Err(Error::invalid(format!("{field} is required")));
@@ -188,7 +188,7 @@ fn check_text(s: &str, field: &str, max: usize) -> Result<String> {
     Ok(t.to_owned())
 }
 
-fn check_email(s: &str) -> Result<String> {
+pub(crate) fn check_email(s: &str) -> Result<String> {
     let e = check_text(s, "email", 254)?;
     if !clients::looks_like_email(&e) {
         return Err(Error::invalid("email is not a valid address"));

@@ -3,7 +3,6 @@
 //! their own PIN, and a business-login workstation is unlocked by a personal PIN.
 //! Every change is audited.
 
-use crate::clients::looks_like_email;
 use crate::clock;
 use crate::gate::GateCtx;
 use crate::ids::StaffId;
@@ -78,29 +77,19 @@ pub(crate) fn one_time_password() -> String {
     s
 }
 
-fn check_name(name: &str) -> Result<&str> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-        return Err(Error::invalid("a name of 1 to 200 characters is required"));
-    }
-    Ok(name)
-}
-
+/// A valid email no other staff member has (`except`: the person being changed).
 pub(crate) fn check_email(conn: &Connection, email: &str, except: Option<&StaffId>) -> Result<String> {
-    let email = email.trim();
-    if !looks_like_email(email) || email.len() > 254 {
-        return Err(Error::invalid("email is not a valid address"));
-    }
+    let email = crate::clinic::check_email(email)?;
     let taken: Option<StaffId> =
-        conn.query_row("SELECT id FROM staff WHERE email = ?1 COLLATE NOCASE", [email], |r| r.get(0)).optional()?;
+        conn.query_row("SELECT id FROM staff WHERE email = ?1 COLLATE NOCASE", [&email], |r| r.get(0)).optional()?;
     match taken {
         Some(other) if Some(&other) != except => Err(Error::Conflict("a staff member already has that email".into())),
-        _ => Ok(email.to_string()),
+        _ => Ok(email),
     }
 }
 
 pub(crate) fn create(ctx: &mut GateCtx<'_>, new: &NewStaff) -> Result<(StaffView, String)> {
-    let name = check_name(&new.name)?;
+    let name = crate::clinic::check_text(&new.name, "name", 200)?;
     let email = check_email(ctx.conn(), &new.email, None)?;
     if new.role == Role::Owner {
         return Err(Error::invalid("a clinic has one owner"));
@@ -135,7 +124,7 @@ pub(crate) fn create(ctx: &mut GateCtx<'_>, new: &NewStaff) -> Result<(StaffView
 /// and email change); nobody becomes owner; an admin cannot take their own
 /// administration rights away (the clinic would lose its way into settings).
 pub(crate) fn update(ctx: &mut GateCtx<'_>, id: &StaffId, c: &StaffChanges) -> Result<StaffView> {
-    let name = check_name(&c.name)?;
+    let name = crate::clinic::check_text(&c.name, "name", 200)?;
     let email = check_email(ctx.conn(), &c.email, Some(id))?;
     let current: Option<String> =
         ctx.conn().query_row("SELECT role FROM staff WHERE id = ?1", [id], |r| r.get(0)).optional()?;
