@@ -150,7 +150,7 @@ pub fn check_answers(fields: &[Field], answers: &Answers) -> Result<Answers> {
                 if !n.is_finite() || n.abs() > 1e12 {
                     return Err(bad("not a number"));
                 }
-                vec![format_number(n)]
+                vec![n.to_string()] // Display writes 42 for 42.0 and 42.5 for 42,5
             }
             FieldKind::Date => {
                 let v = one()?;
@@ -192,15 +192,6 @@ pub fn check_answers(fields: &[Field], answers: &Answers) -> Result<Answers> {
         out.insert(id.clone(), normalized);
     }
     Ok(out)
-}
-
-fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        let s = format!("{n}");
-        s
-    }
 }
 
 /// The labels of required fields that have no answer (for signing).
