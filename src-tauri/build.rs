@@ -33,6 +33,8 @@ const COMMANDS: &[&str] = &[
     "change_password",
     "set_pin",
     "pin_candidates",
+    "desk_accounts",
+    "open_desk",
     "unlock_with_pin",
     "end_pin",
     "emergency_access",

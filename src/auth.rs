@@ -132,6 +132,8 @@ pub struct Actor {
     pub via: Option<StaffId>,
     /// On a business-login session: whose PIN unlocked it, and until when.
     pub pin: Option<(StaffId, DateTime<Utc>)>,
+    /// On a desk in national-ID mode: the staff member whose strong login opened it.
+    pub opened_by: Option<StaffId>,
 }
 
 /// Where the app is running, recorded on sessions and audit events.
@@ -147,28 +149,23 @@ impl Workstation {
     }
 }
 
-/// Re-authentication for a sensitive action: the acting person's own password.
-pub(crate) fn confirm_password(conn: &Connection, staff: &StaffId, password: &Secret) -> Result<()> {
-    let hash: String = conn.query_row("SELECT password_hash FROM staff WHERE id = ?1", [staff], |r| r.get(0))?;
-    if verify_secret(password, &hash)? {
-        Ok(())
-    } else {
-        Err(Error::WrongCredentials)
-    }
-}
-
 /// A staff member as the login code sees them.
 pub(crate) struct StaffLogin {
     pub id: StaffId,
     pub password_hash: String,
     pub active: bool,
     pub business: bool,
+    pub totp: bool,
+    pub must_change: bool,
+    pub password_expires_at: Option<String>,
 }
 
 pub(crate) fn find_by_email(conn: &Connection, email: &str) -> Result<Option<StaffLogin>> {
     Ok(conn
         .query_row(
-            "SELECT id, password_hash, active, can_business_login FROM staff WHERE email = ?1 COLLATE NOCASE",
+            "SELECT id, password_hash, active, can_business_login, totp_secret IS NOT NULL, must_change_password,
+                    password_expires_at
+             FROM staff WHERE email = ?1 COLLATE NOCASE",
             [email.trim()],
             |r| {
                 Ok(StaffLogin {
@@ -176,13 +173,29 @@ pub(crate) fn find_by_email(conn: &Connection, email: &str) -> Result<Option<Sta
                     password_hash: r.get(1)?,
                     active: r.get::<_, i64>(2)? == 1,
                     business: r.get::<_, i64>(3)? == 1,
+                    totp: r.get(4)?,
+                    must_change: r.get::<_, i64>(5)? == 1,
+                    password_expires_at: r.get(6)?,
                 })
             },
         )
         .optional()?)
 }
 
-/// Verifies email + password and opens a session; audits success and failure.
+/// Whether the clinic asks every personal login for two-factor (national-ID mode or the
+/// clinic's setting).
+pub(crate) fn clinic_requires_totp(conn: &Connection) -> Result<bool> {
+    let mode: String = conn.query_row("SELECT journal_mode FROM clinic", [], |r| r.get(0))?;
+    Ok(mode == "journals_with_id" || settings::require_totp(conn)?)
+}
+
+/// Verifies email + password (+ the two-factor code) and opens a session.
+///
+/// The answer never tells which factor was wrong, and a right password is never
+/// confirmed before the code is given: a person with two-factor login on (or, for an
+/// unknown email, anyone in a clinic that requires it) is asked for the code before the
+/// password is even checked. Wrong passwords count per account and per workstation,
+/// wrong codes per person ([`attempts`](crate::attempts)). Every outcome is audited.
 pub(crate) fn login(
     conn: &mut Connection,
     ws: &Workstation,
@@ -192,78 +205,147 @@ pub(crate) fn login(
     second_factor: Option<&Secret>,
 ) -> Result<SessionId> {
     let staff = find_by_email(conn, email)?;
+    let code = second_factor.filter(|c| !c.expose().trim().is_empty());
+    let wants_code = match &staff {
+        Some(s) => s.totp,
+        None => clinic_requires_totp(conn)?,
+    };
+    if wants_code && code.is_none() {
+        return Err(Error::TotpRequired);
+    }
+    let who_id: Option<StaffId> = staff.as_ref().map(|s| s.id.clone());
+    let who = who_id.as_ref();
+    // Waits first, before any secret is checked: a locked door answers the same whether
+    // the password was right or not.
+    let refused = match &staff {
+        Some(s) => match crate::attempts::password_wait(conn, ws, &s.id, now)? {
+            Some(seconds) => Some((Error::TooManyAttempts { seconds }, "password_locked")),
+            None if s.totp => crate::attempts::totp_gate(conn, &s.id, now)?
+                .filter(|e| !matches!(e, Error::TotpDisabled) || !code.is_some_and(looks_like_recovery_code))
+                .map(|e| (e, "totp_locked")),
+            None => None,
+        },
+        None => crate::attempts::workstation_wait(conn, ws, now)?
+            .map(|seconds| (Error::TooManyAttempts { seconds }, "password_locked")),
+    };
+    if let Some((e, why)) = refused {
+        audit::append(conn, now, &NewEvent { reason: Some(why), ..event(who, ws, "login_failed", Outcome::Denied) })?;
+        return Err(e);
+    }
     // Hash even for an unknown email so timing does not reveal which emails exist.
-    let ok = match &staff {
+    let password_ok = match &staff {
         Some(s) => verify_secret(password, &s.password_hash)?,
         None => {
             let _ = verify_secret(password, DUMMY_HASH);
             false
         }
     };
-    // The password is right: with two-factor login on, the code must be right too.
-    if let (Some(s), true) = (&staff, ok && staff.as_ref().is_some_and(|s| s.active)) {
-        check_second_factor(conn, ws, now, &s.id, second_factor)?;
-    }
-    let tx = conn.transaction()?;
-    match staff {
-        Some(s) if ok && s.active => {
-            let session = SessionId::new();
-            let kind = if s.business { SessionKind::Business } else { SessionKind::Personal };
-            tx.execute(
-                "INSERT INTO sessions (id, staff_id, kind, workstation, os_user, started_at, last_active_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-                params![session, s.id, kind.as_str(), ws.host, ws.os_user, clock::to_db(now)],
-            )?;
-            // Logging in with the password re-enables a PIN disabled by wrong tries.
-            tx.execute(
-                "UPDATE staff SET pin_failures = 0, pin_locked_until = NULL, pin_disabled = 0 WHERE id = ?1",
-                [&s.id],
-            )?;
-            audit::append(&tx, now, &event(Some(&s.id), ws, "login", Outcome::Ok))?;
-            tx.commit()?;
-            Ok(session)
-        }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let s = match staff {
+        Some(s) if password_ok && s.active => s,
         other => {
+            crate::attempts::record_password_failure(&tx, ws, other.as_ref().map(|s| &s.id), now)?;
             // The staff id (never the typed email) is recorded when the email matched.
-            let who = other.as_ref().map(|s| &s.id);
             audit::append(&tx, now, &event(who, ws, "login_failed", Outcome::Failed))?;
             tx.commit()?;
-            Err(Error::WrongCredentials)
+            return Err(Error::WrongCredentials);
+        }
+    };
+    crate::attempts::record_password_success(&tx, ws, &s.id)?;
+    if s.totp {
+        match check_second_factor(&tx, ws, now, &s.id, code)? {
+            SecondFactor::Accepted => {}
+            SecondFactor::Wrong => {
+                tx.commit()?;
+                return Err(Error::WrongCredentials);
+            }
         }
     }
+    if s.must_change {
+        let expired = match s.password_expires_at.as_deref().map(clock::from_db).transpose()? {
+            Some(at) => at <= now,
+            None => false,
+        };
+        if expired {
+            audit::append(
+                &tx,
+                now,
+                &NewEvent {
+                    reason: Some("one-time password expired"),
+                    ..event(who, ws, "login_failed", Outcome::Denied)
+                },
+            )?;
+            tx.commit()?;
+            return Err(Error::PasswordExpired);
+        }
+    }
+    if s.business && clinic_requires_strong_desk(&tx)? {
+        // National-ID mode: the desk is opened by a person's strong login, never directly.
+        audit::append(
+            &tx,
+            now,
+            &NewEvent {
+                reason: Some("desk needs a strong personal login"),
+                ..event(who, ws, "login_failed", Outcome::Denied)
+            },
+        )?;
+        tx.commit()?;
+        return Err(Error::StrongLoginRequired);
+    }
+    let session = SessionId::new();
+    let kind = if s.business { SessionKind::Business } else { SessionKind::Personal };
+    tx.execute(
+        "INSERT INTO sessions (id, staff_id, kind, workstation, os_user, started_at, last_active_at, strong)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
+        params![session, s.id, kind.as_str(), ws.host, ws.os_user, clock::to_db(now), s.totp],
+    )?;
+    // Logging in with the password re-enables a PIN disabled by wrong tries.
+    tx.execute("UPDATE staff SET pin_failures = 0, pin_locked_until = NULL, pin_disabled = 0 WHERE id = ?1", [&s.id])?;
+    audit::append(&tx, now, &event(Some(&s.id), ws, "login", Outcome::Ok))?;
+    tx.commit()?;
+    Ok(session)
 }
 
-/// With TOTP enabled: accepts a current, unused code (or a single-use recovery code);
-/// wrong codes count like wrong PINs (3 free, then 30 s doubling). Audits failures.
+/// National-ID mode: business logins are opened only by a staff member's strong login.
+pub(crate) fn clinic_requires_strong_desk(conn: &Connection) -> Result<bool> {
+    let mode: String = conn.query_row("SELECT journal_mode FROM clinic", [], |r| r.get(0))?;
+    Ok(mode == "journals_with_id")
+}
+
+/// Recovery codes are 11 characters (`xxxxx-xxxxx`); app codes are 6 digits.
+fn looks_like_recovery_code(code: &Secret) -> bool {
+    code.expose().trim().len() == 11
+}
+
+enum SecondFactor {
+    Accepted,
+    Wrong,
+}
+
+/// With TOTP enabled: accepts a current, unused code (or a single-use recovery code,
+/// which also turns a factor disabled by wrong codes back on). Wrong codes count; the
+/// tenth in a row disables the factor. Audits failures and recovery-code use.
 fn check_second_factor(
-    conn: &mut Connection,
+    tx: &Connection,
     ws: &Workstation,
     now: DateTime<Utc>,
     staff: &StaffId,
     code: Option<&Secret>,
-) -> Result<()> {
-    let (secret, last, failures, locked): (Option<String>, Option<i64>, i64, Option<String>) = conn.query_row(
-        "SELECT totp_secret, totp_last_step, totp_failures, totp_locked_until FROM staff WHERE id = ?1",
-        [staff],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )?;
-    let Some(secret) = secret else { return Ok(()) };
-    let Some(code) = code.filter(|c| !c.expose().trim().is_empty()) else { return Err(Error::TotpRequired) };
-    if let Some(until) = locked.as_deref().map(clock::from_db).transpose()? {
-        if until > now {
-            return Err(Error::PinLocked { seconds: ((until - now).num_milliseconds() + 999).div_euclid(1000).max(1) });
-        }
-    }
+) -> Result<SecondFactor> {
+    let (secret, last, disabled): (Option<String>, Option<i64>, i64) =
+        tx.query_row("SELECT totp_secret, totp_last_step, totp_disabled FROM staff WHERE id = ?1", [staff], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    let Some(secret) = secret else { return Ok(SecondFactor::Accepted) };
+    let Some(code) = code else { return Err(Error::TotpRequired) };
     let secret = hex::decode(secret).map_err(|_| Error::Storage("bad TOTP secret".into()))?;
     let unix = u64::try_from(now.timestamp()).unwrap_or(0);
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    if let Some(step) = crate::totp::verify(&secret, code.expose(), unix, last.map(|l| l as u64))? {
-        tx.execute(
-            "UPDATE staff SET totp_last_step = ?2, totp_failures = 0, totp_locked_until = NULL WHERE id = ?1",
-            params![staff, step as i64],
-        )?;
-        tx.commit()?;
-        return Ok(());
+    if disabled == 0 {
+        if let Some(step) = crate::totp::verify(&secret, code.expose(), unix, last.map(|l| l as u64))? {
+            tx.execute("UPDATE staff SET totp_last_step = ?2 WHERE id = ?1", params![staff, step as i64])?;
+            crate::attempts::record_totp_success(tx, staff)?;
+            return Ok(SecondFactor::Accepted);
+        }
     }
     // A single-use recovery code instead of the app's code.
     let mut stmt =
@@ -272,24 +354,23 @@ fn check_second_factor(
         stmt.query_map([staff], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     drop(stmt);
     let typed = Secret::new(code.expose().trim().to_lowercase());
-    for (id, hash) in unused {
-        if typed.expose().len() == 11 && verify_secret(&typed, &hash)? {
-            tx.execute("UPDATE totp_recovery_codes SET used_at = ?2 WHERE id = ?1", params![id, clock::to_db(now)])?;
-            tx.execute("UPDATE staff SET totp_failures = 0, totp_locked_until = NULL WHERE id = ?1", [staff])?;
-            audit::append(&tx, now, &event(Some(staff), ws, "totp_recovery_used", Outcome::Ok))?;
-            tx.commit()?;
-            return Ok(());
+    if looks_like_recovery_code(&typed) {
+        for (id, hash) in unused {
+            if verify_secret(&typed, &hash)? {
+                tx.execute(
+                    "UPDATE totp_recovery_codes SET used_at = ?2 WHERE id = ?1",
+                    params![id, clock::to_db(now)],
+                )?;
+                crate::attempts::record_totp_success(tx, staff)?;
+                audit::append(tx, now, &event(Some(staff), ws, "totp_recovery_used", Outcome::Ok))?;
+                return Ok(SecondFactor::Accepted);
+            }
         }
     }
-    let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
-    let lock = crate::pin::delay_after(failures).map(|d| clock::to_db(now + d));
-    tx.execute(
-        "UPDATE staff SET totp_failures = ?2, totp_locked_until = ?3 WHERE id = ?1",
-        params![staff, failures, lock],
-    )?;
-    audit::append(&tx, now, &event(Some(staff), ws, "totp_failed", Outcome::Failed))?;
-    tx.commit()?;
-    Err(Error::WrongTotp)
+    let disabled_now = crate::attempts::record_totp_failure(tx, staff, now)?;
+    let action = if disabled_now { "totp_disabled_by_failures" } else { "totp_failed" };
+    audit::append(tx, now, &event(Some(staff), ws, action, Outcome::Failed))?;
+    Ok(SecondFactor::Wrong)
 }
 
 /// A valid PHC string of a random password, verified against when the email is unknown.
@@ -306,6 +387,10 @@ pub(crate) fn event<'a>(
 }
 
 struct SessionRow {
+    must_change: bool,
+    opened_by: Option<StaffId>,
+    /// Whoever opened this session with a strong login is still an active staff member.
+    opener_active: bool,
     pin_staff: Option<StaffId>,
     pin_until: Option<String>,
     staff_id: StaffId,
@@ -322,7 +407,8 @@ fn load_session(conn: &Connection, session: &SessionId) -> Result<Option<Session
     Ok(conn
         .query_row(
             "SELECT s.staff_id, s.kind, s.locked, s.ended_at, s.end_reason, s.last_active_at, st.role, st.active,
-                    s.pin_staff, s.pin_until
+                    s.pin_staff, s.pin_until, st.must_change_password, s.opened_by,
+                    coalesce((SELECT o.active FROM staff o WHERE o.id = s.opened_by), 0)
              FROM sessions s JOIN staff st ON st.id = s.staff_id WHERE s.id = ?1",
             [session],
             |r| {
@@ -337,20 +423,37 @@ fn load_session(conn: &Connection, session: &SessionId) -> Result<Option<Session
                     active: r.get::<_, i64>(7)? == 1,
                     pin_staff: r.get(8)?,
                     pin_until: r.get(9)?,
+                    must_change: r.get::<_, i64>(10)? == 1,
+                    opened_by: r.get(11)?,
+                    opener_active: r.get::<_, i64>(12)? == 1,
                 })
             },
         )
         .optional()?)
 }
 
+/// Which door a session comes through: what a session in a special state may still do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Door {
+    /// Ordinary work: the session must be unlocked, and a person who signed in with a
+    /// one-time password must choose their own first.
+    Work,
+    /// Looking at oneself, locking, unlocking and logging out: also while locked or
+    /// before the one-time password is replaced.
+    Session,
+    /// Choosing one's own password (allowed with a one-time password).
+    OwnPassword,
+}
+
 /// Whether a session may act now. Ends (and audits) a session that has been idle past the
-/// clinic's timeout. `allow_locked` is for the unlock path itself.
+/// clinic's timeout, and a desk in national-ID mode that no strong personal login opened
+/// (or whose opener is no longer active).
 pub(crate) fn resolve(
     conn: &mut Connection,
     ws: &Workstation,
     now: DateTime<Utc>,
     session: &SessionId,
-    allow_locked: bool,
+    door: Door,
 ) -> Result<Actor> {
     let row = load_session(conn, session)?.ok_or(Error::NotLoggedIn)?;
     if row.ended_at.is_some() {
@@ -369,15 +472,36 @@ pub(crate) fn resolve(
         tx.commit()?;
         return Err(Error::SessionExpired);
     }
-    if row.locked && !allow_locked {
-        return Err(Error::Locked);
-    }
-    let role = Role::parse(&row.role).ok_or_else(|| Error::Storage("unknown role".into()))?;
     let kind = match row.kind.as_str() {
         "business" => SessionKind::Business,
         "pin" => SessionKind::Pin,
         _ => SessionKind::Personal,
     };
+    if kind == SessionKind::Business && clinic_requires_strong_desk(conn)? && !row.opener_active {
+        // A desk signed in by password alone (before the clinic moved to national-ID
+        // mode), or whose opener was deactivated: it ends now.
+        let tx = conn.transaction()?;
+        end_session(&tx, session, now, "strong_login_required")?;
+        audit::append(
+            &tx,
+            now,
+            &NewEvent {
+                reason: Some("desk needs a strong personal login"),
+                ..event(Some(&row.staff_id), ws, "session_end", Outcome::Ok)
+            },
+        )?;
+        tx.commit()?;
+        return Err(Error::NotLoggedIn);
+    }
+    if row.locked && door == Door::Work {
+        return Err(Error::Locked);
+    }
+    // A desk opened by a person's strong login never used the business account's own
+    // password, so that password's state does not hold the desk back.
+    if row.must_change && door == Door::Work && row.opened_by.is_none() {
+        return Err(Error::PasswordChangeRequired);
+    }
+    let role = Role::parse(&row.role).ok_or_else(|| Error::Storage("unknown role".into()))?;
     if !row.active {
         return Err(Error::NotLoggedIn);
     }
@@ -385,7 +509,21 @@ pub(crate) fn resolve(
         (Some(staff), Some(until)) => Some((staff, clock::from_db(&until)?)),
         _ => None,
     };
-    Ok(Actor { staff_id: row.staff_id, role, active: row.active, session: session.clone(), kind, via: None, pin })
+    Ok(Actor {
+        staff_id: row.staff_id,
+        role,
+        active: row.active,
+        session: session.clone(),
+        kind,
+        via: None,
+        pin,
+        opened_by: row.opened_by,
+    })
+}
+
+/// The staff member a session belongs to, whatever its state (for auditing refusals).
+pub(crate) fn session_staff(conn: &Connection, session: &SessionId) -> Result<Option<StaffId>> {
+    Ok(conn.query_row("SELECT staff_id FROM sessions WHERE id = ?1", [session], |r| r.get(0)).optional()?)
 }
 
 pub(crate) fn touch(conn: &Connection, session: &SessionId, now: DateTime<Utc>) -> Result<()> {

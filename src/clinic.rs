@@ -130,6 +130,8 @@ pub struct Me {
     pub business_login: bool,
     /// Who has unlocked this business-login session with a PIN, if anyone (and not expired).
     pub pin_name: Option<String>,
+    /// A desk opened by a staff member's strong login: who.
+    pub desk_opened_by: Option<String>,
     pub must_change_password: bool,
     pub has_pin: bool,
     pub access_model: crate::policy::AccessModel,
@@ -471,11 +473,21 @@ impl Clinic {
     }
 
     /// Starts two-factor enrollment: a new secret, pending until a code confirms it.
-    pub fn begin_totp(&mut self, session: &SessionId) -> Result<TotpEnrollment> {
+    /// Replacing a factor already in use needs the password (someone at an unlocked
+    /// window must not be able to move another person's second factor to their phone).
+    pub fn begin_totp(&mut self, session: &SessionId, password: Option<&Secret>) -> Result<TotpEnrollment> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         if actor.kind == auth::SessionKind::Business {
             return Err(Error::Denied("two-factor login is personal".into()));
+        }
+        let enrolled: bool =
+            self.conn.query_row("SELECT totp_secret IS NOT NULL FROM staff WHERE id = ?1", [&actor.staff_id], |r| {
+                r.get(0)
+            })?;
+        if enrolled {
+            let password = password.ok_or(Error::WrongCredentials)?;
+            self.confirm_own_password(&actor, password, "totp_replace")?;
         }
         let email: String =
             self.conn.query_row("SELECT email FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
@@ -492,7 +504,7 @@ impl Clinic {
     /// (shown once).
     pub fn confirm_totp(&mut self, session: &SessionId, code: &Secret) -> Result<Vec<String>> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         let pending: Option<String> =
             self.conn.query_row("SELECT totp_pending FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
         let pending = pending.ok_or_else(|| Error::invalid("start two-factor enrollment first"))?;
@@ -506,10 +518,12 @@ impl Clinic {
             )?;
             return Err(Error::WrongTotp);
         };
+        // A new factor starts with a clean counter.
         let (codes, hashes) = new_recovery_set()?;
         let tx = self.conn.transaction()?;
         tx.execute(
-            "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = ?2, totp_failures = 0 WHERE id = ?1",
+            "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = ?2, totp_failures = 0,
+                    totp_locked_until = NULL, totp_disabled = 0 WHERE id = ?1",
             params![actor.staff_id, step as i64],
         )?;
         store_recovery_codes(&tx, &actor.staff_id, &hashes)?;
@@ -522,7 +536,7 @@ impl Clinic {
     /// password; shown once. For someone who used or lost theirs.
     pub fn renew_totp_recovery_codes(&mut self, session: &SessionId, password: &Secret) -> Result<Vec<String>> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         let enrolled: bool =
             self.conn.query_row("SELECT totp_secret IS NOT NULL FROM staff WHERE id = ?1", [&actor.staff_id], |r| {
                 r.get(0)
@@ -530,7 +544,7 @@ impl Clinic {
         if !enrolled {
             return Err(Error::invalid("two-factor login is not turned on"));
         }
-        auth::confirm_password(&self.conn, &actor.staff_id, password)?;
+        self.confirm_own_password(&actor, password, "totp_recovery_renewed")?;
         let (codes, hashes) = new_recovery_set()?;
         let tx = self.conn.transaction()?;
         store_recovery_codes(&tx, &actor.staff_id, &hashes)?;
@@ -543,11 +557,11 @@ impl Clinic {
     /// the clinic's mode requires it.
     pub fn disable_totp(&mut self, session: &SessionId, password: &Secret) -> Result<()> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         if self.info()?.journal_mode == JournalMode::JournalsWithId || settings::require_totp(&self.conn)? {
             return Err(Error::Denied("this clinic requires two-factor login".into()));
         }
-        auth::confirm_password(&self.conn, &actor.staff_id, password)?;
+        self.confirm_own_password(&actor, password, "totp_disabled")?;
         let tx = self.conn.transaction()?;
         tx.execute(
             "UPDATE staff SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE id = ?1",
@@ -561,7 +575,7 @@ impl Clinic {
 
     pub fn logout(&mut self, session: &SessionId) -> Result<()> {
         let now = self.clock.now();
-        let actor = match auth::resolve(&mut self.conn, &self.ws, now, session, true) {
+        let actor = match auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Session) {
             Ok(a) => a,
             Err(Error::NotLoggedIn | Error::SessionExpired) => return Ok(()),
             Err(e) => return Err(e),
@@ -577,9 +591,22 @@ impl Clinic {
     /// [`Clinic::unlock`].
     pub fn lock(&mut self, session: &SessionId) -> Result<()> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, true)?;
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Session)?;
         let tx = self.conn.transaction()?;
         auth::set_locked(&tx, session, true)?;
+        // Locking the window ends every PIN unlock in it, whoever's it was.
+        if let Some((pin_staff, _)) = &actor.pin {
+            auth::set_pin_unlock(&tx, session, None)?;
+            audit::append(
+                &tx,
+                now,
+                &audit::NewEvent {
+                    via: (actor.kind == auth::SessionKind::Business).then_some(&actor.staff_id),
+                    reason: Some("window locked"),
+                    ..auth::event(Some(pin_staff), &self.ws, "pin_end", Outcome::Ok)
+                },
+            )?;
+        }
         audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "lock", Outcome::Ok))?;
         tx.commit()?;
         Ok(())
@@ -587,29 +614,26 @@ impl Clinic {
 
     pub fn unlock(&mut self, session: &SessionId, password: &Secret) -> Result<()> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, true)?;
-        let hash: String =
-            self.conn.query_row("SELECT password_hash FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
-        let ok = auth::verify_secret(password, &hash)?;
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Session)?;
+        // The lock screen is a door like the login: wrong passwords count and wait. A desk
+        // opened by a person's login unlocks with that person's password (nobody typed
+        // the desk account's own).
+        let person = actor.opened_by.as_ref().unwrap_or(&actor.staff_id);
+        let via = actor.opened_by.as_ref().map(|_| &actor.staff_id);
+        let typist = crate::attempts::Typist { staff: person, via };
+        crate::attempts::confirm_password(&mut self.conn, &self.ws, now, typist, password, "unlock")?;
         let tx = self.conn.transaction()?;
-        if ok {
-            auth::set_locked(&tx, session, false)?;
-            auth::touch(&tx, session, now)?;
-        }
-        let (action, outcome) = if ok { ("unlock", Outcome::Ok) } else { ("unlock_failed", Outcome::Failed) };
-        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, action, outcome))?;
+        auth::set_locked(&tx, session, false)?;
+        auth::touch(&tx, session, now)?;
+        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "unlock", Outcome::Ok))?;
         tx.commit()?;
-        if ok {
-            Ok(())
-        } else {
-            Err(Error::WrongCredentials)
-        }
+        Ok(())
     }
 
     /// Staff ids and names, for choosing a person in filters. Requires a live session.
     pub fn staff_directory(&mut self, session: &SessionId) -> Result<Vec<(StaffId, String)>> {
         let now = self.clock.now();
-        auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         let mut stmt = self.conn.prepare_cached("SELECT id, name FROM staff ORDER BY name COLLATE NOCASE")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -618,7 +642,7 @@ impl Clinic {
     /// The person behind a session (also while it is locked).
     pub fn me(&mut self, session: &SessionId) -> Result<Me> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, true)?;
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Session)?;
         let (name, email, locked, must_change, has_pin, totp_enabled): (String, String, i64, i64, bool, bool) =
             self.conn.query_row(
                 "SELECT st.name, st.email, s.locked, st.must_change_password, st.pin_hash IS NOT NULL,
@@ -636,6 +660,10 @@ impl Clinic {
                 Some(self.conn.query_row("SELECT name FROM staff WHERE id = ?1", [staff], |r| r.get(0))?)
             }
             _ => None,
+        };
+        let desk_opened_by = match &actor.opened_by {
+            Some(staff) => Some(self.conn.query_row("SELECT name FROM staff WHERE id = ?1", [staff], |r| r.get(0))?),
+            None => None,
         };
         let (rights, requires_pin) = crate::staff::rights(&self.conn, &actor.staff_id)?;
         let access_model = settings::access_model(&self.conn)?;
@@ -658,6 +686,7 @@ impl Clinic {
             pin_idle_seconds: settings::pin_idle_seconds(&self.conn)?,
             business_login: actor.kind == auth::SessionKind::Business,
             pin_name,
+            desk_opened_by,
             must_change_password: must_change == 1,
             has_pin,
             access_model,
@@ -765,8 +794,7 @@ impl Clinic {
         changes: &crate::staff::StaffChanges,
         admin_password: &Secret,
     ) -> Result<crate::staff::StaffView> {
-        self.gated(session, Action::StaffUpdate, None, |ctx| {
-            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, admin_password)?;
+        self.gated_with_password(session, Action::StaffUpdate, None, admin_password, |ctx| {
             crate::staff::update(ctx, staff, changes)
         })
     }
@@ -780,8 +808,7 @@ impl Clinic {
         active: bool,
         admin_password: &Secret,
     ) -> Result<()> {
-        self.gated(session, Action::StaffUpdate, None, |ctx| {
-            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, admin_password)?;
+        self.gated_with_password(session, Action::StaffUpdate, None, admin_password, |ctx| {
             crate::staff::set_active(ctx, staff, active)
         })
     }
@@ -794,7 +821,7 @@ impl Clinic {
     /// A staff member's photo (type, bytes), for any signed-in session.
     pub fn staff_photo(&mut self, session: &SessionId, staff: &StaffId) -> Result<Option<(String, Vec<u8>)>> {
         let now = self.clock.now();
-        auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         crate::staff::photo(&self.conn, staff)
     }
 
@@ -808,11 +835,22 @@ impl Clinic {
         pin: &Secret,
         admin_password: &Secret,
     ) -> Result<()> {
-        self.gated(session, Action::StaffUpdate, None, |ctx| {
-            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, admin_password)?;
-            let birth: Option<Option<String>> =
-                ctx.conn().query_row("SELECT birth_date FROM staff WHERE id = ?1", [staff], |r| r.get(0)).optional()?;
-            let birth = birth.ok_or(Error::NotFound)?;
+        self.gated_with_password(session, Action::StaffUpdate, None, admin_password, |ctx| {
+            let row: Option<(Option<String>, bool, bool)> = ctx
+                .conn()
+                .query_row(
+                    "SELECT birth_date, can_business_login, totp_secret IS NOT NULL FROM staff WHERE id = ?1",
+                    [staff],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let (birth, business, totp) = row.ok_or(Error::NotFound)?;
+            if business {
+                return Err(Error::Denied("a business login never has a PIN of its own".into()));
+            }
+            if !totp && auth::clinic_requires_strong_desk(ctx.conn())? {
+                return Err(Error::TotpRequired);
+            }
             let birth = birth.and_then(|b| chrono::NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok());
             crate::pin::check_rules(pin.expose(), birth)?;
             ctx.conn().execute(
@@ -828,11 +866,11 @@ impl Clinic {
     /// The signed-in person changes their own email, confirmed with the password.
     pub fn change_email(&mut self, session: &SessionId, email: &str, password: &Secret) -> Result<()> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         if actor.kind == auth::SessionKind::Business {
             return Err(Error::Denied("change your email on a personal login".into()));
         }
-        auth::confirm_password(&self.conn, &actor.staff_id, password)?;
+        self.confirm_own_password(&actor, password, "email_change")?;
         let email = crate::staff::check_email(&self.conn, email, Some(&actor.staff_id))?;
         let tx = self.conn.transaction()?;
         tx.execute(
@@ -864,8 +902,7 @@ impl Clinic {
         value: &str,
         password: &Secret,
     ) -> Result<()> {
-        self.gated(session, Action::SettingsChange, None, |ctx| {
-            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
+        self.gated_with_password(session, Action::SettingsChange, None, password, |ctx| {
             settings::set_text(ctx.conn(), key, value)?;
             ctx.record_object(format!("{key}={value}"));
             Ok(())
@@ -898,16 +935,16 @@ impl Clinic {
         if rank(mode) < rank(current) {
             return Err(Error::invalid("the journal mode can only move towards more protection"));
         }
-        self.gated(session, Action::SettingsChange, None, |ctx| {
-            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
+        self.gated_with_password(session, Action::SettingsChange, None, password, |ctx| {
             ctx.conn().execute("UPDATE clinic SET journal_mode = ?1", [mode.as_str()])?;
             ctx.record_object(format!("journal_mode={}", mode.as_str()));
             Ok(())
         })
     }
 
-    /// An admin gives a staff member a new one-time password (they forgot theirs) and
-    /// re-enables a PIN disabled by wrong tries. The admin confirms with their password.
+    /// An admin gives a staff member a new one-time password (they forgot theirs; it
+    /// expires after 72 hours and allows nothing but choosing a new one), re-enables a PIN
+    /// or a two-factor login disabled by wrong tries, and clears their password wait. The admin confirms with their password.
     pub fn admin_reset_staff(
         &mut self,
         session: &SessionId,
@@ -916,8 +953,7 @@ impl Clinic {
     ) -> Result<String> {
         let otp = crate::staff::one_time_password();
         let otp_hash = auth::hash_secret(&Secret::new(otp.clone()))?;
-        self.gated(session, Action::StaffUpdate, None, |ctx| {
-            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, admin_password)?;
+        self.gated_with_password(session, Action::StaffUpdate, None, admin_password, |ctx| {
             let role: Option<String> =
                 ctx.conn().query_row("SELECT role FROM staff WHERE id = ?1", [staff], |r| r.get(0)).optional()?;
             match role.as_deref() {
@@ -926,9 +962,11 @@ impl Clinic {
                 _ => {}
             }
             ctx.conn().execute(
-                "UPDATE staff SET password_hash = ?2, must_change_password = 1, pin_failures = 0, pin_locked_until = NULL,
-                        pin_disabled = 0, updated_at = ?3 WHERE id = ?1",
-                params![staff, otp_hash, clock::to_db(ctx.now())],
+                "UPDATE staff SET password_hash = ?2, must_change_password = 1, password_expires_at = ?4,
+                        password_failures = 0, password_locked_until = NULL,
+                        pin_failures = 0, pin_locked_until = NULL, pin_disabled = 0,
+                        totp_failures = 0, totp_locked_until = NULL, totp_disabled = 0, updated_at = ?3 WHERE id = ?1",
+                params![staff, otp_hash, clock::to_db(ctx.now()), clock::to_db(ctx.now() + crate::staff::one_time_password_lifetime())],
             )?;
             ctx.conn().execute(
                 "UPDATE sessions SET ended_at = ?2, end_reason = 'password_reset' WHERE staff_id = ?1 AND ended_at IS NULL",
@@ -972,25 +1010,18 @@ impl Clinic {
     /// Changes the signed-in person's own password (old and new).
     pub fn change_password(&mut self, session: &SessionId, old: &Secret, new: &Secret) -> Result<()> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
-        let (hash, name, email): (String, String, String) = self.conn.query_row(
-            "SELECT password_hash, name, email FROM staff WHERE id = ?1",
-            [&actor.staff_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        if !auth::verify_secret(old, &hash)? {
-            audit::append(
-                &self.conn,
-                now,
-                &auth::event(Some(&actor.staff_id), &self.ws, "password_change", Outcome::Failed),
-            )?;
-            return Err(Error::WrongCredentials);
-        }
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::OwnPassword)?;
+        let (name, email): (String, String) =
+            self.conn.query_row("SELECT name, email FROM staff WHERE id = ?1", [&actor.staff_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         auth::require_strong(new, &[&name, &email])?;
+        self.confirm_own_password(&actor, old, "password_change")?;
         let new_hash = auth::hash_secret(new)?;
         let tx = self.conn.transaction()?;
         tx.execute(
-            "UPDATE staff SET password_hash = ?2, must_change_password = 0, updated_at = ?3 WHERE id = ?1",
+            "UPDATE staff SET password_hash = ?2, must_change_password = 0, password_expires_at = NULL, updated_at = ?3
+             WHERE id = ?1",
             params![actor.staff_id, new_hash, clock::to_db(now)],
         )?;
         audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "password_change", Outcome::Ok))?;
@@ -998,17 +1029,32 @@ impl Clinic {
         Ok(())
     }
 
-    /// Sets the signed-in person's own PIN (on a personal login).
-    pub fn set_pin(&mut self, session: &SessionId, pin: &Secret) -> Result<()> {
+    /// Sets the signed-in person's own PIN (on a personal login). Replacing a PIN
+    /// already set needs the password; in national-ID mode only someone with two-factor
+    /// login may have a PIN (it opens journals and national IDs at the desk).
+    pub fn set_pin(&mut self, session: &SessionId, pin: &Secret, password: Option<&Secret>) -> Result<()> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         if actor.kind == auth::SessionKind::Business {
             return Err(Error::Denied("a PIN is set on a personal login".into()));
         }
-        let birth: Option<String> =
-            self.conn.query_row("SELECT birth_date FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
+        let (birth, has_pin, totp, business): (Option<String>, bool, bool, bool) = self.conn.query_row(
+            "SELECT birth_date, pin_hash IS NOT NULL, totp_secret IS NOT NULL, can_business_login FROM staff WHERE id = ?1",
+            [&actor.staff_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        if business {
+            return Err(Error::Denied("a business login never has a PIN of its own".into()));
+        }
+        if !totp && auth::clinic_requires_strong_desk(&self.conn)? {
+            return Err(Error::TotpRequired);
+        }
         let birth = birth.and_then(|b| chrono::NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok());
         crate::pin::check_rules(pin.expose(), birth)?;
+        if has_pin {
+            let password = password.ok_or(Error::WrongCredentials)?;
+            self.confirm_own_password(&actor, password, "pin_set")?;
+        }
         let hash = auth::hash_secret(pin)?;
         let tx = self.conn.transaction()?;
         tx.execute(
@@ -1024,7 +1070,7 @@ impl Clinic {
     /// On a personal login (someone who confirms journals with the PIN) only oneself.
     pub fn pin_candidates(&mut self, session: &SessionId) -> Result<Vec<(StaffId, String)>> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         let personal = actor.kind != auth::SessionKind::Business;
         let me = actor.staff_id;
         let mut stmt = self.conn.prepare_cached(
@@ -1043,80 +1089,134 @@ impl Clinic {
     }
 
     /// Unlocks a business-login session for `staff` with their PIN. Wrong PINs count
-    /// towards that person's lockout (persisted); one person's lockout never blocks
-    /// another. The PIN owner becomes the actor of journal work until the unlock ends.
+    /// towards that person's one lockout (persisted, shared with signing by PIN); one
+    /// person's lockout never blocks another. The PIN owner becomes the actor of journal
+    /// work until the unlock ends. A business login never unlocks with a PIN of its own,
+    /// and in national-ID mode only someone with two-factor login may unlock.
     pub fn unlock_with_pin(&mut self, session: &SessionId, staff: &StaffId, pin: &Secret) -> Result<String> {
         let now = self.clock.now();
-        let business = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let business = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         let personal = business.kind != auth::SessionKind::Business;
         if personal && &business.staff_id != staff {
             return Err(Error::Denied("on a personal login only your own PIN confirms journal work".into()));
         }
         let idle = chrono::Duration::seconds(settings::pin_idle_seconds(&self.conn)?);
-        // IMMEDIATE: the read of the counters and their update are one step, so parallel
-        // wrong PINs cannot slip past the limit.
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let row: Option<PinRow> = tx
+        let row: Option<(String, bool, bool, String, String, bool, bool)> = self
+            .conn
             .query_row(
-                "SELECT name, pin_hash, pin_failures, pin_locked_until, pin_disabled, active, role, features
+                "SELECT name, pin_hash IS NOT NULL, active, role, features, can_business_login, totp_secret IS NOT NULL
                  FROM staff WHERE id = ?1",
                 [staff],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
             )
             .optional()?;
-        let Some((name, hash, failures, locked_until, disabled, active, role, features)) = row else {
+        let Some((name, has_pin, active, role, features, is_business, totp)) = row else {
             return Err(Error::NotFound);
         };
-        let journal = crate::staff::uses_journal(&role, &features);
-        let Some(hash) = hash.filter(|_| active == 1 && journal) else { return Err(Error::PinNotSet) };
-        let event = |action: &'static str, outcome| audit::NewEvent {
-            actor: Some(staff),
-            via: if personal { None } else { Some(&business.staff_id) },
-            workstation: &self.ws.host,
-            action,
-            client: None,
-            object: None,
-            outcome,
-            reason: None,
+        let via = if personal { None } else { Some(&business.staff_id) };
+        let refuse = |conn: &Connection, why: &str| -> Result<()> {
+            audit::append(
+                conn,
+                now,
+                &audit::NewEvent {
+                    via,
+                    reason: Some(why),
+                    ..auth::event(Some(staff), &self.ws, "pin_failed", Outcome::Denied)
+                },
+            )
+            .map(|_| ())
         };
-        if disabled == 1 {
-            audit::append(&tx, now, &event("pin_failed", Outcome::Denied))?;
-            tx.commit()?;
-            return Err(Error::PinDisabled);
+        if is_business || staff == &business.staff_id && !personal {
+            refuse(&self.conn, "a business login has no PIN")?;
+            return Err(Error::Denied("a business login never unlocks with a PIN of its own".into()));
         }
-        if let Some(until) = locked_until.as_deref().map(clock::from_db).transpose()? {
-            if until > now {
-                audit::append(&tx, now, &event("pin_failed", Outcome::Denied))?;
-                tx.commit()?;
-                return Err(Error::PinLocked {
-                    seconds: ((until - now).num_milliseconds() + 999).div_euclid(1000).max(1),
-                });
-            }
+        if !(has_pin && active && crate::staff::uses_journal(&role, &features)) {
+            return Err(Error::PinNotSet);
         }
-        if auth::verify_secret(pin, &hash)? {
-            tx.execute("UPDATE staff SET pin_failures = 0, pin_locked_until = NULL WHERE id = ?1", [staff])?;
-            auth::set_pin_unlock(&tx, session, Some((staff, now + idle)))?;
-            auth::touch(&tx, session, now)?;
-            audit::append(&tx, now, &event("pin_unlock", Outcome::Ok))?;
-            tx.commit()?;
-            return Ok(name);
+        if !totp && auth::clinic_requires_strong_desk(&self.conn)? {
+            refuse(&self.conn, "no two-factor login")?;
+            return Err(Error::TotpRequired);
         }
-        let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
-        let lock = crate::pin::delay_after(failures).map(|d| clock::to_db(now + d));
-        let disable = crate::pin::disables(failures);
-        tx.execute(
-            "UPDATE staff SET pin_failures = ?2, pin_locked_until = ?3, pin_disabled = ?4 WHERE id = ?1",
-            params![staff, failures, lock, disable as i64],
+        let typist = crate::attempts::Typist { staff, via };
+        crate::attempts::confirm_pin(&mut self.conn, &self.ws, now, typist, pin, "pin_unlock")?;
+        let tx = self.conn.transaction()?;
+        auth::set_pin_unlock(&tx, session, Some((staff, now + idle)))?;
+        auth::touch(&tx, session, now)?;
+        audit::append(
+            &tx,
+            now,
+            &audit::NewEvent { via, ..auth::event(Some(staff), &self.ws, "pin_unlock", Outcome::Ok) },
         )?;
-        audit::append(&tx, now, &event(if disable { "pin_disabled" } else { "pin_failed" }, Outcome::Failed))?;
         tx.commit()?;
-        Err(if disable { Error::PinDisabled } else { Error::WrongPin })
+        Ok(name)
+    }
+
+    /// The business logins a staff member may switch this workstation to.
+    pub fn desk_accounts(&mut self, session: &SessionId) -> Result<Vec<(StaffId, String)>> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
+        if actor.kind != auth::SessionKind::Personal {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name FROM staff WHERE can_business_login = 1 AND active = 1 ORDER BY name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Switches this workstation from the signed-in person's own login to the desk's
+    /// business login (Planway: log in strongly, then switch). The person's session ends;
+    /// the desk's session records who opened it and is refused once that person is no
+    /// longer active. In national-ID mode this is the only way a desk opens, and only
+    /// from a login that gave the two-factor code (a strong login).
+    pub fn open_desk(&mut self, session: &SessionId, business: &StaffId) -> Result<SessionId> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
+        if actor.kind != auth::SessionKind::Personal {
+            return Err(Error::Denied("the desk is opened from a personal login".into()));
+        }
+        if settings::access_model(&self.conn)? != crate::policy::AccessModel::BusinessPin {
+            return Err(Error::Denied("this clinic does not work with a business login".into()));
+        }
+        let strong: bool = self.conn.query_row("SELECT strong FROM sessions WHERE id = ?1", [session], |r| r.get(0))?;
+        if !strong && auth::clinic_requires_strong_desk(&self.conn)? {
+            return Err(Error::StrongLoginRequired);
+        }
+        let target: Option<(bool, bool)> = self
+            .conn
+            .query_row("SELECT can_business_login, active FROM staff WHERE id = ?1", [business], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        if target != Some((true, true)) {
+            return Err(Error::NotFound);
+        }
+        let desk = SessionId::new();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO sessions (id, staff_id, kind, workstation, os_user, started_at, last_active_at, opened_by,
+                                   opened_by_session)
+             VALUES (?1, ?2, 'business', ?3, ?4, ?5, ?5, ?6, ?7)",
+            params![desk, business, self.ws.host, self.ws.os_user, clock::to_db(now), actor.staff_id, session],
+        )?;
+        auth::end_session(&tx, session, now, "switched_to_desk")?;
+        audit::append(
+            &tx,
+            now,
+            &audit::NewEvent {
+                object: Some(&format!("desk {business}")),
+                ..auth::event(Some(&actor.staff_id), &self.ws, "desk_open", Outcome::Ok)
+            },
+        )?;
+        tx.commit()?;
+        Ok(desk)
     }
 
     /// Ends a PIN unlock (journal closed, switching person).
     pub fn end_pin(&mut self, session: &SessionId) -> Result<()> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         if let Some((pin_staff, _)) = &actor.pin {
             let tx = self.conn.transaction()?;
             auth::set_pin_unlock(&tx, session, None)?;
@@ -1238,7 +1338,7 @@ impl Clinic {
     /// Open sessions: all of them for an administrator, otherwise the person's own.
     pub fn sessions(&mut self, session: &SessionId) -> Result<Vec<SessionView>> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         let all = actor.role.is_admin() && actor.kind != auth::SessionKind::Business;
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.id, st.name, s.workstation, s.os_user, s.kind, s.started_at, s.last_active_at,
@@ -1266,7 +1366,7 @@ impl Clinic {
     /// Logs out another session (an administrator any, everyone their own); audited.
     pub fn end_other_session(&mut self, session: &SessionId, target: &SessionId) -> Result<()> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         let owner: Option<StaffId> = self
             .conn
             .query_row("SELECT staff_id FROM sessions WHERE id = ?1 AND ended_at IS NULL", [target], |r| r.get(0))
@@ -1296,8 +1396,7 @@ impl Clinic {
         if !SESSION_TIMEOUT_CHOICES.contains(&minutes) {
             return Err(Error::invalid("choose 15 minutes, 30 minutes, 1, 2, 4, 8 or 24 hours"));
         }
-        self.gated(session, Action::SettingsChange, None, |ctx| {
-            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
+        self.gated_with_password(session, Action::SettingsChange, None, password, |ctx| {
             settings::set_i64(ctx.conn(), settings::SESSION_TIMEOUT_MINUTES, minutes)?;
             ctx.record_object(format!("session_timeout_minutes={minutes}"));
             Ok(())
@@ -1316,8 +1415,7 @@ impl Clinic {
         if !(30..=900).contains(&pin_idle_seconds) {
             return Err(Error::invalid("the PIN idle time must be between 30 seconds and 15 minutes"));
         }
-        self.gated(session, Action::SettingsChange, None, |ctx| {
-            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
+        self.gated_with_password(session, Action::SettingsChange, None, password, |ctx| {
             settings::set_i64(ctx.conn(), settings::PIN_IDLE_SECONDS, pin_idle_seconds)?;
             settings::set_i64(ctx.conn(), settings::REQUIRE_TOTP, i64::from(require_totp))?;
             ctx.record_object(format!("pin_idle_seconds={pin_idle_seconds} require_totp={require_totp}"));
@@ -1459,25 +1557,14 @@ impl Clinic {
         })
     }
 
-    /// Signs (locks) a draft, confirmed with the person's password or PIN.
+    /// Signs (locks) a draft, confirmed with the person's password or PIN. The PIN is
+    /// the same one, with the same lockout, as the unlock at the desk.
     pub fn sign_entry(&mut self, session: &SessionId, entry: &str, password: &Secret) -> Result<crate::journal::Entry> {
         let client = crate::journal::entry_client(&self.conn, entry)?;
-        self.gated(session, Action::EntrySign, Some(&client), |ctx| {
-            // Confirmed with the signer's password, or their PIN (at the reception desk).
-            let (hash, pin_hash): (String, Option<String>) = ctx.conn().query_row(
-                "SELECT password_hash, pin_hash FROM staff WHERE id = ?1",
-                [&ctx.actor().staff_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            let signed = crate::journal::sign(ctx, entry)?;
-            let by_pin = match &pin_hash {
-                Some(p) if password.expose().chars().all(|c| c.is_ascii_digit()) => auth::verify_secret(password, p)?,
-                _ => false,
-            };
-            if !by_pin && !auth::verify_secret(password, &hash)? {
-                return Err(Error::WrongCredentials);
-            }
-            Ok(signed)
+        let now = self.clock.now();
+        let confirm = gate::Confirm::PasswordOrPin(password);
+        gate::run_confirmed(&mut self.conn, &self.ws, now, session, Action::EntrySign, Some(&client), confirm, |ctx| {
+            crate::journal::sign(ctx, entry)
         })
     }
 
@@ -1532,7 +1619,7 @@ impl Clinic {
     /// The clinic's templates in its language (no client data; needs a live session).
     pub fn templates(&mut self, session: &SessionId) -> Result<Vec<crate::journal::Template>> {
         let now = self.clock.now();
-        auth::resolve(&mut self.conn, &self.ws, now, session, false)?;
+        auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         let language = self.info()?.language;
         crate::journal::templates(&self.conn, language.as_str())
     }
@@ -1639,6 +1726,29 @@ impl Clinic {
         gate::run(&mut self.conn, &self.ws, now, session, action, client, op)
     }
 
+    /// Runs `op` through the gate after the acting person confirmed with their password
+    /// (counted and throttled like every password door).
+    fn gated_with_password<T>(
+        &mut self,
+        session: &SessionId,
+        action: Action,
+        client: Option<&ClientId>,
+        password: &Secret,
+        op: impl FnOnce(&mut gate::GateCtx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let now = self.clock.now();
+        let confirm = gate::Confirm::Password(password);
+        gate::run_confirmed(&mut self.conn, &self.ws, now, session, action, client, confirm, op)
+    }
+
+    /// Re-authentication on one's own account (outside the gate: no client data), at
+    /// `door`; counted and throttled like every password door.
+    fn confirm_own_password(&mut self, actor: &auth::Actor, password: &Secret, door: &str) -> Result<()> {
+        let now = self.clock.now();
+        let typist = crate::attempts::Typist { staff: &actor.staff_id, via: None };
+        crate::attempts::confirm_password(&mut self.conn, &self.ws, now, typist, password, door)
+    }
+
     pub(crate) fn conn_for_crate(&mut self) -> &mut Connection {
         &mut self.conn
     }
@@ -1712,8 +1822,7 @@ impl Clinic {
     pub fn backup(&mut self, session: &SessionId, dest: &Path, password: &Secret) -> Result<crate::backup::Manifest> {
         let now = self.clock.now();
         crate::backup::prepare_target(dest)?;
-        self.gated(session, Action::Backup, None, |ctx| {
-            auth::confirm_password(ctx.conn(), &ctx.actor().staff_id, password)?;
+        self.gated_with_password(session, Action::Backup, None, password, |ctx| {
             ctx.record_object(format!("backup to {}", dest.display()));
             Ok(())
         })?;
@@ -1841,7 +1950,6 @@ fn render_export(events: &[EventView], format: ExportFormat, now: chrono::DateTi
     })
 }
 
-/// name, pin_hash, pin_failures, pin_locked_until, pin_disabled, active, role
 /// How many of the newest audit events the after-crash check verifies.
 const CRASH_TAIL_EVENTS: i64 = 1000;
 
@@ -1929,8 +2037,6 @@ fn store_recovery_codes(conn: &Connection, staff: &StaffId, hashes: &[String]) -
     }
     Ok(())
 }
-
-type PinRow = (String, Option<String>, i64, Option<String>, i64, i64, String, String);
 
 fn normalized_secret(s: &Secret) -> zeroize::Zeroizing<String> {
     use unicode_normalization::UnicodeNormalization;

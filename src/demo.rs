@@ -199,7 +199,7 @@ fn reception_desk(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
             let s = clinic.login(email, &Secret::new(otp.clone()))?;
             clinic.change_password(&s, &Secret::new(otp), &Secret::new(password))?;
             if let Some(pin) = pin {
-                clinic.set_pin(&s, &Secret::new(pin))?;
+                clinic.set_pin(&s, &Secret::new(pin), None)?;
             }
             clinic.logout(&s)
         };
@@ -219,7 +219,7 @@ fn reception_desk(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
             clinic.assign_relation(owner, p, &c.id)?;
         }
     }
-    clinic.set_pin(owner, &Secret::new(OWNER_PIN))?;
+    clinic.set_pin(owner, &Secret::new(OWNER_PIN), None)?;
     clinic.set_access_model(owner, AccessModel::BusinessPin, &Secret::new(OWNER_PASSWORD))
 }
 

@@ -36,6 +36,17 @@ pub enum ErrorCode {
     PinNotSet,
     TotpRequired,
     WrongTotp,
+    /// Too many wrong passwords or two-factor codes (this account or this workstation).
+    TooManyAttempts,
+    /// Ten wrong two-factor codes turned the factor off until a recovery code or an
+    /// administrator resets it.
+    TotpDisabled,
+    /// The one-time password from an administrator is older than 72 hours.
+    PasswordExpired,
+    /// A one-time password allows nothing but choosing one's own password.
+    PasswordChangeRequired,
+    /// In national-ID mode the desk is opened by a staff member's strong personal login.
+    StrongLoginRequired,
     Denied,
     NotFound,
     Conflict,
@@ -49,7 +60,7 @@ pub enum Error {
     Invalid(String),
     #[error("the password is too weak: {0}")]
     WeakPassword(String),
-    #[error("wrong email or password")]
+    #[error("wrong email, password or code")]
     WrongCredentials,
     #[error("the key does not open this database")]
     WrongKey,
@@ -93,6 +104,16 @@ pub enum Error {
     TotpRequired,
     #[error("wrong or already used two-factor code")]
     WrongTotp,
+    #[error("too many wrong attempts: try again in {seconds} seconds")]
+    TooManyAttempts { seconds: i64 },
+    #[error("two-factor login is turned off after too many wrong codes: use a recovery code or ask an administrator")]
+    TotpDisabled,
+    #[error("the one-time password has expired: ask an administrator for a new one")]
+    PasswordExpired,
+    #[error("choose your own password first")]
+    PasswordChangeRequired,
+    #[error("in national-ID mode a staff member opens the desk with their personal two-factor login")]
+    StrongLoginRequired,
     #[error("access denied: {0}")]
     Denied(String),
     #[error("not found")]
@@ -134,6 +155,11 @@ impl Error {
             Error::PinNotSet => ErrorCode::PinNotSet,
             Error::TotpRequired => ErrorCode::TotpRequired,
             Error::WrongTotp => ErrorCode::WrongTotp,
+            Error::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
+            Error::TotpDisabled => ErrorCode::TotpDisabled,
+            Error::PasswordExpired => ErrorCode::PasswordExpired,
+            Error::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
+            Error::StrongLoginRequired => ErrorCode::StrongLoginRequired,
             Error::Denied(_) => ErrorCode::Denied,
             Error::NotFound => ErrorCode::NotFound,
             Error::Conflict(_) | Error::DuplicateNationalId(_) => ErrorCode::Conflict,
@@ -147,7 +173,7 @@ impl Error {
     pub fn detail(&self) -> Option<String> {
         match self {
             Error::DuplicateNationalId(id) => Some(id.to_string()),
-            Error::PinLocked { seconds } => Some(seconds.to_string()),
+            Error::PinLocked { seconds } | Error::TooManyAttempts { seconds } => Some(seconds.to_string()),
             _ => None,
         }
     }

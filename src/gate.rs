@@ -13,6 +13,7 @@ use crate::audit::{self, NewEvent, Outcome};
 use crate::auth::{self, Actor, Workstation};
 use crate::ids::{ClientId, SessionId};
 use crate::policy::{self, Action, Decision, Subject};
+use crate::secret::Secret;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
@@ -92,6 +93,20 @@ fn error_reason(e: &Error) -> &'static str {
     }
 }
 
+/// What the acting person must type before a sensitive operation runs. It is checked
+/// after the policy allowed the action and before the operation's transaction opens, so a
+/// wrong secret is counted (and audited) in its own transaction and is never rolled back
+/// with the refused operation.
+#[derive(Clone, Copy)]
+pub(crate) enum Confirm<'s> {
+    Nothing,
+    /// The person's own password (re-authentication).
+    Password(&'s Secret),
+    /// The person's PIN (digits, when they have one) or else their password: how a
+    /// signature is confirmed at the desk and on a personal login.
+    PasswordOrPin(&'s Secret),
+}
+
 /// Runs `op` for `session` as `action` on `client`, with its audit event.
 pub(crate) fn run<T>(
     conn: &mut Connection,
@@ -102,7 +117,115 @@ pub(crate) fn run<T>(
     client: Option<&ClientId>,
     op: impl FnOnce(&mut GateCtx<'_>) -> Result<T>,
 ) -> Result<T> {
-    let mut actor = auth::resolve(conn, ws, now, session, false)?;
+    run_confirmed(conn, ws, now, session, action, client, Confirm::Nothing, op)
+}
+
+/// Refusals before the policy is asked (no session, locked, a PIN or second factor
+/// missing) are audited too: someone tried to reach client data and was stopped.
+fn audit_early_refusal(
+    conn: &Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    session: &SessionId,
+    action: Action,
+    client: Option<&ClientId>,
+    e: &Error,
+) -> Result<()> {
+    let reason = match e {
+        Error::NotLoggedIn => "not_logged_in",
+        Error::Locked => "locked",
+        Error::PinRequired => "pin_required",
+        Error::PinSetupRequired => "pin_setup_required",
+        Error::TotpRequired => "totp_required",
+        Error::PasswordChangeRequired => "password_change_required",
+        // Already recorded by the session check itself.
+        _ => return Ok(()),
+    };
+    let actor = auth::session_staff(conn, session)?;
+    audit::append(
+        conn,
+        now,
+        &NewEvent {
+            actor: actor.as_ref(),
+            via: None,
+            workstation: &ws.host,
+            action: action.audit_name(),
+            client,
+            object: None,
+            outcome: Outcome::Denied,
+            reason: Some(reason),
+        },
+    )?;
+    Ok(())
+}
+
+/// [`run`], with a secret the person confirms the operation with.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run_confirmed<T>(
+    conn: &mut Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    session: &SessionId,
+    action: Action,
+    client: Option<&ClientId>,
+    confirm: Confirm<'_>,
+    op: impl FnOnce(&mut GateCtx<'_>) -> Result<T>,
+) -> Result<T> {
+    let admitted = match admit(conn, ws, now, session, action, client) {
+        Ok(a) => a,
+        Err(e) => {
+            audit_early_refusal(conn, ws, now, session, action, client, &e)?;
+            return Err(e);
+        }
+    };
+    let Admitted { actor, rights, subject, pin_owner } = admitted;
+    if let Decision::Deny(why) = policy::decide(&subject, action) {
+        let tx = conn.transaction()?;
+        audit::append(&tx, now, &event(&actor, ws, action, client, None, Outcome::Denied, Some(why)))?;
+        tx.commit()?;
+        return Err(Error::Denied(why.into()));
+    }
+    let typist = crate::attempts::Typist { staff: &actor.staff_id, via: actor.via.as_ref() };
+    match confirm {
+        Confirm::Nothing => {}
+        Confirm::Password(p) => {
+            crate::attempts::confirm_password(conn, ws, now, typist, p, action.audit_name())?;
+        }
+        Confirm::PasswordOrPin(p) => {
+            let has_pin: bool =
+                conn.query_row("SELECT pin_hash IS NOT NULL FROM staff WHERE id = ?1", [&actor.staff_id], |r| {
+                    r.get(0)
+                })?;
+            let digits = !p.expose().is_empty()
+                && p.expose().len() <= crate::pin::MAX_DIGITS
+                && p.expose().chars().all(|c| c.is_ascii_digit());
+            if has_pin && digits {
+                crate::attempts::confirm_pin(conn, ws, now, typist, p, action.audit_name())?;
+            } else {
+                crate::attempts::confirm_password(conn, ws, now, typist, p, action.audit_name())?;
+            }
+        }
+    }
+    execute(conn, ws, now, session, action, client, actor, rights, pin_owner, op)
+}
+
+/// Who acts, with what rights, as the policy will see them.
+struct Admitted {
+    actor: Actor,
+    rights: crate::policy::Rights,
+    subject: Subject,
+    pin_owner: Option<crate::ids::StaffId>,
+}
+
+fn admit(
+    conn: &mut Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    session: &SessionId,
+    action: Action,
+    client: Option<&ClientId>,
+) -> Result<Admitted> {
+    let mut actor = auth::resolve(conn, ws, now, session, auth::Door::Work)?;
     let model = crate::settings::access_model(conn)?;
     let mut business_login = actor.kind == auth::SessionKind::Business;
     let mut via_pin = false;
@@ -132,7 +255,10 @@ pub(crate) fn run<T>(
         }
     }
     let (rights, requires_pin) = crate::staff::rights(conn, &actor.staff_id)?;
-    if journal_work && actor.kind == auth::SessionKind::Personal {
+    // (Someone without the journal right is refused by the policy below, not asked for
+    // a PIN they would have no use for.)
+    let uses_journal = rights.features.has(crate::policy::Feature::Journal);
+    if journal_work && uses_journal && actor.kind == auth::SessionKind::Personal {
         if model == crate::policy::AccessModel::BusinessPin {
             // Asked to create a PIN at the personal login; no journals until then.
             let has_pin: bool =
@@ -164,9 +290,11 @@ pub(crate) fn run<T>(
         _ => None,
     };
     let mode: String = conn.query_row("SELECT journal_mode FROM clinic", [], |r| r.get(0))?;
-    if (mode == "journals_with_id" || crate::settings::require_totp(conn)?) && actor.kind == auth::SessionKind::Personal
+    if (mode == "journals_with_id" || crate::settings::require_totp(conn)?)
+        && (actor.kind == auth::SessionKind::Personal || via_pin)
     {
-        // The offline stand-in for MitID/BankID: no client data before two-factor login.
+        // The offline stand-in for MitID/BankID: no client data before two-factor login,
+        // and at the desk no journal or national ID under the PIN of someone without it.
         let enrolled: bool =
             conn.query_row("SELECT totp_secret IS NOT NULL FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
         if !enrolled {
@@ -184,13 +312,24 @@ pub(crate) fn run<T>(
         rights,
         client_access,
     };
-    if let Decision::Deny(why) = policy::decide(&subject, action) {
-        let tx = conn.transaction()?;
-        audit::append(&tx, now, &event(&actor, ws, action, client, None, Outcome::Denied, Some(why)))?;
-        tx.commit()?;
-        return Err(Error::Denied(why.into()));
-    }
+    Ok(Admitted { actor, rights, subject, pin_owner })
+}
 
+/// The operation and its audit event in one transaction (a failure is recorded after
+/// the rollback).
+#[allow(clippy::too_many_arguments)]
+fn execute<T>(
+    conn: &mut Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    session: &SessionId,
+    action: Action,
+    client: Option<&ClientId>,
+    actor: Actor,
+    rights: crate::policy::Rights,
+    pin_owner: Option<crate::ids::StaffId>,
+    op: impl FnOnce(&mut GateCtx<'_>) -> Result<T>,
+) -> Result<T> {
     let tx = conn.transaction()?;
     let mut ctx =
         GateCtx { conn: &tx, actor: &actor, rights, now, client: client.cloned(), object: None, reason: None };

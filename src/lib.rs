@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod attachments;
+pub(crate) mod attempts;
 pub mod audit;
 pub mod auth;
 pub mod backup;

@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0010_attachments.sql", include_str!("../migrations/0010_attachments.sql")),
     ("0011_auto_sign.sql", include_str!("../migrations/0011_auto_sign.sql")),
     ("0012_template_fields.sql", include_str!("../migrations/0012_template_fields.sql")),
+    ("0013_hardening.sql", include_str!("../migrations/0013_hardening.sql")),
 ];
 
 /// The schema version this build writes.

@@ -182,6 +182,7 @@ impl Action {
                 | Action::AttachmentList
                 | Action::AttachmentOpen
                 | Action::AttachmentRemove
+                | Action::NationalIdReveal
         )
     }
 }
@@ -385,7 +386,6 @@ impl Action {
                 | Action::ClientList
                 | Action::ClientRead
                 | Action::ClientUpdate
-                | Action::NationalIdReveal
                 | Action::ClientAccessLog
         )
     }
@@ -453,11 +453,7 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
     let personal = !subject.business_login && !subject.via_pin;
     match action {
         // Reception work on clients' contact details, by scope, relation and view/edit.
-        Action::ClientCreate
-        | Action::ClientList
-        | Action::ClientRead
-        | Action::ClientUpdate
-        | Action::NationalIdReveal => {
+        Action::ClientCreate | Action::ClientList | Action::ClientRead | Action::ClientUpdate => {
             if !rights.features.has(Feature::Clients) || rights.scope == Scope::None {
                 return Decision::Deny("no access to clients");
             }
@@ -581,7 +577,7 @@ mod tests {
             ClientCreate | ClientList => {
                 r.features.has(Feature::Clients) && r.scope != Scope::None && (r.edit || !wants_edit)
             }
-            ClientRead | ClientUpdate | NationalIdReveal => {
+            ClientRead | ClientUpdate => {
                 if !r.features.has(Feature::Clients) || r.scope == Scope::None || blocked {
                     return false;
                 }

@@ -77,6 +77,12 @@ pub(crate) fn one_time_password() -> String {
     s
 }
 
+/// How long a one-time password from an administrator may be used (then it is refused
+/// with its own message, and an administrator issues a new one).
+pub(crate) fn one_time_password_lifetime() -> chrono::Duration {
+    chrono::Duration::hours(72)
+}
+
 /// A valid email no other staff member has (`except`: the person being changed).
 pub(crate) fn check_email(conn: &Connection, email: &str, except: Option<&StaffId>) -> Result<String> {
     let email = crate::clinic::check_email(email)?;
@@ -100,8 +106,8 @@ pub(crate) fn create(ctx: &mut GateCtx<'_>, new: &NewStaff) -> Result<(StaffView
     let now = clock::to_db(ctx.now());
     ctx.conn().execute(
         "INSERT INTO staff (id, name, email, role, password_hash, can_business_login, must_change_password, created_at,
-                            updated_at, client_scope, can_edit, features)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7, ?8, ?9, ?10)",
+                            updated_at, client_scope, can_edit, features, password_expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7, ?8, ?9, ?10, ?11)",
         params![
             id,
             name,
@@ -112,7 +118,8 @@ pub(crate) fn create(ctx: &mut GateCtx<'_>, new: &NewStaff) -> Result<(StaffView
             now,
             rights.scope.as_str(),
             rights.edit as i64,
-            rights.features.to_db()
+            rights.features.to_db(),
+            clock::to_db(ctx.now() + one_time_password_lifetime())
         ],
     )?;
     ctx.record_object(format!("staff {id}"));

@@ -121,21 +121,20 @@ fn attachments_follow_the_journal_access_rules() {
     let client =
         c.create_client(&owner, &ClientInput { name: "Åse Adgang".into(), ..Default::default() }).expect("c").id;
     let meta = c.add_attachment(&owner, &client, None, "brev.pdf", &pdf("adgang")).expect("attach");
-    let (view, otp) = c
-        .create_staff(
-            &owner,
-            &NewStaff {
-                name: "Mia".into(),
-                email: "mia@example.dk".into(),
-                role: Role::Practitioner,
-                business_login: false,
-            },
-        )
-        .expect("staff");
-    let mia = c.login("mia@example.dk", &Secret::new(otp)).expect("login");
+    let (mia_id, mia) = add_staff(
+        &mut c,
+        &owner,
+        &NewStaff {
+            name: "Mia".into(),
+            email: "mia@example.dk".into(),
+            role: Role::Practitioner,
+            business_login: false,
+        },
+        "mias-egen-lange-adgangskode-42",
+    );
     assert!(matches!(c.list_attachments(&mia, &client), Err(Error::Denied(_))));
     assert!(matches!(c.open_attachment(&mia, &meta.id), Err(Error::Denied(_))));
-    c.assign_relation(&owner, &view.id, &client).expect("relation");
+    c.assign_relation(&owner, &mia_id, &client).expect("relation");
     c.open_attachment(&mia, &meta.id).expect("with a relation");
     let events = c.audit_page(&owner, &Default::default(), None, 20).expect("page");
     let outcomes: Vec<&str> =

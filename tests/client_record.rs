@@ -32,7 +32,7 @@ fn a_national_id_is_masked_revealed_with_an_audit_event_and_never_duplicated() {
     let mut c = clinic(d.path(), JournalMode::JournalsWithId);
     let s = login(&mut c);
     // National-ID mode: two-factor login first (codes from Debian's oathtool).
-    let e = c.begin_totp(&s).expect("begin");
+    let e = c.begin_totp(&s, None).expect("begin");
     let out = std::process::Command::new("oathtool")
         .args(["--totp", "-b", &e.secret_base32.replace(' ', "")])
         .output()

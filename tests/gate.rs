@@ -115,10 +115,13 @@ fn logins_failures_locks_and_logouts_are_audited_and_enforced() {
             expect("login_failed", "failed", false), // unknown email: nobody to name
             expect("login", "ok", true),
             expect("lock", "ok", true),
-            expect("unlock_failed", "failed", true),
+            expect("client_list", "denied", true), // refused while locked, on record
+            expect("password_failed", "failed", true), // the lock screen counts wrong passwords
             expect("unlock", "ok", true),
             expect("client_list", "ok", true),
             expect("logout", "ok", true),
+            expect("client_list", "denied", true), // after logout: the session's owner is named
+            expect("client_list", "denied", false), // a made-up session: nobody to name
         ]
     );
     OsKeyring.delete(&id).expect("clean up");

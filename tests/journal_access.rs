@@ -135,8 +135,8 @@ fn every_journal_operation_in_every_access_situation() {
     // model: not even with one); with the business-login model, a PIN owner's relation
     // decides.
     let (_, desk) = add(&mut c, &owner, "Skranken", Role::Reception, true);
-    c.set_pin(&rel, &Secret::new("583920")).expect("PIN");
-    c.set_pin(&none, &Secret::new("794061")).expect("PIN");
+    c.set_pin(&rel, &Secret::new("583920"), None).expect("PIN");
+    c.set_pin(&none, &Secret::new("794061"), None).expect("PIN");
     assert!(none_allowed(&attempt_all(&mut c, &desk, &records)), "business login, individual model");
     c.set_access_model(&owner, AccessModel::BusinessPin, &Secret::new(OWNER_PASSWORD)).expect("business PIN");
     assert!(none_allowed(&attempt_all(&mut c, &desk, &records)), "desk without a PIN");

@@ -38,9 +38,9 @@ fn reception_clinic(c: &mut Clinic) -> Desk {
     let (lars, lars_s) = add("Lars Holm", "lars@example.dk", Role::Practitioner, false, LARS_PW);
     let (sofie, sofie_s) = add("Sofie Berg", "sofie@example.dk", Role::Practitioner, false, SOFIE_PW);
     add("Skranken", "skranke@example.dk", Role::Reception, true, DESK_PW);
-    c.set_pin(&lars_s, &Secret::new("583920")).expect("Lars' PIN");
-    c.set_pin(&sofie_s, &Secret::new("794061")).expect("Sofie's PIN");
-    assert!(c.set_pin(&sofie_s, &Secret::new("123456")).is_err(), "a common PIN is refused");
+    c.set_pin(&lars_s, &Secret::new("583920"), None).expect("Lars' PIN");
+    c.set_pin(&sofie_s, &Secret::new("794061"), None).expect("Sofie's PIN");
+    assert!(c.set_pin(&sofie_s, &Secret::new("123456"), None).is_err(), "a common PIN is refused");
     assert!(matches!(
         c.set_access_model(&owner, AccessModel::BusinessPin, &Secret::new("forkert")),
         Err(Error::WrongCredentials)
@@ -154,18 +154,17 @@ fn solo_and_individual_models_guard_the_journals() {
         .create_client(&owner, &klinik::clients::ClientInput { name: "Ole Ø".into(), ..Default::default() })
         .expect("c")
         .id;
-    let (_, otp) = c
-        .create_staff(
-            &owner,
-            &NewStaff {
-                name: "Nina".into(),
-                email: "nina@example.dk".into(),
-                role: Role::Practitioner,
-                business_login: false,
-            },
-        )
-        .expect("staff");
-    let nina = c.login("nina@example.dk", &Secret::new(otp)).expect("login");
+    let (_, nina) = add_staff(
+        &mut c,
+        &owner,
+        &NewStaff {
+            name: "Nina".into(),
+            email: "nina@example.dk".into(),
+            role: Role::Practitioner,
+            business_login: false,
+        },
+        "ninas-lange-hemmelige-sætning",
+    );
     // Solo: the new person has no journal access until the owner chooses a model.
     assert!(matches!(c.journal(&nina, &client), Err(Error::Denied(_))));
     c.journal(&owner, &client).expect("the owner still has full access");

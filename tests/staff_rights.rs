@@ -209,7 +209,7 @@ fn pins_set_by_an_admin_demanded_before_journals_and_confirmed_on_a_personal_log
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let owner = login(&mut c);
-    c.set_pin(&owner, &Secret::new("480713")).expect("owner's PIN");
+    c.set_pin(&owner, &Secret::new("480713"), None).expect("owner's PIN");
     c.set_access_model(&owner, AccessModel::BusinessPin, &Secret::new(OWNER_PASSWORD)).expect("model");
     let (ida, ida_s) = add(&mut c, &owner, "Ida Ny", "ida@example.dk", Role::Practitioner);
     let cl = client(&mut c, &owner, "Jens Journal");
@@ -271,7 +271,7 @@ fn concurrent_wrong_pins_cannot_get_past_the_limit() {
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let owner = login(&mut c);
     let (lea, lea_s) = add(&mut c, &owner, "Lea Lås", "lea@example.dk", Role::Practitioner);
-    c.set_pin(&lea_s, &Secret::new("846203")).expect("PIN");
+    c.set_pin(&lea_s, &Secret::new("846203"), None).expect("PIN");
     c.set_access_model(&owner, AccessModel::BusinessPin, &Secret::new(OWNER_PASSWORD)).expect("model");
     let desk_staff = NewStaff {
         name: "Skranke".into(),

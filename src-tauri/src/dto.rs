@@ -45,6 +45,7 @@ mirror_enum!(ErrorCodeDto as "ErrorCode" <- ErrorCode {
     Invalid, WeakPassword, WrongCredentials, WrongKey, WrongRecoveryCode, WrongPassphrase,
     KeyringUnavailable, KeyringLocked, KeyringEntryMissing, Corrupted, NotEncrypted, NewerVersion,
     AlreadyRunning, Locked, NotLoggedIn, SessionExpired, PinRequired, PinSetupRequired, WrongPin, PinLocked, PinDisabled, PinNotSet, TotpRequired, WrongTotp,
+    TooManyAttempts, TotpDisabled, PasswordExpired, PasswordChangeRequired, StrongLoginRequired,
     Denied, NotFound, Conflict, Storage, Internal,
 });
 mirror_enum!(LanguageDto as "Language" <- Language { Da, Sv, Nb, En });
@@ -105,6 +106,8 @@ pub struct MeDto {
     pub business_login: bool,
     /// Who has unlocked this business-login workstation with a PIN right now.
     pub pin_name: Option<String>,
+    /// A desk opened by a staff member's strong login (national-ID mode): who.
+    pub desk_opened_by: Option<String>,
     pub must_change_password: bool,
     pub has_pin: bool,
     pub access_model: AccessModelDto,
@@ -132,6 +135,7 @@ impl From<Me> for MeDto {
             pin_idle_seconds: u32::try_from(m.pin_idle_seconds.clamp(30, 900)).unwrap_or(120),
             business_login: m.business_login,
             pin_name: m.pin_name,
+            desk_opened_by: m.desk_opened_by,
             must_change_password: m.must_change_password,
             has_pin: m.has_pin,
             access_model: m.access_model.into(),

@@ -52,6 +52,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             staff::change_password,
             staff::set_pin,
             staff::pin_candidates,
+            staff::desk_accounts,
+            staff::open_desk,
             staff::unlock_with_pin,
             staff::end_pin,
             staff::emergency_access,

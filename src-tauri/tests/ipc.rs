@@ -91,7 +91,10 @@ fn setup_login_lock_and_client_commands_speak_the_documented_json() {
 
     let wrong = call(&win, "login", json!({ "email": "ida@example.dk", "password": "forkert", "code": null }))
         .expect_err("wrong");
-    assert_eq!(wrong, json!({ "code": "wrongCredentials", "message": "wrong email or password", "detail": null }));
+    assert_eq!(
+        wrong,
+        json!({ "code": "wrongCredentials", "message": "wrong email, password or code", "detail": null })
+    );
     let ready =
         call(&win, "login", json!({ "email": "ida@example.dk", "password": PASSWORD, "code": null })).expect("login");
     assert_eq!(ready["state"], "ready");
@@ -165,6 +168,8 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("change_password", &["password_change"]),
     ("set_pin", &["pin_set"]),
     ("pin_candidates", &[]),
+    ("desk_accounts", &[]),
+    ("open_desk", &["desk_open"]),
     ("unlock_with_pin", &["pin_unlock"]),
     ("end_pin", &["pin_end"]),
     ("emergency_access", &["emergency_access"]),
@@ -384,7 +389,7 @@ fn every_command_writes_its_audit_events() {
         let desk_id =
             staff_list.as_array().expect("list").iter().find(|s| s["name"] == "Skranke").expect("desk")["id"].clone();
         let desk_otp = call(&win, "reset_staff", json!({ "staffId": desk_id, "password": PASSWORD })).expect("reset");
-        let desk_otp = desk_otp.as_str().expect("otp").to_owned();
+        assert_eq!(desk_otp.as_str().expect("otp").len(), 19, "a one-time password, shown once");
         let (seen, next) = actions_since(&win, mark);
         assert_eq!(seen, [expect("list_staff"), expect("reset_staff")].concat());
         mark = next;
@@ -402,12 +407,25 @@ fn every_command_writes_its_audit_events() {
         check("set_staff_photo", json!({ "staffId": desk_id, "base64": png }), &mut mark);
         check("staff_photo", json!({ "staffId": desk_id }), &mut mark);
         assert_eq!(call(&win, "staff_photo", json!({ "staffId": desk_id })).expect("photo")["mime"], "image/png");
-        check("admin_set_pin", json!({ "staffId": desk_id, "pin": "739164", "adminPassword": PASSWORD }), &mut mark);
+        // A business login never has a PIN of its own: the admin sets the owner's instead.
+        let refused =
+            call(&win, "admin_set_pin", json!({ "staffId": desk_id, "pin": "739164", "adminPassword": PASSWORD }))
+                .expect_err("no PIN for a business login");
+        assert_eq!(refused["code"], "denied");
+        mark = actions_since(&win, mark).1;
+        check(
+            "admin_set_pin",
+            json!({ "staffId": me_id_early(&win), "pin": "739164", "adminPassword": PASSWORD }),
+            &mut mark,
+        );
         check("set_staff_active", json!({ "staffId": desk_id, "active": true, "adminPassword": PASSWORD }), &mut mark);
         check("change_email", json!({ "email": "ida@example.dk", "password": PASSWORD }), &mut mark);
         check("set_new_client_access", json!({ "level": "edit", "adminPassword": PASSWORD }), &mut mark);
         check("change_password", json!({ "oldPassword": PASSWORD, "newPassword": PASSWORD }), &mut mark);
-        check("set_pin", json!({ "pin": "583920" }), &mut mark);
+        // Replacing a PIN needs the password.
+        let refused = call(&win, "set_pin", json!({ "pin": "583920" })).expect_err("password first");
+        assert_eq!(refused["code"], "wrongCredentials");
+        check("set_pin", json!({ "pin": "583920", "password": PASSWORD }), &mut mark);
         check("pin_candidates", json!({}), &mut mark);
         let me_id =
             call(&win, "app_status", json!({})).expect("status")["me"]["staffId"].as_str().expect("id").to_owned();
@@ -432,9 +450,11 @@ fn every_command_writes_its_audit_events() {
         mark = next;
         // The business-login desk unlocks with the owner's PIN and closes again.
         let me = call(&win, "app_status", json!({})).expect("status")["me"]["staffId"].as_str().expect("id").to_owned();
-        call(&win, "logout", json!({})).expect("logout");
-        call(&win, "login", json!({ "email": "desk@example.dk", "password": desk_otp, "code": null }))
-            .expect("desk login");
+        // The owner switches the workstation to the desk (the desk's own password is never
+        // typed here).
+        let desks = call(&win, "desk_accounts", json!({})).expect("desks");
+        assert_eq!(desks.as_array().expect("list").len(), 1);
+        call(&win, "open_desk", json!({ "businessId": desks[0]["id"] })).expect("open the desk");
         let desk = call(&win, "app_status", json!({})).expect("status");
         assert_eq!(desk["me"]["businessLogin"], true);
         let pin_needed = call(&win, "journal", json!({ "clientId": id })).expect_err("pin first");
@@ -448,8 +468,9 @@ fn every_command_writes_its_audit_events() {
         assert_eq!(
             seen,
             [
-                expect("logout"),
-                expect("login"),
+                expect("desk_accounts"),
+                expect("open_desk"),
+                vec!["journal_read".to_owned()], // refused for want of a PIN, and on record
                 expect("unlock_with_pin"),
                 expect("end_pin"),
                 expect("logout"),

@@ -80,8 +80,12 @@ pub fn raw_connection(dir: &Path, clinic_id: &klinik::ClinicId) -> rusqlite::Con
     klinik::vault::open_connection(&dir.join("klinik.db"), &key, klinik::vault::OpenMode::Existing).expect("raw open")
 }
 
-/// The owner adds a practitioner; returns their id, a session from the first login with
-/// the one-time password, and that password.
+/// The password every practitioner made by [`practitioner`] chooses.
+pub const PRACTITIONER_PASSWORD: &str = "tre-grønne-frøer-på-en-sten";
+
+/// The owner adds a practitioner, who logs in with the one-time password and chooses
+/// [`PRACTITIONER_PASSWORD`] (a one-time password allows nothing else); returns their id,
+/// that session, and the password.
 pub fn practitioner(
     clinic: &mut Clinic,
     owner: &klinik::SessionId,
@@ -96,7 +100,8 @@ pub fn practitioner(
     };
     let (view, otp) = clinic.create_staff(owner, &new).expect("create staff");
     let session = clinic.login(email, &Secret::new(otp.clone())).expect("first login");
-    (view.id, session, otp)
+    clinic.change_password(&session, &Secret::new(otp), &Secret::new(PRACTITIONER_PASSWORD)).expect("own password");
+    (view.id, session, PRACTITIONER_PASSWORD.to_owned())
 }
 
 /// The owner adds a staff member who then signs in and chooses `password`; returns their

@@ -60,11 +60,12 @@ pub async fn change_password(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn set_pin(state: State<'_, AppState>, pin: String) -> CmdResult<AppStatus> {
+pub async fn set_pin(state: State<'_, AppState>, pin: String, password: Option<String>) -> CmdResult<AppStatus> {
     check_len(&pin)?;
+    let password = password.filter(|p| !p.is_empty()).map(Secret::new);
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
-    clinic.set_pin(&session, &Secret::new(pin))?;
+    clinic.set_pin(&session, &Secret::new(pin), password.as_ref())?;
     Ok(s.status())
 }
 
@@ -75,6 +76,27 @@ pub async fn pin_candidates(state: State<'_, AppState>) -> CmdResult<Vec<StaffNa
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.pin_candidates(&session)?.into_iter().map(|(id, name)| StaffName { id: id.to_string(), name }).collect())
+}
+
+/// The business logins this workstation may switch to (for a personal login).
+#[tauri::command]
+#[specta::specta]
+pub async fn desk_accounts(state: State<'_, AppState>) -> CmdResult<Vec<StaffName>> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.desk_accounts(&session)?.into_iter().map(|(id, name)| StaffName { id: id.to_string(), name }).collect())
+}
+
+/// Switches the workstation from the person's own login to the desk's business login.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_desk(state: State<'_, AppState>, business_id: String) -> CmdResult<AppStatus> {
+    let business = StaffId::parse(&business_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    let desk = clinic.open_desk(&session, &business)?;
+    s.session = Some(desk);
+    Ok(s.status())
 }
 
 #[tauri::command]
@@ -195,10 +217,11 @@ pub async fn set_session_timeout(state: State<'_, AppState>, minutes: u32, passw
 /// Starts two-factor enrollment: the QR code and the secret for the app.
 #[tauri::command]
 #[specta::specta]
-pub async fn begin_totp(state: State<'_, AppState>) -> CmdResult<crate::dto::TotpEnrollment> {
+pub async fn begin_totp(state: State<'_, AppState>, password: Option<String>) -> CmdResult<crate::dto::TotpEnrollment> {
+    let password = password.filter(|p| !p.is_empty()).map(Secret::new);
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
-    let e = clinic.begin_totp(&session)?;
+    let e = clinic.begin_totp(&session, password.as_ref())?;
     Ok(crate::dto::TotpEnrollment { uri: e.uri, secret_base32: e.secret_base32, qr_svg: e.qr_svg })
 }
 

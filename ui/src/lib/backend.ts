@@ -10,7 +10,8 @@ const CODES: readonly ErrorCode[] = [
   'invalid', 'weakPassword', 'wrongCredentials', 'wrongKey', 'wrongRecoveryCode', 'wrongPassphrase',
   'keyringUnavailable', 'keyringLocked', 'keyringEntryMissing', 'corrupted', 'notEncrypted', 'newerVersion',
   'alreadyRunning', 'locked', 'notLoggedIn', 'sessionExpired', 'pinRequired', 'pinSetupRequired', 'wrongPin', 'pinLocked', 'pinDisabled',
-  'pinNotSet', 'totpRequired', 'wrongTotp', 'denied', 'notFound', 'conflict', 'storage', 'internal',
+  'pinNotSet', 'totpRequired', 'wrongTotp', 'tooManyAttempts', 'totpDisabled', 'passwordExpired',
+  'passwordChangeRequired', 'strongLoginRequired', 'denied', 'notFound', 'conflict', 'storage', 'internal',
 ];
 export const ERROR_CODES = CODES;
 

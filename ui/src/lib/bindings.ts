@@ -53,9 +53,13 @@ export const commands = {
 	createStaff: (input: NewStaffInput) => __TAURI_INVOKE<NewStaffResult>("create_staff", { input }),
 	setAccessModel: (model: AccessModel, password: string) => __TAURI_INVOKE<AppStatus>("set_access_model", { model, password }),
 	changePassword: (oldPassword: string, newPassword: string) => __TAURI_INVOKE<AppStatus>("change_password", { oldPassword, newPassword }),
-	setPin: (pin: string) => __TAURI_INVOKE<AppStatus>("set_pin", { pin }),
+	setPin: (pin: string, password: string | null) => __TAURI_INVOKE<AppStatus>("set_pin", { pin, password }),
 	/**  People who can unlock this workstation with their PIN. */
 	pinCandidates: () => __TAURI_INVOKE<StaffName[]>("pin_candidates"),
+	/**  The business logins this workstation may switch to (for a personal login). */
+	deskAccounts: () => __TAURI_INVOKE<StaffName[]>("desk_accounts"),
+	/**  Switches the workstation from the person's own login to the desk's business login. */
+	openDesk: (businessId: string) => __TAURI_INVOKE<AppStatus>("open_desk", { businessId }),
 	unlockWithPin: (staffId: string, pin: string) => __TAURI_INVOKE<AppStatus>("unlock_with_pin", { staffId, pin }),
 	endPin: () => __TAURI_INVOKE<AppStatus>("end_pin"),
 	/**  Opens a client's journal without a relation, with a stated reason (audited). */
@@ -69,7 +73,7 @@ export const commands = {
 	/**  PIN idle time and "two-factor login for everyone" (admins, with the password). */
 	setSecuritySettings: (pinIdleSeconds: number, requireTotp: boolean, password: string) => __TAURI_INVOKE<null>("set_security_settings", { pinIdleSeconds, requireTotp, password }),
 	/**  Starts two-factor enrollment: the QR code and the secret for the app. */
-	beginTotp: () => __TAURI_INVOKE<TotpEnrollment>("begin_totp"),
+	beginTotp: (password: string | null) => __TAURI_INVOKE<TotpEnrollment>("begin_totp", { password }),
 	/**  Confirms enrollment with a code; returns the ten recovery codes, shown once. */
 	confirmTotp: (code: string) => __TAURI_INVOKE<string[]>("confirm_totp", { code }),
 	disableTotp: (password: string) => __TAURI_INVOKE<AppStatus>("disable_totp", { password }),
@@ -250,7 +254,7 @@ export type Entry = {
 	templateVersion: number | null,
 };
 
-export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "pinRequired" | "pinSetupRequired" | "wrongPin" | "pinLocked" | "pinDisabled" | "pinNotSet" | "totpRequired" | "wrongTotp" | "denied" | "notFound" | "conflict" | "storage" | "internal";
+export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "pinRequired" | "pinSetupRequired" | "wrongPin" | "pinLocked" | "pinDisabled" | "pinNotSet" | "totpRequired" | "wrongTotp" | "tooManyAttempts" | "totpDisabled" | "passwordExpired" | "passwordChangeRequired" | "strongLoginRequired" | "denied" | "notFound" | "conflict" | "storage" | "internal";
 
 export type ExportFormat = "csv" | "fhir";
 
@@ -318,6 +322,8 @@ export type Me = {
 	businessLogin: boolean,
 	/**  Who has unlocked this business-login workstation with a PIN right now. */
 	pinName: string | null,
+	/**  A desk opened by a staff member's strong login (national-ID mode): who. */
+	deskOpenedBy: string | null,
 	mustChangePassword: boolean,
 	hasPin: boolean,
 	accessModel: AccessModel,

@@ -21,8 +21,21 @@ describe('login', () => {
     await fireEvent.input(screen.getByTestId('login.password'), { target: { value: 'feil' } });
     await fireEvent.click(screen.getByTestId('login.submit'));
     const error = await screen.findByTestId('login.error');
-    expect(error.textContent).toBe('Feil e-post eller passord.');
+    expect(error.textContent).toBe('Feil e-post, passord eller kode.');
     expect(document.body.textContent).not.toContain('raw core text');
+  });
+
+  it('says how long to wait after too many wrong passwords, in the UI language', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'login') throw { code: 'tooManyAttempts', message: 'raw', detail: '240' };
+    });
+    setLanguage('sv');
+    render(Login, { props: { clinicName: 'Fjordklinikken', onStatus: () => {} } });
+    await fireEvent.input(screen.getByTestId('login.email'), { target: { value: 'a@example.se' } });
+    await fireEvent.input(screen.getByTestId('login.password'), { target: { value: 'fel' } });
+    await fireEvent.click(screen.getByTestId('login.submit'));
+    const error = await screen.findByTestId('login.error');
+    expect(error.textContent).toBe('För många felaktiga försök. Försök igen om 4 minuter.');
   });
 
   it('passes the new status on after a successful login', async () => {

@@ -15,6 +15,7 @@ const me: Me = {
   pinIdleSeconds: 120,
   businessLogin: false,
   pinName: null,
+  deskOpenedBy: null,
   mustChangePassword: false,
   hasPin: false,
   accessModel: 'solo' as const,

@@ -1,0 +1,266 @@
+//! Counting wrong secrets: one persisted lockout per person and factor, whatever the door.
+//!
+//! Someone with a seat at the reception desk can type as many guesses as they like, so
+//! every place that checks a password, a PIN or a two-factor code goes through here and
+//! the counters live in the encrypted database (a restart resets nothing):
+//!
+//! - **PIN**: the unlock at the desk and the PIN that confirms a signature share one
+//!   counter — no delay for the first 3 wrong PINs, then 30 s doubling; after 10 the PIN
+//!   is disabled until the person logs in with the password or an admin re-enables it.
+//! - **Password**: the same doubling back-off per account *and* per workstation, at the
+//!   login, the lock screen and every confirmation of a sensitive action. It never
+//!   disables the password (that would let anyone lock a colleague out for good); the
+//!   wait is capped at an hour.
+//! - **Two-factor code**: the same back-off; after 10 wrong codes in a row the factor is
+//!   turned off until a recovery code or an administrator resets it.
+//!
+//! Each verification runs in an IMMEDIATE transaction, so parallel guesses cannot slip
+//! past a limit, and each failure writes its audit event in that same transaction.
+
+use crate::audit::{self, NewEvent, Outcome};
+use crate::auth::{self, Workstation};
+use crate::clock;
+use crate::ids::StaffId;
+use crate::pin;
+use crate::secret::Secret;
+use crate::{Error, Result};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+/// The longest a wrong password makes anyone wait.
+pub const MAX_PASSWORD_WAIT_SECS: i64 = 3600;
+
+/// Who is typing a secret, for the audit event: the person, and the business login
+/// they type it at (if any).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Typist<'a> {
+    pub staff: &'a StaffId,
+    pub via: Option<&'a StaffId>,
+}
+
+/// Seconds until `until`, rounded up, at least 1.
+pub(crate) fn seconds_until(until: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    ((until - now).num_milliseconds() + 999).div_euclid(1000).max(1)
+}
+
+fn password_delay(failures: u32) -> Option<Duration> {
+    pin::delay_after(failures).map(|d| d.min(Duration::seconds(MAX_PASSWORD_WAIT_SECS)))
+}
+
+fn event<'a>(who: Typist<'a>, ws: &'a Workstation, action: &'a str, outcome: Outcome, door: &'a str) -> NewEvent<'a> {
+    NewEvent {
+        actor: Some(who.staff),
+        via: who.via,
+        workstation: &ws.host,
+        action,
+        client: None,
+        object: Some(door),
+        outcome,
+        reason: None,
+    }
+}
+
+/// When the workstation may try a password again, if it must wait.
+pub(crate) fn workstation_wait(conn: &Connection, ws: &Workstation, now: DateTime<Utc>) -> Result<Option<i64>> {
+    let until: Option<Option<String>> = conn
+        .query_row("SELECT locked_until FROM workstation_throttle WHERE workstation = ?1", [&ws.host], |r| r.get(0))
+        .optional()?;
+    match until.flatten().as_deref().map(clock::from_db).transpose()? {
+        Some(u) if u > now => Ok(Some(seconds_until(u, now))),
+        _ => Ok(None),
+    }
+}
+
+/// When this person may try a password again, if they must wait (account or workstation).
+pub(crate) fn password_wait(
+    conn: &Connection,
+    ws: &Workstation,
+    staff: &StaffId,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let until: Option<String> =
+        conn.query_row("SELECT password_locked_until FROM staff WHERE id = ?1", [staff], |r| r.get(0))?;
+    let account = match until.as_deref().map(clock::from_db).transpose()? {
+        Some(u) if u > now => Some(seconds_until(u, now)),
+        _ => None,
+    };
+    Ok(account.max(workstation_wait(conn, ws, now)?))
+}
+
+/// Counts one wrong password against the account (if known) and the workstation.
+pub(crate) fn record_password_failure(
+    conn: &Connection,
+    ws: &Workstation,
+    staff: Option<&StaffId>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if let Some(staff) = staff {
+        let failures: i64 =
+            conn.query_row("SELECT password_failures FROM staff WHERE id = ?1", [staff], |r| r.get(0))?;
+        let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
+        let lock = password_delay(failures).map(|d| clock::to_db(now + d));
+        conn.execute(
+            "UPDATE staff SET password_failures = ?2, password_locked_until = ?3 WHERE id = ?1",
+            params![staff, failures, lock],
+        )?;
+    }
+    let failures: i64 = conn
+        .query_row("SELECT failures FROM workstation_throttle WHERE workstation = ?1", [&ws.host], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
+    let lock = password_delay(failures).map(|d| clock::to_db(now + d));
+    conn.execute(
+        "INSERT INTO workstation_throttle (workstation, failures, locked_until) VALUES (?1, ?2, ?3)
+         ON CONFLICT (workstation) DO UPDATE SET failures = ?2, locked_until = ?3",
+        params![ws.host, failures, lock],
+    )?;
+    Ok(())
+}
+
+/// A right password: the account's and the workstation's counters start over.
+pub(crate) fn record_password_success(conn: &Connection, ws: &Workstation, staff: &StaffId) -> Result<()> {
+    conn.execute("UPDATE staff SET password_failures = 0, password_locked_until = NULL WHERE id = ?1", [staff])?;
+    conn.execute("DELETE FROM workstation_throttle WHERE workstation = ?1", [&ws.host])?;
+    Ok(())
+}
+
+/// Re-authentication with the person's own password at `door` (e.g. `unlock`,
+/// `staff_update`): refused while the account or workstation must wait, counted when
+/// wrong, one `password_failed` event per wrong or refused try.
+pub(crate) fn confirm_password(
+    conn: &mut Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    who: Typist<'_>,
+    password: &Secret,
+    door: &str,
+) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(seconds) = password_wait(&tx, ws, who.staff, now)? {
+        audit::append(&tx, now, &event(who, ws, "password_failed", Outcome::Denied, door))?;
+        tx.commit()?;
+        return Err(Error::TooManyAttempts { seconds });
+    }
+    let hash: String = tx.query_row("SELECT password_hash FROM staff WHERE id = ?1", [who.staff], |r| r.get(0))?;
+    if auth::verify_secret(password, &hash)? {
+        record_password_success(&tx, ws, who.staff)?;
+        tx.commit()?;
+        return Ok(());
+    }
+    record_password_failure(&tx, ws, Some(who.staff), now)?;
+    audit::append(&tx, now, &event(who, ws, "password_failed", Outcome::Failed, door))?;
+    tx.commit()?;
+    Err(Error::WrongCredentials)
+}
+
+/// Checks a PIN against the person's one lockout: refused while locked or disabled,
+/// counted when wrong (disabled after 10), cleared when right. `door` names where it was
+/// typed (`pin_unlock`, `entry_sign`). Returns the person's name on success.
+pub(crate) fn confirm_pin(
+    conn: &mut Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    who: Typist<'_>,
+    typed: &Secret,
+    door: &str,
+) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let row: Option<(Option<String>, i64, Option<String>, i64)> = tx
+        .query_row(
+            "SELECT pin_hash, pin_failures, pin_locked_until, pin_disabled FROM staff WHERE id = ?1",
+            [who.staff],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let Some((Some(hash), failures, locked_until, disabled)) = row else { return Err(Error::PinNotSet) };
+    if disabled == 1 {
+        audit::append(&tx, now, &event(who, ws, "pin_failed", Outcome::Denied, door))?;
+        tx.commit()?;
+        return Err(Error::PinDisabled);
+    }
+    if let Some(until) = locked_until.as_deref().map(clock::from_db).transpose()? {
+        if until > now {
+            audit::append(&tx, now, &event(who, ws, "pin_failed", Outcome::Denied, door))?;
+            tx.commit()?;
+            return Err(Error::PinLocked { seconds: seconds_until(until, now) });
+        }
+    }
+    if auth::verify_secret(typed, &hash)? {
+        tx.execute("UPDATE staff SET pin_failures = 0, pin_locked_until = NULL WHERE id = ?1", [who.staff])?;
+        tx.commit()?;
+        return Ok(());
+    }
+    let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
+    let lock = pin::delay_after(failures).map(|d| clock::to_db(now + d));
+    let disable = pin::disables(failures);
+    tx.execute(
+        "UPDATE staff SET pin_failures = ?2, pin_locked_until = ?3, pin_disabled = ?4 WHERE id = ?1",
+        params![who.staff, failures, lock, disable as i64],
+    )?;
+    let action = if disable { "pin_disabled" } else { "pin_failed" };
+    audit::append(&tx, now, &event(who, ws, action, Outcome::Failed, door))?;
+    tx.commit()?;
+    Err(if disable { Error::PinDisabled } else { Error::WrongPin })
+}
+
+/// The state of a person's two-factor counter before a code is checked.
+pub(crate) fn totp_gate(conn: &Connection, staff: &StaffId, now: DateTime<Utc>) -> Result<Option<Error>> {
+    let (locked, disabled): (Option<String>, i64) =
+        conn.query_row("SELECT totp_locked_until, totp_disabled FROM staff WHERE id = ?1", [staff], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    if disabled == 1 {
+        return Ok(Some(Error::TotpDisabled));
+    }
+    match locked.as_deref().map(clock::from_db).transpose()? {
+        Some(u) if u > now => Ok(Some(Error::TooManyAttempts { seconds: seconds_until(u, now) })),
+        _ => Ok(None),
+    }
+}
+
+/// Counts one wrong two-factor code; the tenth in a row turns the factor off. Returns
+/// whether it did.
+pub(crate) fn record_totp_failure(conn: &Connection, staff: &StaffId, now: DateTime<Utc>) -> Result<bool> {
+    let failures: i64 = conn.query_row("SELECT totp_failures FROM staff WHERE id = ?1", [staff], |r| r.get(0))?;
+    let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
+    let lock = pin::delay_after(failures).map(|d| clock::to_db(now + d));
+    let disable = pin::disables(failures);
+    conn.execute(
+        "UPDATE staff SET totp_failures = ?2, totp_locked_until = ?3, totp_disabled = ?4 WHERE id = ?1",
+        params![staff, failures, lock, disable as i64],
+    )?;
+    Ok(disable)
+}
+
+/// A right code (or a recovery code): the counter starts over and the factor is on.
+pub(crate) fn record_totp_success(conn: &Connection, staff: &StaffId) -> Result<()> {
+    conn.execute(
+        "UPDATE staff SET totp_failures = 0, totp_locked_until = NULL, totp_disabled = 0 WHERE id = ?1",
+        [staff],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_waits_double_like_pins_but_never_exceed_an_hour() {
+        assert_eq!(password_delay(2), None);
+        assert_eq!(password_delay(3), Some(Duration::seconds(30)));
+        assert_eq!(password_delay(4), Some(Duration::seconds(60)));
+        assert_eq!(password_delay(9), Some(Duration::seconds(1920)));
+        assert_eq!(password_delay(10), Some(Duration::seconds(MAX_PASSWORD_WAIT_SECS)));
+        assert_eq!(password_delay(40), Some(Duration::seconds(MAX_PASSWORD_WAIT_SECS)));
+    }
+
+    #[test]
+    fn waits_round_up_to_whole_seconds() {
+        let now = Utc::now();
+        assert_eq!(seconds_until(now + Duration::milliseconds(1), now), 1);
+        assert_eq!(seconds_until(now + Duration::milliseconds(30_001), now), 31);
+        assert_eq!(seconds_until(now - Duration::seconds(5), now), 1);
+    }
+}
