@@ -10,7 +10,7 @@
 //! only from an entry that is still a draft (triggers hold this for any SQL path too).
 
 use crate::gate::GateCtx;
-use crate::ids::ClientId;
+use crate::ids::{ClientId, StaffId};
 use crate::{clock, Error, Result};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -84,9 +84,11 @@ pub(crate) fn add(
 ) -> Result<AttachmentMeta> {
     let name = clean_name(name)?;
     if let Some(e) = entry {
-        let (owner, status): (ClientId, String) = ctx
+        let (owner, status, author): (ClientId, String, StaffId) = ctx
             .conn()
-            .query_row("SELECT client_id, status FROM entries WHERE id = ?1", [e], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT client_id, status, author FROM entries WHERE id = ?1", [e], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()?
             .ok_or(Error::NotFound)?;
         if &owner != client {
@@ -95,6 +97,7 @@ pub(crate) fn add(
         if status != "draft" {
             return Err(Error::invalid("a signed entry cannot be changed: attach the file to an addendum"));
         }
+        only_the_author(ctx, &author)?;
     }
     let exists: bool =
         ctx.conn().query_row("SELECT count(*) > 0 FROM clients WHERE id = ?1", [client], |r| r.get(0))?;
@@ -176,11 +179,14 @@ pub(crate) fn remove(ctx: &mut GateCtx<'_>, id: &str) -> Result<()> {
         None => return Err(Error::NotFound),
         Some(None) => return Err(Error::invalid("an attachment of a client stays with the record")),
         Some(Some(e)) => {
-            let status: String =
-                ctx.conn().query_row("SELECT status FROM entries WHERE id = ?1", [&e], |r| r.get(0))?;
+            let (status, author): (String, StaffId) =
+                ctx.conn().query_row("SELECT status, author FROM entries WHERE id = ?1", [&e], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
             if status != "draft" {
                 return Err(Error::invalid("a signed entry cannot be changed"));
             }
+            only_the_author(ctx, &author)?;
         }
     }
     ctx.conn().execute("DELETE FROM attachments WHERE id = ?1", [id])?;
@@ -188,11 +194,21 @@ pub(crate) fn remove(ctx: &mut GateCtx<'_>, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// The client an attachment belongs to (for the gate's relation check).
-pub(crate) fn client_of(conn: &rusqlite::Connection, id: &str) -> Result<ClientId> {
-    conn.query_row("SELECT client_id FROM attachments WHERE id = ?1", [id], |r| r.get(0))
-        .optional()?
-        .ok_or(Error::NotFound)
+/// A draft is its author's until signed: a colleague with access to the journal may read
+/// it, but adds or removes nothing (the signature would cover files its author never saw).
+fn only_the_author(ctx: &GateCtx<'_>, author: &StaffId) -> Result<()> {
+    if &ctx.actor().staff_id == author {
+        Ok(())
+    } else {
+        Err(Error::Denied("only the author of a draft adds or removes its files".into()))
+    }
+}
+
+/// The client an attachment belongs to (for the gate's relation check); `None` when
+/// there is no such attachment (see [`crate::journal::entry_client`] for why that is not
+/// an error here).
+pub(crate) fn client_of(conn: &rusqlite::Connection, id: &str) -> Result<Option<ClientId>> {
+    Ok(conn.query_row("SELECT client_id FROM attachments WHERE id = ?1", [id], |r| r.get(0)).optional()?)
 }
 
 #[cfg(test)]

@@ -190,12 +190,20 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Client> {
 const COLUMNS: &str = "id, name, phone, email, created_at, updated_at, birth_date, address, reception_note, status,
     national_id, (SELECT country FROM clinic)";
 
-/// A second client with the same national ID is refused, naming the existing one.
+/// A second client with the same national ID is refused. The existing client is named
+/// (so the UI can link to it) only to someone the policy lets open that client; anyone
+/// else learns just that the number is taken.
 fn refuse_duplicate(ctx: &GateCtx<'_>, nid: &str, except: Option<&ClientId>) -> Result<()> {
     let existing: Option<ClientId> =
         ctx.conn().query_row("SELECT id FROM clients WHERE national_id = ?1", [nid], |r| r.get(0)).optional()?;
     match existing {
-        Some(e) if Some(&e) != except => Err(Error::DuplicateNationalId(e)),
+        Some(e) if Some(&e) != except => {
+            if ctx.allows(crate::policy::Action::ClientRead, &e)? {
+                Err(Error::DuplicateNationalId(e))
+            } else {
+                Err(Error::Conflict("another client already has this national ID".into()))
+            }
+        }
         _ => Ok(()),
     }
 }

@@ -1466,13 +1466,13 @@ impl Clinic {
         id: &str,
     ) -> Result<(crate::attachments::AttachmentMeta, Vec<u8>)> {
         let client = crate::attachments::client_of(&self.conn, id)?;
-        self.gated(session, Action::AttachmentOpen, Some(&client), |ctx| crate::attachments::open(ctx, id))
+        self.gated(session, Action::AttachmentOpen, client.as_ref(), |ctx| crate::attachments::open(ctx, id))
     }
 
     /// Removes an attachment from a draft entry.
     pub fn remove_attachment(&mut self, session: &SessionId, id: &str) -> Result<()> {
         let client = crate::attachments::client_of(&self.conn, id)?;
-        self.gated(session, Action::AttachmentRemove, Some(&client), |ctx| crate::attachments::remove(ctx, id))
+        self.gated(session, Action::AttachmentRemove, client.as_ref(), |ctx| crate::attachments::remove(ctx, id))
     }
 
     /// The largest attachment in megabytes (1–100; 25 by default); administrators.
@@ -1525,7 +1525,7 @@ impl Clinic {
         answers: &crate::templates::Answers,
     ) -> Result<crate::journal::Entry> {
         let client = crate::journal::entry_client(&self.conn, entry)?;
-        self.gated(session, Action::EntryUpdate, Some(&client), |ctx| {
+        self.gated(session, Action::EntryUpdate, client.as_ref(), |ctx| {
             crate::journal::save_answers(ctx, entry, title, answers)
         })
     }
@@ -1552,7 +1552,7 @@ impl Clinic {
         body: &str,
     ) -> Result<crate::journal::Entry> {
         let client = crate::journal::entry_client(&self.conn, entry)?;
-        self.gated(session, Action::EntryUpdate, Some(&client), |ctx| {
+        self.gated(session, Action::EntryUpdate, client.as_ref(), |ctx| {
             crate::journal::save_draft(ctx, entry, title, body)
         })
     }
@@ -1563,7 +1563,7 @@ impl Clinic {
         let client = crate::journal::entry_client(&self.conn, entry)?;
         let now = self.clock.now();
         let confirm = gate::Confirm::PasswordOrPin(password);
-        gate::run_confirmed(&mut self.conn, &self.ws, now, session, Action::EntrySign, Some(&client), confirm, |ctx| {
+        gate::run_confirmed(&mut self.conn, &self.ws, now, session, Action::EntrySign, client.as_ref(), confirm, |ctx| {
             crate::journal::sign(ctx, entry)
         })
     }
@@ -1572,13 +1572,13 @@ impl Clinic {
     /// (generating a million entries would otherwise spend hours in Argon2).
     pub(crate) fn demo_sign_entry(&mut self, session: &SessionId, entry: &str) -> Result<crate::journal::Entry> {
         let client = crate::journal::entry_client(&self.conn, entry)?;
-        self.gated(session, Action::EntrySign, Some(&client), |ctx| crate::journal::sign(ctx, entry))
+        self.gated(session, Action::EntrySign, client.as_ref(), |ctx| crate::journal::sign(ctx, entry))
     }
 
     /// Starts an addendum (a correction) to a signed entry.
     pub fn add_addendum(&mut self, session: &SessionId, original: &str, body: &str) -> Result<crate::journal::Entry> {
         let client = crate::journal::entry_client(&self.conn, original)?;
-        self.gated(session, Action::EntryAddendum, Some(&client), |ctx| crate::journal::addendum(ctx, original, body))
+        self.gated(session, Action::EntryAddendum, client.as_ref(), |ctx| crate::journal::addendum(ctx, original, body))
     }
 
     /// Full-text search across signed entries.

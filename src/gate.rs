@@ -28,6 +28,11 @@ pub struct GateCtx<'a> {
     client: Option<ClientId>,
     object: Option<String>,
     reason: Option<String>,
+    /// The facts the policy decided on, for deciding about further clients the same way.
+    subject: Subject,
+    /// Further clients whose data the operation returned (search hits): each gets its own
+    /// event, so it shows in that client's "who has seen this record" log.
+    seen: Vec<ClientId>,
 }
 
 impl<'a> GateCtx<'a> {
@@ -53,6 +58,33 @@ impl<'a> GateCtx<'a> {
     /// The stated reason, kept in the audit event (emergency access).
     pub(crate) fn record_reason(&mut self, reason: impl Into<String>) {
         self.reason = Some(reason.into());
+    }
+
+    /// Whether the acting person may do `action` on `client`, decided by the policy on the
+    /// same facts as this operation (the relation and the client's access for everyone
+    /// are looked up for that client). Every visibility filter asks this, so no filter is
+    /// a second, drifting copy of the rules.
+    pub(crate) fn allows(&self, action: Action, client: &ClientId) -> Result<bool> {
+        let relation = crate::relations::state(self.conn, &self.actor.staff_id, client, self.now)?;
+        let client_access = self
+            .conn
+            .query_row("SELECT staff_access FROM clients WHERE id = ?1", [client], |r| r.get::<_, String>(0))
+            .optional()?
+            .and_then(|a| crate::policy::Level::parse(&a));
+        let subject = Subject { relation, client_access, ..self.subject };
+        Ok(policy::decide(&subject, action) == Decision::Allow)
+    }
+
+    /// The facts the policy decided this operation on.
+    pub(crate) fn subject(&self) -> Subject {
+        self.subject
+    }
+
+    /// Records that the operation showed data of `client` (besides the one it is about).
+    pub(crate) fn record_seen(&mut self, client: ClientId) {
+        if !self.seen.contains(&client) {
+            self.seen.push(client);
+        }
     }
 
     /// Names the record inside the client's data (e.g. a journal entry id).
@@ -206,7 +238,7 @@ pub(crate) fn run_confirmed<T>(
             }
         }
     }
-    execute(conn, ws, now, session, action, client, actor, rights, pin_owner, op)
+    execute(conn, ws, now, session, action, client, actor, rights, subject, pin_owner, op)
 }
 
 /// Who acts, with what rights, as the policy will see them.
@@ -327,13 +359,24 @@ fn execute<T>(
     client: Option<&ClientId>,
     actor: Actor,
     rights: crate::policy::Rights,
+    subject: Subject,
     pin_owner: Option<crate::ids::StaffId>,
     op: impl FnOnce(&mut GateCtx<'_>) -> Result<T>,
 ) -> Result<T> {
     let tx = conn.transaction()?;
-    let mut ctx =
-        GateCtx { conn: &tx, actor: &actor, rights, now, client: client.cloned(), object: None, reason: None };
+    let mut ctx = GateCtx {
+        conn: &tx,
+        actor: &actor,
+        rights,
+        now,
+        client: client.cloned(),
+        object: None,
+        reason: None,
+        subject,
+        seen: Vec::new(),
+    };
     let result = op(&mut ctx);
+    let seen = std::mem::take(&mut ctx.seen);
     let touched = ctx.client.take();
     let object = ctx.object.take();
     let stated = ctx.reason.take();
@@ -344,6 +387,10 @@ fn execute<T>(
                 now,
                 &event(&actor, ws, action, touched.as_ref(), object.as_deref(), Outcome::Ok, stated.as_deref()),
             )?;
+            for other in &seen {
+                let what = format!("{} hit", action.audit_name());
+                audit::append(&tx, now, &event(&actor, ws, action, Some(other), Some(&what), Outcome::Ok, None))?;
+            }
             auth::touch(&tx, session, now)?;
             if let Some(owner) = &pin_owner {
                 let idle = chrono::Duration::seconds(crate::settings::pin_idle_seconds(&tx)?);

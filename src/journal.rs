@@ -241,8 +241,12 @@ pub(crate) fn addendum(ctx: &mut GateCtx<'_>, original: &str, body: &str) -> Res
 
 /// The client an entry belongs to: an id lookup so the gate can check the relation
 /// before the entry itself is read.
-pub(crate) fn entry_client(conn: &rusqlite::Connection, id: &str) -> Result<ClientId> {
-    conn.query_row("SELECT client_id FROM entries WHERE id = ?1", [id], |r| r.get(0)).optional()?.ok_or(Error::NotFound)
+///
+/// `None` when there is no such entry: the gate then decides as for a client the caller
+/// has no relation to, so someone without access hears "denied" whether or not the id
+/// exists, and only someone who may look hears "not found" (from the operation).
+pub(crate) fn entry_client(conn: &rusqlite::Connection, id: &str) -> Result<Option<ClientId>> {
+    Ok(conn.query_row("SELECT client_id FROM entries WHERE id = ?1", [id], |r| r.get(0)).optional()?)
 }
 
 /// Turns what a person typed into an FTS5 query of quoted terms (all must match, the
@@ -262,37 +266,69 @@ fn fts_query(q: &str) -> Option<String> {
 /// Signed entries whose text matches, most recently signed first, with a short snippet.
 /// Ordering by the index's own rowid (assigned at signing) lets SQLite stop after the
 /// first page instead of sorting every match of a common word.
-pub(crate) fn search(ctx: &GateCtx<'_>, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
+pub(crate) fn search(ctx: &mut GateCtx<'_>, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(Error::invalid("the search is too long"));
     }
     let Some(q) = fts_query(query) else { return Ok(Vec::new()) };
-    // Hits are filtered by the same rule as opening the journal: a practitioner sees
-    // own clients, an administrator all (not in national-ID mode), nobody a blocked one.
-    let mode: String = ctx.conn().query_row("SELECT journal_mode FROM clinic", [], |r| r.get(0))?;
-    let model = crate::settings::access_model(ctx.conn())?;
-    let all = model == crate::policy::AccessModel::Solo || (ctx.actor().role.is_admin() && mode != "journals_with_id");
+    // Every hit is shown only if the policy would open that client's journal for this
+    // person (the same decision as opening it). SQL narrows the candidates first, to a
+    // superset of what the policy can allow: where only a relation opens a journal (scope
+    // "own", national-ID mode), to clients with a current relation; nobody sees a client
+    // they are blocked from.
+    let subject = ctx.subject();
+    let related_only = subject.model != crate::policy::AccessModel::Solo
+        && (subject.rights.scope != crate::policy::Scope::All || subject.national_id_mode);
     let now = clock::to_db(ctx.now());
     let mut stmt = ctx.conn().prepare_cached(
         "SELECT f.entry_id, f.client_id, c.name, e.care_at, snippet(entries_fts, 2, '', '', '…', 12)
          FROM entries_fts f JOIN entries e ON e.id = f.entry_id JOIN clients c ON c.id = f.client_id
          WHERE entries_fts MATCH ?1
-           AND NOT EXISTS (SELECT 1 FROM relations r WHERE r.staff_id = ?3 AND r.client_id = f.client_id
-                           AND r.kind = 'block' AND r.starts_at <= ?4 AND (r.ends_at IS NULL OR r.ends_at > ?4))
-           AND (?5 OR EXISTS (SELECT 1 FROM relations r WHERE r.staff_id = ?3 AND r.client_id = f.client_id
-                           AND r.kind != 'block' AND r.starts_at <= ?4 AND (r.ends_at IS NULL OR r.ends_at > ?4)))
-         ORDER BY f.rowid DESC LIMIT ?2",
+           AND NOT EXISTS (SELECT 1 FROM relations r WHERE r.staff_id = ?2 AND r.client_id = f.client_id
+                           AND r.kind = 'block' AND r.starts_at <= ?3 AND (r.ends_at IS NULL OR r.ends_at > ?3))
+           AND (NOT ?4 OR EXISTS (SELECT 1 FROM relations r WHERE r.staff_id = ?2 AND r.client_id = f.client_id
+                           AND r.kind != 'block' AND r.starts_at <= ?3 AND (r.ends_at IS NULL OR r.ends_at > ?3)))
+         ORDER BY f.rowid DESC",
     )?;
-    let rows = stmt.query_map(params![q, limit.clamp(1, 200), ctx.actor().staff_id, now, all], |r| {
-        Ok(SearchHit {
+    let mut rows = stmt.query(params![q, ctx.actor().staff_id, now, related_only])?;
+    let mut decided: std::collections::HashMap<ClientId, bool> = std::collections::HashMap::new();
+    let mut hits = Vec::new();
+    let limit = limit.clamp(1, 200) as usize;
+    while let Some(r) = rows.next()? {
+        let client: ClientId = r.get(1)?;
+        let allowed = match decided.get(&client) {
+            Some(a) => *a,
+            None => {
+                let a = ctx.allows(crate::policy::Action::JournalRead, &client)?;
+                decided.insert(client.clone(), a);
+                a
+            }
+        };
+        if !allowed {
+            continue;
+        }
+        hits.push(SearchHit {
             entry_id: r.get(0)?,
-            client_id: r.get(1)?,
+            client_id: client.to_string(),
             client_name: r.get(2)?,
             care_at: r.get(3)?,
             snippet: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        });
+        if hits.len() == limit {
+            break;
+        }
+    }
+    drop(rows);
+    drop(stmt);
+    // Each client whose text was shown gets its own event: it belongs in that client's
+    // "who has seen this record" log.
+    let mut shown: Vec<&ClientId> = decided.iter().filter(|(_, a)| **a).map(|(c, _)| c).collect();
+    shown.retain(|c| hits.iter().any(|h| h.client_id == c.as_str()));
+    shown.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    for c in shown {
+        ctx.record_seen(c.clone());
+    }
+    Ok(hits)
 }
 
 /// The newest version of each template in `language`.

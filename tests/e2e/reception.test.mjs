@@ -61,7 +61,8 @@ test('business login, PIN prompt, lockout, attributed journal work', async () =>
     }
     await win.type(tid('pin.pin'), '794061');
     await win.click(tid('pin.submit'));
-    await win.waitForText(tid('pin.error'), (t) => /wait|vent/i.test(t));
+    // The lockout says how long to wait, in the clinic's language.
+    await win.waitForText(tid('pin.error'), (t) => /om 30 sekunder/.test(t));
 
     // Lars is not affected by Sofie's lockout.
     await pick(win, 'Lars Holm');
