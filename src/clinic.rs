@@ -1563,9 +1563,16 @@ impl Clinic {
         let client = crate::journal::entry_client(&self.conn, entry)?;
         let now = self.clock.now();
         let confirm = gate::Confirm::PasswordOrPin(password);
-        gate::run_confirmed(&mut self.conn, &self.ws, now, session, Action::EntrySign, client.as_ref(), confirm, |ctx| {
-            crate::journal::sign(ctx, entry)
-        })
+        gate::run_confirmed(
+            &mut self.conn,
+            &self.ws,
+            now,
+            session,
+            Action::EntrySign,
+            client.as_ref(),
+            confirm,
+            |ctx| crate::journal::sign(ctx, entry),
+        )
     }
 
     /// Signs a synthetic demo entry through the gate without asking for the password

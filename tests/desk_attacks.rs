@@ -352,3 +352,80 @@ fn in_national_id_mode_the_desk_is_opened_by_a_strong_login_and_ids_need_a_pin_a
     c.list_clients(&desk, "").expect("the owner's desk goes on");
     OsKeyring.delete(c.id()).expect("clean up");
 }
+
+#[test]
+fn a_drafts_files_are_its_authors_and_unknown_ids_answer_like_inaccessible_ones() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (mut c, _) = setup(d.path());
+    let k = desk_clinic(&mut c);
+    c.set_access_model(&k.owner, AccessModel::Individual, &Secret::new(OWNER_PASSWORD)).expect("individual");
+    let sofie_new = NewStaff {
+        name: "Sofie".into(),
+        email: "sofie@example.dk".into(),
+        role: Role::Practitioner,
+        business_login: false,
+    };
+    let (sofie_id, sofie) = add_staff(&mut c, &k.owner, &sofie_new, "syv-røde-kaniner-i-haven-hjemme");
+    c.assign_relation(&k.owner, &sofie_id, &k.client).expect("Sofie cares for Inge too");
+    let pdf = b"%PDF-1.4\n%%EOF\n";
+    let draft = c.create_entry(&k.lars_s, &k.client, None, "", "Lars' kladde").expect("draft").id;
+    let r = c.add_attachment(&sofie, &k.client, Some(&draft), "fra-sofie.pdf", pdf);
+    assert!(matches!(r, Err(Error::Denied(_))), "{r:?}");
+    let mine = c.add_attachment(&k.lars_s, &k.client, Some(&draft), "fra-lars.pdf", pdf).expect("the author attaches");
+    assert!(matches!(c.remove_attachment(&sofie, &mine.id), Err(Error::Denied(_))));
+    c.open_attachment(&sofie, &mine.id).expect("a colleague with access may read it");
+    c.remove_attachment(&k.lars_s, &mine.id).expect("the author removes it");
+
+    // Someone without access cannot tell an existing id from a made-up one.
+    let nina_new = NewStaff {
+        name: "Nina".into(),
+        email: "nina@example.dk".into(),
+        role: Role::Practitioner,
+        business_login: false,
+    };
+    let (_, nina) = add_staff(&mut c, &k.owner, &nina_new, "ninas-lange-hemmelige-sætning");
+    let kept = c.add_attachment(&k.lars_s, &k.client, None, "henvisning.pdf", pdf).expect("client attachment").id;
+    let made_up = "0190d0c0-0000-7000-8000-000000000000";
+    for (what, real, fake) in [
+        ("save", c.save_draft(&nina, &draft, "", "x").map(|_| ()), c.save_draft(&nina, made_up, "", "x").map(|_| ())),
+        ("addendum", c.add_addendum(&nina, &draft, "x").map(|_| ()), c.add_addendum(&nina, made_up, "x").map(|_| ())),
+        ("open", c.open_attachment(&nina, &kept).map(|_| ()), c.open_attachment(&nina, made_up).map(|_| ())),
+        ("remove", c.remove_attachment(&nina, &kept), c.remove_attachment(&nina, made_up)),
+    ] {
+        assert!(matches!(real, Err(Error::Denied(_))), "{what}: {real:?}");
+        assert!(matches!(fake, Err(Error::Denied(_))), "{what}: {fake:?}");
+    }
+    // Someone who may look is told plainly that the id does not exist.
+    assert!(matches!(c.save_draft(&k.owner, made_up, "", "x"), Err(Error::NotFound)));
+    OsKeyring.delete(c.id()).expect("clean up");
+}
+
+#[test]
+fn a_taken_national_id_names_the_existing_client_only_to_someone_who_may_open_it() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
+    let (mut c, _) = setup_at(d.path(), clock.clone());
+    let k = desk_clinic(&mut c);
+    c.set_access_model(&k.owner, AccessModel::Individual, &Secret::new(OWNER_PASSWORD)).expect("individual");
+    c.set_journal_mode(&k.owner, JournalMode::JournalsWithId, &Secret::new(OWNER_PASSWORD)).expect("nid mode");
+    for (s, secret) in [(&k.owner, "owner"), (&k.lars_s, "lars")] {
+        let e = c.begin_totp(s, None).expect(secret);
+        c.confirm_totp(s, &code_at(&e.secret_base32, clock.now())).expect("confirm");
+    }
+    // New clients are not open to everyone in this clinic.
+    let none = klinik::policy::Level::None;
+    c.set_new_client_access(&k.owner, none, &Secret::new(OWNER_PASSWORD)).expect("closed by default");
+    let first = ClientInput { name: "Ole Nid".into(), national_id: Some(CPR.into()), ..Default::default() };
+    let existing = c.create_client(&k.owner, &first).expect("first").id;
+    let again = ClientInput { name: "Ole Igen".into(), national_id: Some(CPR.into()), ..Default::default() };
+    // Lars (own clients, no relation to Ole) learns only that the number is taken.
+    let r = c.create_client(&k.lars_s, &again);
+    assert!(matches!(&r, Err(Error::Conflict(_))), "{r:?}");
+    assert_eq!(r.err().and_then(|e| e.detail()), None);
+    // The owner, who may open Ole, is pointed to him.
+    match c.create_client(&k.owner, &again) {
+        Err(Error::DuplicateNationalId(id)) => assert_eq!(id, existing),
+        other => panic!("{other:?}"),
+    }
+    OsKeyring.delete(c.id()).expect("clean up");
+}

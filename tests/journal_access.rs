@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use klinik::clients::ClientInput;
-use klinik::policy::{AccessModel, Role};
+use klinik::policy::{AccessModel, Role, Scope};
 use klinik::secret::Secret;
 use klinik::staff::NewStaff;
 use klinik::vault::{KeyStore, OsKeyring};
@@ -130,6 +130,39 @@ fn every_journal_operation_in_every_access_situation() {
             assert!(none_allowed(&results), "{situation}: {results:?}");
         }
     }
+
+    // Non-default scopes: what the admin set decides, not the role. An admin narrowed to
+    // "own clients" sees no journal (search included) without a relation; a practitioner
+    // widened to "all clients" sees every journal (outside national-ID mode).
+    let (olga_id, olga) = add(&mut c, &owner, "Olga", Role::Admin, false);
+    let (pia_id, pia) = add(&mut c, &owner, "Pia", Role::Practitioner, false);
+    let widen = |c: &mut Clinic, id: &StaffId, name: &str, role: Role, scope: Scope| {
+        let changes = klinik::staff::StaffChanges {
+            name: name.into(),
+            email: format!("{}@example.dk", name.to_lowercase()),
+            role,
+            business_login: false,
+            scope,
+            edit: true,
+            features: klinik::policy::Rights::default_for(role).features,
+            requires_pin: false,
+            calendars: vec![],
+        };
+        c.update_staff(&owner, id, &changes, &Secret::new(OWNER_PASSWORD)).expect("rights");
+    };
+    widen(&mut c, &olga_id, "Olga", Role::Admin, Scope::Own);
+    widen(&mut c, &pia_id, "Pia", Role::Practitioner, Scope::All);
+    let results = attempt_all(&mut c, &olga, &records);
+    assert!(none_allowed(&results), "admin with scope own, no relation: {results:?}");
+    let results = attempt_all(&mut c, &pia, &records);
+    assert!(all_allowed(&results), "practitioner with scope all: {results:?}");
+    // A search hit is an access to that client: it is in the client's own access log.
+    let seen = c.client_access_log(&owner, &client).expect("access log");
+    assert!(
+        seen.iter().any(|e| e.action == "journal_search" && e.actor_name.as_deref() == Some("Pia")),
+        "Pia's search showed this client's text"
+    );
+    assert!(!seen.iter().any(|e| e.action == "journal_search" && e.actor_name.as_deref() == Some("Olga")));
 
     // The reception desk: a business login opens no journal without a PIN (individual
     // model: not even with one); with the business-login model, a PIN owner's relation
