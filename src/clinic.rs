@@ -95,6 +95,13 @@ pub struct SessionView {
     pub pin_name: Option<String>,
 }
 
+/// Why a clinic is being opened: normally, or right after a restore (which may move the
+/// chain back to the backup's head, and says so first).
+enum Opening {
+    Normal,
+    Restore(String),
+}
+
 /// Which key source opened the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -175,6 +182,8 @@ pub struct Clinic {
     ws: Workstation,
     opened_with: OpenedWith,
     anchor_log: Option<audit::AnchorLog>,
+    /// Where the chain head is anchored on close and backup (see [`crate::anchor`]).
+    anchor: crate::anchor::AnchorStore,
     // Dropped last: the directory stays locked while the connection is open.
     _lock: DirLock,
 }
@@ -297,7 +306,10 @@ impl Clinic {
             KeyStorage::Keyring => OpenedWith::Keyring,
             KeyStorage::Passphrase => OpenedWith::Passphrase,
         };
-        Ok((Clinic { conn, dir: data, slots, clock, ws, opened_with, anchor_log: None, _lock: lock }, recovery))
+        let anchor = crate::anchor::AnchorStore::for_clinic(setup.key_storage, &data, keystore, &clinic_id, &key);
+        let clinic = Clinic { conn, dir: data, slots, clock, ws, opened_with, anchor_log: None, anchor, _lock: lock };
+        clinic.anchor_head()?;
+        Ok((clinic, recovery))
     }
 
     /// Opens an existing clinic: keyring first (in keyring mode), then the passphrase,
@@ -318,42 +330,66 @@ impl Clinic {
         if slots.key_storage == KeyStorage::Keyring {
             match keystore.load(&slots.clinic_id) {
                 Ok(key) if slots.matches(&key) => {
-                    return Self::finish(data, slots, key, OpenedWith::Keyring, clock, lock);
+                    return Self::finish(data, slots, key, OpenedWith::Keyring, clock, lock, keystore, Opening::Normal);
                 }
                 Ok(_) => last_err = Some(Error::WrongKey),
                 Err(e) => last_err = Some(e),
             }
         }
-        if let (Some(p), Some(slot)) = (&unlock.passphrase, slots.slot(SlotKind::Passphrase)) {
-            let n = normalized_secret(p);
-            match slot.unwrap_key(&slots.clinic_id, n.as_bytes())? {
-                Some(key) => return Self::finish(data, slots, key, OpenedWith::Passphrase, clock, lock),
-                None => last_err = Some(Error::WrongPassphrase),
-            }
-        }
-        if let Some(code) = &unlock.recovery_code {
-            let key = match RecoveryCode::parse(code.expose()) {
-                Ok(rc) => match slots.slot(SlotKind::Recovery) {
-                    Some(slot) => slot.unwrap_key(&slots.clinic_id, rc.kdf_input())?,
-                    None => return Err(Error::Corrupted("keyslots.json has no recovery slot".into())),
-                },
-                Err(_) => None,
-            };
-            match key {
-                Some(key) => {
-                    if slots.key_storage == KeyStorage::Keyring {
-                        // Put the key back where it belongs; if the keyring is still
-                        // unusable the clinic simply opens with the code again next time.
-                        let _ = keystore.store(&slots.clinic_id, &key);
-                    }
-                    return Self::finish(data, slots, key, OpenedWith::RecoveryCode, clock, lock);
+        match unwrap_offered(&slots, unlock) {
+            Ok((key, with)) => {
+                if with == OpenedWith::RecoveryCode && slots.key_storage == KeyStorage::Keyring {
+                    // Put the key back where it belongs; if the keyring is still
+                    // unusable the clinic simply opens with the code again next time.
+                    let _ = keystore.store(&slots.clinic_id, &key);
                 }
-                None => last_err = Some(Error::WrongRecoveryCode),
+                Self::finish(data, slots, key, with, clock, lock, keystore, Opening::Normal)
             }
+            Err(Error::Locked) => Err(last_err.unwrap_or(Error::Locked)),
+            Err(e) => Err(e),
         }
-        Err(last_err.unwrap_or(Error::Locked))
     }
 
+    /// Restores the backup in `from` into `dir` and opens it. Restoring replaces a
+    /// clinic's whole history, so it needs the backup's own recovery code or passphrase
+    /// (checked before anything moves); a clinic already in `dir` is moved aside, never
+    /// deleted. The first event the restored clinic writes records the restore, and the
+    /// audit anchor moves to the restored head (the one authorised step back).
+    pub fn restore_backup(
+        from: &Path,
+        dir: &Path,
+        unlock: &Unlock,
+        keystore: &dyn KeyStore,
+        clock: Arc<dyn Clock>,
+    ) -> Result<(Clinic, crate::backup::Manifest, Option<std::path::PathBuf>)> {
+        crate::backup::check_backup(from)?;
+        let slots = KeySlots::read(&from.join("keyslots.json"))?;
+        let (key, with) = unwrap_offered(&slots, unlock).map_err(|e| match e {
+            Error::Locked => Error::invalid("restoring needs the backup's recovery code or passphrase"),
+            e => e,
+        })?;
+        let (manifest, moved) = crate::backup::restore(from, dir, clock.now())?;
+        let data = DataDir::new(dir);
+        let lock = DirLock::acquire(&data)?;
+        if slots.key_storage == KeyStorage::Keyring {
+            keystore.store(&slots.clinic_id, &key)?;
+        }
+        let what = format!(
+            "restored the backup of {} (audit head seq {}) from {}",
+            manifest.created_at,
+            manifest.audit_seq,
+            from.display()
+        );
+        let clinic = Self::finish(data, slots, key, with, clock, lock, keystore, Opening::Restore(what))?;
+        Ok((clinic, manifest, moved))
+    }
+
+    /// Opens the database with a key proven by the key slots. Everything that can refuse
+    /// the clinic is checked before anything is written: the schema is not newer, the
+    /// database belongs to this clinic, it is sound after an unclean shutdown, and its
+    /// audit chain still holds the anchored head. Only then migrations, the record of
+    /// the checks, starter templates and auto-signing.
+    #[allow(clippy::too_many_arguments)]
     fn finish(
         data: DataDir,
         slots: KeySlots,
@@ -361,39 +397,82 @@ impl Clinic {
         opened_with: OpenedWith,
         clock: Arc<dyn Clock>,
         lock: DirLock,
+        keystore: &dyn KeyStore,
+        opening: Opening,
     ) -> Result<Clinic> {
         let mut conn = vault::open_connection(&data.database(), &key, OpenMode::Existing).map_err(|e| match e {
             // The key is proven right by the key slots, so an unreadable file is damage.
             Error::WrongKey => Error::Corrupted("the key is right but the database cannot be read".into()),
             e => e,
         })?;
-        migrations::migrate(&mut conn)?;
-        crate::journal::ensure_starter_templates(&conn, &clock::to_db(clock.now()))?;
-        let hours = settings::auto_sign_hours(&conn)?;
-        let ws_for_auto = Workstation::detect();
-        crate::journal::auto_sign_due(&mut conn, &ws_for_auto.host, clock.now(), hours)?;
+        migrations::check_not_newer(&conn)?;
         let id: Option<ClinicId> = conn.query_row("SELECT id FROM clinic", [], |r| r.get(0)).optional()?;
         if id.as_ref() != Some(&slots.clinic_id) {
             return Err(Error::Corrupted("the database belongs to another clinic than keyslots.json".into()));
         }
         let ws = Workstation::detect();
         let marker = data.clean_marker();
-        if !marker.exists() {
+        let crashed = !marker.exists();
+        if crashed {
             // The last run did not close cleanly: check before anything is written.
-            after_crash_check(&conn, &ws, clock.now())?;
+            after_crash_check(&conn)?;
         }
-        notice_clock_backwards(&conn, &ws, clock.now())?;
+        let anchor = crate::anchor::AnchorStore::for_clinic(slots.key_storage, &data, keystore, &slots.clinic_id, &key);
+        if let Opening::Normal = opening {
+            match anchor.load() {
+                Ok(Some(head)) => crate::anchor::check(&conn, &head)?,
+                Ok(None) => {}
+                // A keyring that cannot be read now (the clinic opened with the recovery
+                // code) cannot be checked against; a damaged anchor file is refused.
+                Err(e @ Error::Corrupted(_)) => return Err(e),
+                Err(_) => {}
+            }
+        }
+        migrations::migrate(&mut conn)?;
+        let now = clock.now();
+        if let Opening::Restore(what) = &opening {
+            // The first event a restored clinic writes is its own restoring.
+            audit::append(
+                &conn,
+                now,
+                &audit::NewEvent { object: Some(what), ..auth::event(None, &ws, "backup_restore", Outcome::Ok) },
+            )?;
+        }
+        if crashed {
+            audit::append(
+                &conn,
+                now,
+                &audit::NewEvent {
+                    reason: Some("quick check and audit tail check passed"),
+                    ..auth::event(None, &ws, "crash_check", Outcome::Ok)
+                },
+            )?;
+        }
+        notice_clock_backwards(&conn, &ws, now)?;
         if opened_with == OpenedWith::RecoveryCode {
             // Using the recovery code is rare and powerful: keep a record of it.
-            audit::append(&conn, clock.now(), &auth::event(None, &ws, "vault_recovery_unlock", Outcome::Ok))?;
+            audit::append(&conn, now, &auth::event(None, &ws, "vault_recovery_unlock", Outcome::Ok))?;
         }
+        crate::journal::ensure_starter_templates(&conn, &clock::to_db(now))?;
+        let hours = settings::auto_sign_hours(&conn)?;
+        crate::journal::auto_sign_due(&mut conn, &ws.host, now, hours)?;
         // Open now: a crash from here on leaves the marker missing.
         match std::fs::remove_file(&marker) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e.into()),
         }
-        Ok(Clinic { conn, dir: data, slots, clock, ws, opened_with, anchor_log: None, _lock: lock })
+        let clinic = Clinic { conn, dir: data, slots, clock, ws, opened_with, anchor_log: None, anchor, _lock: lock };
+        if let Opening::Restore(_) = opening {
+            // A restore is the one authorised step back: anchor at the restored head.
+            clinic.anchor.store(&crate::anchor::head_of(&clinic.conn)?, true)?;
+        }
+        Ok(clinic)
+    }
+
+    /// Writes the chain's current head to the anchor (forward only).
+    fn anchor_head(&self) -> Result<()> {
+        self.anchor.store(&crate::anchor::head_of(&self.conn)?, false)
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -1798,6 +1877,9 @@ impl Clinic {
         if let (true, Some(log)) = (v.intact, &anchors) {
             log.append(&audit::Anchor::of(&self.conn, &clinic_id, now)?)?;
         }
+        if v.intact {
+            self.anchor_head()?;
+        }
         Ok(v)
     }
 
@@ -1854,7 +1936,10 @@ impl Clinic {
 
     fn finish_backup(&mut self, dest: &Path, now: chrono::DateTime<chrono::Utc>) -> Result<crate::backup::Manifest> {
         match self.write_backup(dest, now) {
-            Ok(m) => Ok(m),
+            Ok(m) => {
+                self.anchor_head()?;
+                Ok(m)
+            }
             Err(e) => {
                 let reason = e.code();
                 audit::append(
@@ -1962,8 +2047,8 @@ const CRASH_TAIL_EVENTS: i64 = 1000;
 
 /// SECURITY.md: after a crash, a quick check and an audit tail check on open. Damage is
 /// refused with `Corrupted` (the window then says to restore a backup; nothing is
-/// "repaired" by deleting). A passed check is recorded.
-fn after_crash_check(conn: &Connection, ws: &Workstation, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+/// "repaired" by deleting). A passed check is recorded by the caller, after migrations.
+fn after_crash_check(conn: &Connection) -> Result<()> {
     let mut stmt = conn.prepare("PRAGMA quick_check")?;
     let problems: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     if problems != ["ok"] {
@@ -1977,14 +2062,6 @@ fn after_crash_check(conn: &Connection, ws: &Workstation, now: chrono::DateTime<
             tail.problem.unwrap_or_default()
         )));
     }
-    audit::append(
-        conn,
-        now,
-        &audit::NewEvent {
-            reason: Some("quick check and audit tail check passed"),
-            ..auth::event(None, ws, "crash_check", Outcome::Ok)
-        },
-    )?;
     Ok(())
 }
 
@@ -2021,8 +2098,38 @@ fn notice_clock_backwards(conn: &Connection, ws: &Workstation, now: chrono::Date
 impl Drop for Clinic {
     /// A clean close leaves the marker that says so (see [`DataDir::clean_marker`]).
     fn drop(&mut self) {
+        // The anchor first: a close that could not anchor is still a clean close, and the
+        // next open checks against the previous anchor.
+        let _ = self.anchor_head();
         let _ = std::fs::write(self.dir.clean_marker(), b"closed cleanly\n");
     }
+}
+
+/// The key from what the person offered: the passphrase, then the recovery code.
+/// `Locked` when nothing was offered.
+fn unwrap_offered(slots: &KeySlots, unlock: &Unlock) -> Result<(MasterKey, OpenedWith)> {
+    let mut last_err = Error::Locked;
+    if let (Some(p), Some(slot)) = (&unlock.passphrase, slots.slot(SlotKind::Passphrase)) {
+        let n = normalized_secret(p);
+        match slot.unwrap_key(&slots.clinic_id, n.as_bytes())? {
+            Some(key) => return Ok((key, OpenedWith::Passphrase)),
+            None => last_err = Error::WrongPassphrase,
+        }
+    }
+    if let Some(code) = &unlock.recovery_code {
+        let key = match RecoveryCode::parse(code.expose()) {
+            Ok(rc) => match slots.slot(SlotKind::Recovery) {
+                Some(slot) => slot.unwrap_key(&slots.clinic_id, rc.kdf_input())?,
+                None => return Err(Error::Corrupted("keyslots.json has no recovery slot".into())),
+            },
+            Err(_) => None,
+        };
+        match key {
+            Some(key) => return Ok((key, OpenedWith::RecoveryCode)),
+            None => last_err = Error::WrongRecoveryCode,
+        }
+    }
+    Err(last_err)
 }
 
 /// Ten new recovery codes and their hashes (hashed before any transaction opens: Argon2

@@ -7,6 +7,7 @@
 //! desktop shell talk to.
 #![forbid(unsafe_code)]
 
+pub mod anchor;
 pub mod attachments;
 pub(crate) mod attempts;
 pub mod audit;

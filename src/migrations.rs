@@ -31,6 +31,15 @@ pub fn schema_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
+/// Refuses a database made by a newer Klinik (before anything is written to it).
+pub fn check_not_newer(conn: &Connection) -> Result<()> {
+    let current = schema_version(conn)?;
+    if current > latest() {
+        return Err(Error::NewerVersion { found: current, known: latest() });
+    }
+    Ok(())
+}
+
 /// Brings the database up to [`latest`]; refuses a newer one.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let current = schema_version(conn)?;

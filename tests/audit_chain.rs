@@ -23,8 +23,32 @@ fn clinic_with_events() -> (tempfile::TempDir, klinik::ClinicId) {
     (d, id)
 }
 
+/// What chain verification itself sees. Opening checks the tampered file against the
+/// head anchored at the last close first (see the anchor tests below); here the anchor is
+/// re-taken at the tampered head, as on a machine that never anchored this clinic, so
+/// that the verification alone is what is tested.
 fn verify(dir: &std::path::Path) -> klinik::audit::Verification {
+    reanchor_at_present_head(dir);
     open_keyring(dir).expect("open").verify_audit().expect("verify")
+}
+
+fn reanchor_at_present_head(dir: &std::path::Path) {
+    let slots = klinik::vault::KeySlots::read(&dir.join("keyslots.json")).expect("slots");
+    let raw = raw_connection(dir, &slots.clinic_id);
+    let (seq, hash): (i64, String) = raw
+        .query_row("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("head");
+    let anchor = serde_json::json!({ "seq": seq, "hash": hash, "mac": "" }).to_string();
+    OsKeyring.store_anchor(&slots.clinic_id, &anchor).expect("re-anchor");
+}
+
+/// Opening refuses the file with the message a person sees.
+fn refused_at_open(dir: &std::path::Path) -> String {
+    match open_keyring(dir) {
+        Err(klinik::Error::Corrupted(why)) => why,
+        Err(e) => panic!("expected Corrupted, got {e:?}"),
+        Ok(_) => panic!("a tampered chain opened"),
+    }
 }
 
 fn cli_verify(dir: &std::path::Path) -> (i32, String) {
@@ -178,8 +202,14 @@ fn a_truncated_tail_passes_plain_verify_but_not_the_anchor() {
         last = raw.query_row("SELECT max(seq) FROM audit_events", [], |r| r.get(0)).expect("max");
         raw.execute("DELETE FROM audit_events WHERE seq >= ?1", [last - 1]).expect("truncate");
     }
+    // The head anchored in the keyring at the last close refuses the cut file at once.
+    let why = refused_at_open(d.path());
+    assert!(why.contains("rolled back or cut") && why.contains(&format!("event {last}")), "{why}");
+    // Against an anchor kept elsewhere (a printed review, a manifest) it is caught too,
+    // even where the keyring's anchor is gone.
+    reanchor_at_present_head(d.path());
     let (code, out) = cli(d.path(), &["audit", "verify"]);
-    assert_eq!(code, 0, "without the anchor a cut tail looks intact: {out}");
+    assert_eq!(code, 0, "without any anchor a cut tail looks intact: {out}");
     let (code, out) = cli(d.path(), &["audit", "verify", "--anchor", anchor_arg]);
     assert_eq!(code, 1);
     assert!(out.contains(&format!("BROKEN at seq {}", last - 1)), "{out}");
@@ -224,6 +254,9 @@ fn a_consistently_rewritten_chain_passes_plain_verify_but_not_the_anchor() {
             prev = h;
         }
     }
+    let why = refused_at_open(d.path());
+    assert!(why.contains("rewritten"), "the keyring's anchor sees the rewrite at open: {why}");
+    reanchor_at_present_head(d.path());
     assert_eq!(cli(d.path(), &["audit", "verify"]).0, 0, "a consistent rewrite fools the chain alone");
     let (code, out) = cli(d.path(), &["audit", "verify", "--anchor", anchor_arg]);
     assert_eq!(code, 1);
@@ -251,6 +284,10 @@ fn in_app_verification_keeps_anchors_outside_and_catches_a_cut_tail() {
         let anchored = log.latest().expect("read").expect("anchor").seq;
         raw.execute("DELETE FROM audit_events WHERE seq >= ?1", [anchored]).expect("cut the tail");
     }
+    // Caught at open against the keyring's anchor ...
+    assert!(refused_at_open(d.path()).contains("rolled back or cut"));
+    // ... and, where that anchor is gone, by verification against the anchor log.
+    reanchor_at_present_head(d.path());
     let mut c = open_keyring(d.path()).expect("open");
     c.set_anchor_log(log.clone());
     let s = login(&mut c);

@@ -8,15 +8,17 @@ mod common;
 use common::*;
 use klinik::audit::Anchor;
 use klinik::clients::ClientInput;
+use klinik::clinic::Unlock;
 use klinik::secret::Secret;
 use klinik::vault::{KeyStore, OsKeyring};
-use klinik::{Clinic, Error};
+use klinik::{Clinic, Error, SystemClock};
+use std::sync::Arc;
 
 #[test]
 fn a_backup_is_an_encrypted_openable_copy_with_a_manifest_and_restores_without_deleting() {
     let root = tempfile::tempdir().expect("tempdir");
     let live = root.path().join("klinik");
-    let (mut c, _) = setup(&live);
+    let (mut c, recovery) = setup(&live);
     let s = login(&mut c);
     let client = c.create_client(&s, &ClientInput { name: "Bodil Backup".into(), ..Default::default() }).expect("c").id;
     let e = c.create_entry(&s, &client, None, "", "Sikkerhedskopi af journalen med knæøvelser").expect("entry");
@@ -45,9 +47,23 @@ fn a_backup_is_an_encrypted_openable_copy_with_a_manifest_and_restores_without_d
     // (Opening the backup folder itself would write to it; a restore copies it first.)
     let now = chrono::Utc::now();
     let check = root.path().join("check");
-    let (_, none_moved) = klinik::backup::restore(&dest, &check, now).expect("restore into a new folder");
+    // A copy of the backup opened as it is would take the clinic back in time: the head
+    // anchored at the last close refuses it.
+    let copied = root.path().join("copied");
+    klinik::backup::restore(&dest, &copied, now).expect("a plain copy");
+    assert!(matches!(open_keyring(&copied), Err(Error::Corrupted(why)) if why.contains("rolled back")));
+    // A restore proper takes the backup's recovery code, and says so first.
+    let clock = || Arc::new(SystemClock);
+    let r = Clinic::restore_backup(&dest, &check, &Unlock::default(), &OsKeyring, clock());
+    assert!(matches!(r, Err(Error::Invalid(_))), "no code, no restore");
+    let wrong =
+        Unlock { recovery_code: Some(Secret::new("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA")), passphrase: None };
+    let r = Clinic::restore_backup(&dest, &check, &wrong, &OsKeyring, clock());
+    assert!(matches!(r, Err(Error::WrongRecoveryCode)));
+    assert!(!check.exists(), "nothing restored with a wrong code");
+    let unlock = Unlock { recovery_code: Some(Secret::new(recovery.clone())), passphrase: None };
+    let (mut b, _, none_moved) = Clinic::restore_backup(&dest, &check, &unlock, &OsKeyring, clock()).expect("restore");
     assert!(none_moved.is_none());
-    let mut b = open_keyring(&check).expect("the restored backup opens");
     let bs = login(&mut b);
     assert_eq!(b.get_client(&bs, &client).expect("client").name, "Bodil Backup");
     assert_eq!(b.search_journals(&bs, "knæøvelser").expect("search").len(), 1, "the search index came along");
@@ -59,6 +75,15 @@ fn a_backup_is_an_encrypted_openable_copy_with_a_manifest_and_restores_without_d
         written_at: manifest.created_at.clone(),
     };
     assert!(b.verify_audit_with_anchor(&anchor).expect("verify").intact, "the chain holds the manifest's head");
+    let after: Vec<String> = b
+        .audit_page(&bs, &Default::default(), None, 50)
+        .expect("page")
+        .into_iter()
+        .rev()
+        .filter(|e| e.seq > manifest.audit_seq)
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(after.first().map(String::as_str), Some("backup_restore"), "the restore is the first event: {after:?}");
     let made: Vec<String> = b
         .audit_page(&bs, &klinik::audit::Filter { action: Some("backup_create".into()), ..Default::default() }, None, 5)
         .expect("page")
@@ -95,11 +120,12 @@ fn a_backup_is_an_encrypted_openable_copy_with_a_manifest_and_restores_without_d
     assert!(!root.path().join("nowhere").exists(), "nothing restored");
 
     // Restoring over the live clinic moves it aside instead of deleting it.
-    let (restored, moved) = klinik::backup::restore(&dest, &live, now).expect("restore");
+    let (r, restored, moved) = Clinic::restore_backup(&dest, &live, &unlock, &OsKeyring, clock()).expect("restore");
     assert_eq!(restored.audit_seq, manifest.audit_seq);
     let moved = moved.expect("the old clinic was moved aside");
     assert!(moved.join("klinik.db").exists() && moved.join("keyslots.json").exists());
-    let mut r: Clinic = open_keyring(&live).expect("restored clinic opens");
+    drop(r);
+    let mut r: Clinic = open_keyring(&live).expect("restored clinic opens again");
     let rs = login(&mut r);
     assert_eq!(r.list_clients(&rs, "Bodil").expect("list").len(), 1);
     OsKeyring.delete(&id).expect("clean up");

@@ -95,7 +95,12 @@ fn backup_and_restore_from_the_command_line() {
     assert_eq!(again.status.code(), Some(2));
 
     let restored = d.path().join("restored");
-    let restore = klinik(&restored).args(["restore", "--from"]).arg(&out).output().expect("run");
+    // Without the backup's passphrase or recovery code nothing is restored.
+    let refused = klinik(&restored).args(["restore", "--from"]).arg(&out).output().expect("run");
+    assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert!(!restored.join("klinik.db").exists());
+    let restore =
+        klinik(&restored).args(["restore", "--from"]).arg(&out).env("KLINIK_PASSPHRASE", pass).output().expect("run");
     assert!(restore.status.success(), "{}", String::from_utf8_lossy(&restore.stderr));
     let doctor = klinik(&restored).arg("doctor").env("KLINIK_PASSPHRASE", pass).output().expect("run");
     let report = String::from_utf8_lossy(&doctor.stdout);

@@ -159,7 +159,9 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("save_draft", &["entry_update"]),
     ("sign_entry", &["entry_sign"]),
     ("add_addendum", &["entry_addendum"]),
-    ("search_journals", &["journal_search"]),
+    // The search, and one event for the one client whose text it showed (in that
+    // client's "who has seen this record" log).
+    ("search_journals", &["journal_search", "journal_search"]),
     ("record_print", &["client_print"]),
     ("reveal_national_id", &["national_id_reveal"]),
     ("list_staff_admin", &["staff_list"]),

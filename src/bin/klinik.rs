@@ -72,8 +72,9 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Restore a backup into the data directory. A clinic already there is moved aside
-    /// (never deleted); Klinik must not be running on it.
+    /// Restore a backup into the data directory. Needs the backup's recovery code
+    /// (KLINIK_RECOVERY_CODE, or asked) or passphrase (KLINIK_PASSPHRASE). A clinic already
+    /// there is moved aside (never deleted); Klinik must not be running on it.
     Restore {
         #[arg(long)]
         from: PathBuf,
@@ -314,7 +315,18 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore { from } => {
-            let (m, moved) = klinik::backup::restore(&from, &dir, chrono::Utc::now())?;
+            // Restoring replaces the clinic's history: it takes the backup's own recovery
+            // code (or passphrase), never just the key in this computer's keyring.
+            let passphrase = env_secret("KLINIK_PASSPHRASE");
+            let recovery_code = match (&passphrase, env_secret("KLINIK_RECOVERY_CODE")) {
+                (_, Some(code)) => Some(code),
+                (Some(_), None) => None,
+                (None, None) => Some(prompt_secret("KLINIK_RECOVERY_CODE", "Recovery code of the backup: ", false)?),
+            };
+            let unlock = klinik::clinic::Unlock { passphrase, recovery_code };
+            let (clinic, m, moved) =
+                Clinic::restore_backup(&from, &dir, &unlock, &OsKeyring, Arc::new(klinik::SystemClock))?;
+            drop(clinic);
             if let Some(old) = moved {
                 println!("the clinic that was in {} is kept in {}", dir.display(), old.display());
             }

@@ -17,8 +17,18 @@ pub const SERVICE: &str = "klinik";
 pub trait KeyStore: Send + Sync {
     fn load(&self, clinic: &ClinicId) -> Result<MasterKey>;
     fn store(&self, clinic: &ClinicId, key: &MasterKey) -> Result<()>;
+    /// Removes the clinic's key and its audit anchor.
     fn delete(&self, clinic: &ClinicId) -> Result<()>;
+    /// The audit chain's anchored head (a second entry beside the key: whoever can
+    /// replace the database file cannot rewrite it).
+    fn load_anchor(&self, clinic: &ClinicId) -> Result<Option<String>>;
+    fn store_anchor(&self, clinic: &ClinicId, anchor: &str) -> Result<()>;
+    /// The same store, to keep for the lifetime of an open clinic.
+    fn shared(&self) -> std::sync::Arc<dyn KeyStore>;
 }
+
+/// The keyring service of the audit anchors (the key itself is under `klinik`).
+const ANCHOR_SERVICE: &str = "klinik-anchor";
 
 /// The operating system's keyring.
 #[derive(Debug, Default, Clone, Copy)]
@@ -46,19 +56,40 @@ impl KeyStore for OsKeyring {
     }
 
     fn delete(&self, clinic: &ClinicId) -> Result<()> {
-        let entry = keyring::Entry::new(SERVICE, clinic.as_str()).map_err(map_keyring_error)?;
-        match entry.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        for service in [SERVICE, ANCHOR_SERVICE] {
+            let entry = keyring::Entry::new(service, clinic.as_str()).map_err(map_keyring_error)?;
+            match entry.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => {}
+                Err(e) => return Err(map_keyring_error(e)),
+            }
+        }
+        Ok(())
+    }
+
+    fn load_anchor(&self, clinic: &ClinicId) -> Result<Option<String>> {
+        let entry = keyring::Entry::new(ANCHOR_SERVICE, clinic.as_str()).map_err(map_keyring_error)?;
+        match entry.get_password() {
+            Ok(s) => Ok(Some(s)),
+            Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_keyring_error(e)),
         }
+    }
+
+    fn store_anchor(&self, clinic: &ClinicId, anchor: &str) -> Result<()> {
+        let entry = keyring::Entry::new(ANCHOR_SERVICE, clinic.as_str()).map_err(map_keyring_error)?;
+        entry.set_password(anchor).map_err(map_keyring_error)
+    }
+
+    fn shared(&self) -> std::sync::Arc<dyn KeyStore> {
+        std::sync::Arc::new(OsKeyring)
     }
 }
 
 /// An in-process store for tests; can be told to fail like a real keyring does.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct MemoryKeyStore {
-    keys: Mutex<HashMap<String, String>>,
-    failure: Mutex<Option<fn() -> Error>>,
+    keys: std::sync::Arc<Mutex<HashMap<String, String>>>,
+    failure: std::sync::Arc<Mutex<Option<fn() -> Error>>>,
 }
 
 impl MemoryKeyStore {
@@ -94,7 +125,21 @@ impl KeyStore for MemoryKeyStore {
     }
     fn delete(&self, clinic: &ClinicId) -> Result<()> {
         self.check()?;
-        self.keys.lock().unwrap_or_else(|p| p.into_inner()).remove(clinic.as_str());
+        let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        keys.remove(clinic.as_str());
+        keys.remove(&format!("anchor:{clinic}"));
         Ok(())
+    }
+    fn load_anchor(&self, clinic: &ClinicId) -> Result<Option<String>> {
+        self.check()?;
+        Ok(self.keys.lock().unwrap_or_else(|p| p.into_inner()).get(&format!("anchor:{clinic}")).cloned())
+    }
+    fn store_anchor(&self, clinic: &ClinicId, anchor: &str) -> Result<()> {
+        self.check()?;
+        self.keys.lock().unwrap_or_else(|p| p.into_inner()).insert(format!("anchor:{clinic}"), anchor.to_owned());
+        Ok(())
+    }
+    fn shared(&self) -> std::sync::Arc<dyn KeyStore> {
+        std::sync::Arc::new(self.clone())
     }
 }
