@@ -85,11 +85,14 @@ impl KeyStore for OsKeyring {
     }
 }
 
+/// How a test store fails (e.g. like a locked keyring).
+type MakeError = fn() -> Error;
+
 /// An in-process store for tests; can be told to fail like a real keyring does.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryKeyStore {
     keys: std::sync::Arc<Mutex<HashMap<String, String>>>,
-    failure: std::sync::Arc<Mutex<Option<fn() -> Error>>>,
+    failure: std::sync::Arc<Mutex<Option<MakeError>>>,
 }
 
 impl MemoryKeyStore {
