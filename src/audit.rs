@@ -303,12 +303,19 @@ pub(crate) fn all(conn: &Connection, filter: &Filter) -> Result<Vec<EventView>> 
     Ok(v)
 }
 
+/// How an event points to the relation that holds its stated reason (emergency access):
+/// the event's `object` is this prefix and the relation's id. The reason itself stays in
+/// the encrypted relations table and is never part of the hashed event.
+pub const RELATION_REF: &str = "relation ";
+
 fn select(conn: &Connection, filter: &Filter, before_seq: Option<i64>, limit: Option<u32>) -> Result<Vec<EventView>> {
     use rusqlite::types::Value;
     // Built from fixed fragments only; every value is a bound parameter. Each filter
     // becomes an equality on an indexed column so SQLite can seek instead of scan.
     let mut sql = String::from(
-        "SELECT a.seq, a.at, s.name, v.name, a.workstation, a.action, a.client_id, c.name, a.outcome, a.object, a.reason
+        "SELECT a.seq, a.at, s.name, v.name, a.workstation, a.action, a.client_id, c.name, a.outcome, a.object,
+                CASE WHEN a.reason IS NULL AND a.object LIKE 'relation %'
+                     THEN (SELECT r.reason FROM relations r WHERE r.id = substr(a.object, 10)) ELSE a.reason END
          FROM audit_events a
          LEFT JOIN staff s ON s.id = a.actor
          LEFT JOIN staff v ON v.id = a.via

@@ -1322,8 +1322,11 @@ impl Clinic {
             let me = ctx.actor().staff_id.clone();
             let now = ctx.now();
             let ends = now + chrono::Duration::hours(crate::relations::EMERGENCY_HOURS);
-            crate::relations::add(ctx.conn(), &me, client, "emergency", now, Some(ends), Some(&reason), &me, now)?;
-            ctx.record_reason(reason.clone());
+            // The stated reason may carry health data: it stays in the (encrypted)
+            // relation, and the audit event only points to it.
+            let relation =
+                crate::relations::add(ctx.conn(), &me, client, "emergency", now, Some(ends), Some(&reason), &me, now)?;
+            ctx.record_object(format!("{}{relation}", audit::RELATION_REF));
             Ok(())
         })
     }
@@ -1756,13 +1759,15 @@ impl Clinic {
     }
 
     /// Exports the matching events as CSV or a FHIR R4 Bundle; the export is audited.
+    /// The file it becomes is not encrypted, so the person confirms with the password.
     pub fn export_audit(
         &mut self,
         session: &SessionId,
         filter: &audit::Filter,
         format: ExportFormat,
+        password: &Secret,
     ) -> Result<String> {
-        self.gated(session, Action::AuditExport, filter.client.as_ref(), |ctx| {
+        self.gated_with_password(session, Action::AuditExport, filter.client.as_ref(), password, |ctx| {
             render_export(&audit::all(ctx.conn(), filter)?, format, ctx.now())
         })
     }

@@ -55,11 +55,6 @@ impl<'a> GateCtx<'a> {
         self.client = Some(client);
     }
 
-    /// The stated reason, kept in the audit event (emergency access).
-    pub(crate) fn record_reason(&mut self, reason: impl Into<String>) {
-        self.reason = Some(reason.into());
-    }
-
     /// Whether the acting person may do `action` on `client`, decided by the policy on the
     /// same facts as this operation (the relation and the client's access for everyone
     /// are looked up for that client). Every visibility filter asks this, so no filter is

@@ -110,7 +110,9 @@ fn csv_export_is_complete_inert_in_spreadsheets_and_audited() {
     let s = login(&mut c);
     let evil = c.create_client(&s, &client("=HYPERLINK(\"http://x\",\"klik\")")).expect("create");
     c.get_client(&s, &evil.id).expect("read");
-    let csv = c.export_audit(&s, &Filter::for_client(evil.id.clone()), ExportFormat::Csv).expect("export");
+    let csv = c
+        .export_audit(&s, &Filter::for_client(evil.id.clone()), ExportFormat::Csv, &Secret::new(OWNER_PASSWORD))
+        .expect("export");
     let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
     assert_eq!(lines[0], "seq,time_utc,actor,via,workstation,action,client_id,client_name,outcome,object,reason");
     assert_eq!(lines.len(), 3, "{csv}");
@@ -133,7 +135,8 @@ fn fhir_export_is_one_r4_bundle_of_audit_events() {
     let s = login(&mut c);
     let a = c.create_client(&s, &client("Gro Grønli")).expect("create");
     c.get_client(&s, &a.id).expect("read");
-    let text = c.export_audit(&s, &Filter::default(), ExportFormat::Fhir).expect("export");
+    let text =
+        c.export_audit(&s, &Filter::default(), ExportFormat::Fhir, &Secret::new(OWNER_PASSWORD)).expect("export");
     let bundle: serde_json::Value = serde_json::from_str(&text).expect("json");
     assert_eq!(bundle["resourceType"], "Bundle");
     assert_eq!(bundle["type"], "collection");

@@ -429,3 +429,42 @@ fn a_taken_national_id_names_the_existing_client_only_to_someone_who_may_open_it
     }
     OsKeyring.delete(c.id()).expect("clean up");
 }
+
+#[test]
+fn an_emergency_reason_stays_out_of_the_audit_chain_and_exports_take_the_password() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (mut c, _) = setup(d.path());
+    let k = desk_clinic(&mut c);
+    c.set_access_model(&k.owner, AccessModel::Individual, &Secret::new(OWNER_PASSWORD)).expect("individual");
+    let nina_new = NewStaff {
+        name: "Nina".into(),
+        email: "nina@example.dk".into(),
+        role: Role::Practitioner,
+        business_login: false,
+    };
+    let (_, nina) = add_staff(&mut c, &k.owner, &nina_new, "ninas-lange-hemmelige-sætning");
+    let reason = "Akut: klienten ringer med brystsmerter, behandler syg";
+    c.emergency_access(&nina, &k.client, reason).expect("break the glass");
+    // The reviewer still reads the reason ...
+    let filter = klinik::audit::Filter { action: Some("emergency_access".into()), ..Default::default() };
+    let shown = c.audit_page(&k.owner, &filter, None, 5).expect("page");
+    assert_eq!(shown[0].reason.as_deref(), Some(reason));
+    // ... but the hashed, append-only events hold only a reference to it.
+    let id = c.id().clone();
+    let raw = raw_connection(d.path(), &id);
+    let in_chain: i64 = raw
+        .query_row(
+            "SELECT count(*) FROM audit_events WHERE instr(coalesce(reason, '') || coalesce(object, ''), 'brystsmerter') > 0",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(in_chain, 0);
+    drop(raw);
+    // The export is an unencrypted file: it takes the password.
+    let csv = klinik::clinic::ExportFormat::Csv;
+    let r = c.export_audit(&k.owner, &Default::default(), csv, &Secret::new("forkert"));
+    assert!(matches!(r, Err(Error::WrongCredentials)));
+    c.export_audit(&k.owner, &Default::default(), csv, &Secret::new(OWNER_PASSWORD)).expect("with the password");
+    OsKeyring.delete(&id).expect("clean up");
+}

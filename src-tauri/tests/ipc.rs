@@ -483,7 +483,11 @@ fn every_command_writes_its_audit_events() {
         mark = next;
         check("list_audit", json!({ "filter": {}, "beforeSeq": null, "limit": 1 }), &mut mark);
         check("verify_audit", json!({}), &mut mark);
-        check("export_audit", json!({ "filter": { "clientId": id }, "format": "csv" }), &mut mark);
+        check(
+            "export_audit",
+            json!({ "filter": { "clientId": id }, "format": "csv", "password": PASSWORD }),
+            &mut mark,
+        );
         check("log_review", json!({ "period": "2026-11" }), &mut mark);
         check("mark_log_reviewed", json!({ "period": "2026-11", "comment": "Gennemgået" }), &mut mark);
         check("set_review_settings", json!({ "startHour": 8, "endHour": 17, "heavyDay": 25 }), &mut mark);

@@ -109,6 +109,9 @@ test('business login, PIN prompt, lockout, attributed journal work', async () =>
     await win.click(tid('audit.verify'));
     await win.waitFor(tid('audit.verifyResult'));
     assert.equal(await win.attr(tid('audit.verifyResult'), 'data-intact'), 'true');
+    // An export is an unencrypted file: it takes the password, and the page says so.
+    assert.ok((await win.text(tid('audit.exportWarning'))).length > 20);
+    await win.type(tid('audit.exportPassword'), 'blå-hest-i-fjorden-42');
     await win.click(tid('audit.exportCsv'));
     assert.match(await win.text(tid('audit.notice')), /\.csv/);
   } finally {

@@ -49,7 +49,9 @@ pub async fn export_audit(
     state: State<'_, AppState>,
     filter: AuditFilter,
     format: ExportFormatDto,
+    password: String,
 ) -> CmdResult<ExportResult> {
+    super::check_len(&password)?;
     let filter = filter.into_core()?;
     let format = match format {
         ExportFormatDto::Csv => ExportFormat::Csv,
@@ -59,7 +61,7 @@ pub async fn export_audit(
         let mut s = state.lock();
         let dir = s.export_dir.clone();
         let (clinic, session) = s.signed_in()?;
-        (dir, clinic.export_audit(&session, &filter, format)?)
+        (dir, clinic.export_audit(&session, &filter, format, &klinik::secret::Secret::new(password))?)
     };
     let events = match format {
         ExportFormat::Csv => text.lines().count().saturating_sub(1),

@@ -101,7 +101,7 @@ export const commands = {
 	/**  "Who has seen this record" for one client, oldest first. */
 	clientAccessLog: (id: string) => __TAURI_INVOKE<AuditEvent[]>("client_access_log", { id }),
 	/**  Exports the filtered trail to the Downloads folder and says where it went. */
-	exportAudit: (filter: AuditFilter, format: ExportFormat) => __TAURI_INVOKE<ExportResult>("export_audit", { filter, format }),
+	exportAudit: (filter: AuditFilter, format: ExportFormat, password: string) => __TAURI_INVOKE<ExportResult>("export_audit", { filter, format, password }),
 	/**  Staff names for the audit viewer's person filter. */
 	listStaff: () => __TAURI_INVOKE<StaffName[]>("list_staff"),
 	/**  The month's log review report (`period` is YYYY-MM). */

@@ -379,6 +379,8 @@ export const da: Messages = {
   'desk.open': 'Skift til skranken',
   'desk.none': 'Klinikken har endnu intet virksomhedslogin (en administrator opretter det under Personale).',
   'desk.openedBy': 'Skranken blev åbnet af {name}.',
+  'audit.export.password': 'Din adgangskode (for at eksportere)',
+  'audit.export.warning': 'En eksporteret fil er ikke krypteret: gem den på klinikkens computer, og slet den, når den har gjort sin nytte.',
   'error.wrongTotp': 'Forkert eller allerede brugt kode.',
   'error.denied': 'Du har ikke adgang til dette.',
   'error.notFound': 'Det blev ikke fundet.',

@@ -379,6 +379,8 @@ export const en = {
   'desk.open': 'Switch to the desk',
   'desk.none': 'The clinic has no business login yet (an administrator adds one under Staff).',
   'desk.openedBy': 'This desk was opened by {name}.',
+  'audit.export.password': 'Your password (to export)',
+  'audit.export.warning': 'An exported file is not encrypted: keep it on the clinic’s computer, and delete it when it has served its purpose.',
   'error.wrongTotp': 'Wrong or already used code.',
   'error.denied': 'You do not have access to this.',
   'error.notFound': 'It could not be found.',

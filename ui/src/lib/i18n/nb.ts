@@ -379,6 +379,8 @@ export const nb: Messages = {
   'desk.open': 'Bytt til resepsjonen',
   'desk.none': 'Klinikken har ennå ingen virksomhetsinnlogging (en administrator legger den til under Personale).',
   'desk.openedBy': 'Resepsjonen ble åpnet av {name}.',
+  'audit.export.password': 'Passordet ditt (for å eksportere)',
+  'audit.export.warning': 'En eksportert fil er ikke kryptert: lagre den på klinikkens datamaskin, og slett den når den har gjort nytten sin.',
   'error.wrongTotp': 'Feil eller allerede brukt kode.',
   'error.denied': 'Du har ikke tilgang til dette.',
   'error.notFound': 'Det ble ikke funnet.',

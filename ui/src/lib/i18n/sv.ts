@@ -379,6 +379,8 @@ export const sv: Messages = {
   'desk.open': 'Byt till receptionen',
   'desk.none': 'Kliniken har ännu ingen företagsinloggning (en administratör lägger till den under Personal).',
   'desk.openedBy': 'Receptionen öppnades av {name}.',
+  'audit.export.password': 'Ditt lösenord (för att exportera)',
+  'audit.export.warning': 'En exporterad fil är inte krypterad: spara den på klinikens dator och radera den när den har gjort sitt.',
   'error.wrongTotp': 'Fel eller redan använd kod.',
   'error.denied': 'Du har inte behörighet till detta.',
   'error.notFound': 'Det hittades inte.',
