@@ -139,6 +139,7 @@ test('setup, login, create a client, restart, and see it all in the audit trail'
     const logActions = await win.attrs(tid('audit.row'), 'data-action');
     assert.equal(logActions[0], 'client_create', logActions.join(','));
     for (const a of ['client_read', 'journal_read']) assert.ok(logActions.includes(a), `${a} in ${logActions.join(',')}`);
+    await win.type(tid('client.accessLog.exportPassword'), OWNER.password);
     await win.click(tid('client.accessLog.export'));
     const notice = await win.text(tid('client.accessLog.notice'));
     const exported = readdirSync(EXPORTS).filter((f) => f.endsWith('.csv'));
