@@ -26,7 +26,7 @@ pub const MAX_SECRET_BYTES: usize = 1024;
 pub const MIN_PASSWORD_CHARS: usize = 15;
 
 fn argon2() -> argon2::Argon2<'static> {
-    // Constant parameters that Params::new accepts; see SECURITY.md.
+    // Constant parameters that Params::new accepts; see docs/SECURITY.md.
     let params = argon2::Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
     argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
 }

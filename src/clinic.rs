@@ -2050,7 +2050,7 @@ fn render_export(events: &[EventView], format: ExportFormat, now: chrono::DateTi
 /// How many of the newest audit events the after-crash check verifies.
 const CRASH_TAIL_EVENTS: i64 = 1000;
 
-/// SECURITY.md: after a crash, a quick check and an audit tail check on open. Damage is
+/// docs/SECURITY.md: after a crash, a quick check and an audit tail check on open. Damage is
 /// refused with `Corrupted` (the window then says to restore a backup; nothing is
 /// "repaired" by deleting). A passed check is recorded by the caller, after migrations.
 fn after_crash_check(conn: &Connection) -> Result<()> {
@@ -2074,7 +2074,7 @@ fn after_crash_check(conn: &Connection) -> Result<()> {
 /// (a TOTP step accepted from a phone a little ahead, two machines a little apart).
 const CLOCK_TOLERANCE_SECS: i64 = 120;
 
-/// SECURITY.md: a clock that moves backwards past the last audit event or the last
+/// docs/SECURITY.md: a clock that moves backwards past the last audit event or the last
 /// accepted TOTP step is noticed and audited. The event's own time is the (behind) clock,
 /// so the next check compares against it and the warning is recorded once per jump.
 /// Returns whether the clock was behind.

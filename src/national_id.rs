@@ -1,6 +1,6 @@
 //! National identity numbers of Denmark, Sweden and Norway, as a receptionist types them.
 //!
-//! Why these rules (SECURITY.md, and the registries' own documentation):
+//! Why these rules (docs/SECURITY.md, and the registries' own documentation):
 //! - **DK CPR**: the modulus-11 check is *not* a validity rule — numbers issued since 2007
 //!   may fail it — so a failure is only a soft warning. The century comes from the 7th
 //!   digit and the year (CPR-kontoret's table).

@@ -1,5 +1,5 @@
 //! Personal PINs: the rules a new PIN must meet and the lockout arithmetic, as pure
-//! functions (SECURITY.md, NIST 800-63B-4): at least 6 digits, not one of the most
+//! functions (docs/SECURITY.md, NIST 800-63B-4): at least 6 digits, not one of the most
 //! common PINs and not the person's birth date; no delay for the first 3 wrong PINs,
 //! then 30 s doubling; after 10 in a row the PIN is disabled until the person logs in
 //! with the password or an admin re-enables it. The counters live in the database, so
