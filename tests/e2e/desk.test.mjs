@@ -43,7 +43,7 @@ test('national-ID mode: the desk is opened by a strong personal login and names 
     await win.click(tid('login.submit'));
     // The owner moves the clinic to journals with national IDs.
     await win.click(tid('nav.staff'));
-    await win.click(tid('mode.journal.journals_with_id'));
+    await win.click(tid('mode.journal.journalsWithId'));
     await win.type(tid('mode.journal.password'), OWNER.password);
     await win.click(tid('mode.journal.save'));
     // Two-factor login is now required before anything else: enroll.
