@@ -125,9 +125,176 @@ pub(crate) fn record_password_success(conn: &Connection, ws: &Workstation, staff
     Ok(())
 }
 
-/// Re-authentication with the person's own password at `door` (e.g. `unlock`,
-/// `staff_update`): refused while the account or workstation must wait, counted when
-/// wrong, one `password_failed` event per wrong or refused try.
+/// Which secret a [`SecretTicket`] checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Factor {
+    Password,
+    Pin,
+}
+
+/// A check of a password or PIN between its two quick steps: the stored hash, taken
+/// after the door was found open, to be checked without the database (a window runs the
+/// Argon2 work off its command thread) and then settled with [`settle`].
+pub struct SecretTicket {
+    staff: StaffId,
+    via: Option<StaffId>,
+    hash: String,
+    factor: Factor,
+    door: String,
+}
+
+/// The outcome of the slow check; only [`SecretTicket::check`] makes one.
+pub struct SecretChecked {
+    ok: bool,
+    against: String,
+}
+
+impl SecretTicket {
+    /// The Argon2 check of what was typed.
+    pub fn check(&self, typed: &Secret) -> SecretChecked {
+        SecretChecked { ok: auth::verify_secret(typed, &self.hash).unwrap_or(false), against: self.hash.clone() }
+    }
+    pub(crate) fn staff(&self) -> &StaffId {
+        &self.staff
+    }
+}
+
+impl Typist<'_> {
+    fn ticket(self, hash: String, factor: Factor, door: &str) -> SecretTicket {
+        SecretTicket { staff: self.staff.clone(), via: self.via.cloned(), hash, factor, door: door.to_owned() }
+    }
+}
+
+/// Why the door is shut right now for this person and factor, if it is.
+fn shut(
+    conn: &Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    staff: &StaffId,
+    factor: Factor,
+) -> Result<Option<Error>> {
+    match factor {
+        Factor::Password => Ok(password_wait(conn, ws, staff, now)?.map(|seconds| Error::TooManyAttempts { seconds })),
+        Factor::Pin => {
+            let (disabled, locked): (i64, Option<String>) =
+                conn.query_row("SELECT pin_disabled, pin_locked_until FROM staff WHERE id = ?1", [staff], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            if disabled == 1 {
+                return Ok(Some(Error::PinDisabled));
+            }
+            match locked.as_deref().map(clock::from_db).transpose()? {
+                Some(until) if until > now => Ok(Some(Error::PinLocked { seconds: seconds_until(until, now) })),
+                _ => Ok(None),
+            }
+        }
+    }
+}
+
+fn failed_action(factor: Factor) -> &'static str {
+    match factor {
+        Factor::Password => "password_failed",
+        Factor::Pin => "pin_failed",
+    }
+}
+
+/// The first quick step of a password check at `door` (`unlock`, `staff_update`, …):
+/// refused (and audited) while the account or the workstation must wait.
+pub(crate) fn begin_password(
+    conn: &Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    who: Typist<'_>,
+    door: &str,
+) -> Result<SecretTicket> {
+    if let Some(e) = shut(conn, ws, now, who.staff, Factor::Password)? {
+        audit::append(conn, now, &event(who, ws, "password_failed", Outcome::Denied, door))?;
+        return Err(e);
+    }
+    let hash: String = conn.query_row("SELECT password_hash FROM staff WHERE id = ?1", [who.staff], |r| r.get(0))?;
+    Ok(who.ticket(hash, Factor::Password, door))
+}
+
+/// The first quick step of a PIN check at `door` (`pin_unlock`, `entry_sign`): refused
+/// (and audited) while the person's PIN is locked or disabled.
+pub(crate) fn begin_pin(
+    conn: &Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    who: Typist<'_>,
+    door: &str,
+) -> Result<SecretTicket> {
+    let hash: Option<Option<String>> =
+        conn.query_row("SELECT pin_hash FROM staff WHERE id = ?1", [who.staff], |r| r.get(0)).optional()?;
+    let Some(Some(hash)) = hash else { return Err(Error::PinNotSet) };
+    if let Some(e) = shut(conn, ws, now, who.staff, Factor::Pin)? {
+        audit::append(conn, now, &event(who, ws, "pin_failed", Outcome::Denied, door))?;
+        return Err(e);
+    }
+    Ok(who.ticket(hash, Factor::Pin, door))
+}
+
+/// The last quick step: judged against the counters as they are *now* (a check that ran
+/// in parallel with others gains no extra tries), and against the hash as it is now (a
+/// secret changed meanwhile makes the check count for nothing). Counts and audits a
+/// wrong secret; a right one starts the counters over.
+pub(crate) fn settle(
+    conn: &mut Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    ticket: &SecretTicket,
+    checked: SecretChecked,
+) -> Result<()> {
+    let who = Typist { staff: &ticket.staff, via: ticket.via.as_ref() };
+    let door = ticket.door.as_str();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(e) = shut(&tx, ws, now, &ticket.staff, ticket.factor)? {
+        audit::append(&tx, now, &event(who, ws, failed_action(ticket.factor), Outcome::Denied, door))?;
+        tx.commit()?;
+        return Err(e);
+    }
+    let column = match ticket.factor {
+        Factor::Password => "password_hash",
+        Factor::Pin => "pin_hash",
+    };
+    let current: Option<String> =
+        tx.query_row(&format!("SELECT {column} FROM staff WHERE id = ?1"), [&ticket.staff], |r| r.get(0))?;
+    let ok = checked.ok && current.as_deref() == Some(checked.against.as_str());
+    match (ticket.factor, ok) {
+        (Factor::Password, true) => record_password_success(&tx, ws, &ticket.staff)?,
+        (Factor::Password, false) => {
+            record_password_failure(&tx, ws, Some(&ticket.staff), now)?;
+            audit::append(&tx, now, &event(who, ws, "password_failed", Outcome::Failed, door))?;
+        }
+        (Factor::Pin, true) => {
+            tx.execute("UPDATE staff SET pin_failures = 0, pin_locked_until = NULL WHERE id = ?1", [&ticket.staff])?;
+        }
+        (Factor::Pin, false) => {
+            let failures: i64 =
+                tx.query_row("SELECT pin_failures FROM staff WHERE id = ?1", [&ticket.staff], |r| r.get(0))?;
+            let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
+            let lock = pin::delay_after(failures).map(|d| clock::to_db(now + d));
+            let disable = pin::disables(failures);
+            tx.execute(
+                "UPDATE staff SET pin_failures = ?2, pin_locked_until = ?3, pin_disabled = ?4 WHERE id = ?1",
+                params![ticket.staff, failures, lock, disable as i64],
+            )?;
+            let action = if disable { "pin_disabled" } else { "pin_failed" };
+            audit::append(&tx, now, &event(who, ws, action, Outcome::Failed, door))?;
+            tx.commit()?;
+            return Err(if disable { Error::PinDisabled } else { Error::WrongPin });
+        }
+    }
+    tx.commit()?;
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::WrongCredentials)
+    }
+}
+
+/// Re-authentication with the person's own password at `door`, in one go (the three
+/// steps of a [`SecretTicket`] in a row).
 pub(crate) fn confirm_password(
     conn: &mut Connection,
     ws: &Workstation,
@@ -136,27 +303,12 @@ pub(crate) fn confirm_password(
     password: &Secret,
     door: &str,
 ) -> Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Some(seconds) = password_wait(&tx, ws, who.staff, now)? {
-        audit::append(&tx, now, &event(who, ws, "password_failed", Outcome::Denied, door))?;
-        tx.commit()?;
-        return Err(Error::TooManyAttempts { seconds });
-    }
-    let hash: String = tx.query_row("SELECT password_hash FROM staff WHERE id = ?1", [who.staff], |r| r.get(0))?;
-    if auth::verify_secret(password, &hash)? {
-        record_password_success(&tx, ws, who.staff)?;
-        tx.commit()?;
-        return Ok(());
-    }
-    record_password_failure(&tx, ws, Some(who.staff), now)?;
-    audit::append(&tx, now, &event(who, ws, "password_failed", Outcome::Failed, door))?;
-    tx.commit()?;
-    Err(Error::WrongCredentials)
+    let ticket = begin_password(conn, ws, now, who, door)?;
+    let checked = ticket.check(password);
+    settle(conn, ws, now, &ticket, checked)
 }
 
-/// Checks a PIN against the person's one lockout: refused while locked or disabled,
-/// counted when wrong (disabled after 10), cleared when right. `door` names where it was
-/// typed (`pin_unlock`, `entry_sign`). Returns the person's name on success.
+/// A PIN check at `door`, in one go: one lockout per person whatever the door.
 pub(crate) fn confirm_pin(
     conn: &mut Connection,
     ws: &Workstation,
@@ -165,43 +317,9 @@ pub(crate) fn confirm_pin(
     typed: &Secret,
     door: &str,
 ) -> Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let row: Option<(Option<String>, i64, Option<String>, i64)> = tx
-        .query_row(
-            "SELECT pin_hash, pin_failures, pin_locked_until, pin_disabled FROM staff WHERE id = ?1",
-            [who.staff],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    let Some((Some(hash), failures, locked_until, disabled)) = row else { return Err(Error::PinNotSet) };
-    if disabled == 1 {
-        audit::append(&tx, now, &event(who, ws, "pin_failed", Outcome::Denied, door))?;
-        tx.commit()?;
-        return Err(Error::PinDisabled);
-    }
-    if let Some(until) = locked_until.as_deref().map(clock::from_db).transpose()? {
-        if until > now {
-            audit::append(&tx, now, &event(who, ws, "pin_failed", Outcome::Denied, door))?;
-            tx.commit()?;
-            return Err(Error::PinLocked { seconds: seconds_until(until, now) });
-        }
-    }
-    if auth::verify_secret(typed, &hash)? {
-        tx.execute("UPDATE staff SET pin_failures = 0, pin_locked_until = NULL WHERE id = ?1", [who.staff])?;
-        tx.commit()?;
-        return Ok(());
-    }
-    let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
-    let lock = pin::delay_after(failures).map(|d| clock::to_db(now + d));
-    let disable = pin::disables(failures);
-    tx.execute(
-        "UPDATE staff SET pin_failures = ?2, pin_locked_until = ?3, pin_disabled = ?4 WHERE id = ?1",
-        params![who.staff, failures, lock, disable as i64],
-    )?;
-    let action = if disable { "pin_disabled" } else { "pin_failed" };
-    audit::append(&tx, now, &event(who, ws, action, Outcome::Failed, door))?;
-    tx.commit()?;
-    Err(if disable { Error::PinDisabled } else { Error::WrongPin })
+    let ticket = begin_pin(conn, ws, now, who, door)?;
+    let checked = ticket.check(typed);
+    settle(conn, ws, now, &ticket, checked)
 }
 
 /// The state of a person's two-factor counter before a code is checked.

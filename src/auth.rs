@@ -161,24 +161,31 @@ pub(crate) struct StaffLogin {
 }
 
 pub(crate) fn find_by_email(conn: &Connection, email: &str) -> Result<Option<StaffLogin>> {
+    find_where(conn, "email = ?1 COLLATE NOCASE", email.trim())
+}
+
+fn find_by_id(conn: &Connection, id: &StaffId) -> Result<Option<StaffLogin>> {
+    find_where(conn, "id = ?1", id.as_str())
+}
+
+fn find_where(conn: &Connection, condition: &str, value: &str) -> Result<Option<StaffLogin>> {
+    let sql = format!(
+        "SELECT id, password_hash, active, can_business_login, totp_secret IS NOT NULL, must_change_password,
+                password_expires_at
+         FROM staff WHERE {condition}"
+    );
     Ok(conn
-        .query_row(
-            "SELECT id, password_hash, active, can_business_login, totp_secret IS NOT NULL, must_change_password,
-                    password_expires_at
-             FROM staff WHERE email = ?1 COLLATE NOCASE",
-            [email.trim()],
-            |r| {
-                Ok(StaffLogin {
-                    id: r.get(0)?,
-                    password_hash: r.get(1)?,
-                    active: r.get::<_, i64>(2)? == 1,
-                    business: r.get::<_, i64>(3)? == 1,
-                    totp: r.get(4)?,
-                    must_change: r.get::<_, i64>(5)? == 1,
-                    password_expires_at: r.get(6)?,
-                })
-            },
-        )
+        .query_row(&sql, [value], |r| {
+            Ok(StaffLogin {
+                id: r.get(0)?,
+                password_hash: r.get(1)?,
+                active: r.get::<_, i64>(2)? == 1,
+                business: r.get::<_, i64>(3)? == 1,
+                totp: r.get(4)?,
+                must_change: r.get::<_, i64>(5)? == 1,
+                password_expires_at: r.get(6)?,
+            })
+        })
         .optional()?)
 }
 
@@ -189,58 +196,124 @@ pub(crate) fn clinic_requires_totp(conn: &Connection) -> Result<bool> {
     Ok(mode == "journals_with_id" || settings::require_totp(conn)?)
 }
 
-/// Verifies email + password (+ the two-factor code) and opens a session.
-///
-/// The answer never tells which factor was wrong, and a right password is never
-/// confirmed before the code is given: a person with two-factor login on (or, for an
-/// unknown email, anyone in a clinic that requires it) is asked for the code before the
-/// password is even checked. Wrong passwords count per account and per workstation,
-/// wrong codes per person ([`attempts`](crate::attempts)). Every outcome is audited.
-pub(crate) fn login(
-    conn: &mut Connection,
+/// A login between its two quick steps: what was found for the email, before the slow
+/// password check. Made by [`login_begin`], checked by [`LoginTicket::check`] without the
+/// database (so a window can run the Argon2 work off its command thread while other
+/// commands are answered), and finished by [`login_end`].
+pub struct LoginTicket {
+    staff: Option<StaffLogin>,
+    code_given: bool,
+}
+
+/// The outcome of the slow password check; only [`LoginTicket::check`] makes one.
+pub struct PasswordChecked {
+    ok: bool,
+    /// The hash the password was checked against: if it changed meanwhile (a reset),
+    /// the check counts for nothing.
+    against: String,
+}
+
+impl LoginTicket {
+    /// The Argon2 check of `password` (also for an unknown email, against a dummy hash,
+    /// so that timing does not tell which emails exist).
+    pub fn check(&self, password: &Secret) -> PasswordChecked {
+        match &self.staff {
+            Some(s) => PasswordChecked {
+                ok: verify_secret(password, &s.password_hash).unwrap_or(false),
+                against: s.password_hash.clone(),
+            },
+            None => {
+                let _ = verify_secret(password, DUMMY_HASH);
+                PasswordChecked { ok: false, against: String::new() }
+            }
+        }
+    }
+}
+
+/// Why a login must wait or is refused before any secret is judged: the same answer
+/// whether the password would have been right or not.
+fn login_refusal(
+    conn: &Connection,
     ws: &Workstation,
     now: DateTime<Utc>,
-    email: &str,
-    password: &Secret,
-    second_factor: Option<&Secret>,
-) -> Result<SessionId> {
-    let staff = find_by_email(conn, email)?;
-    let code = second_factor.filter(|c| !c.expose().trim().is_empty());
-    let wants_code = match &staff {
-        Some(s) => s.totp,
-        None => clinic_requires_totp(conn)?,
-    };
-    if wants_code && code.is_none() {
-        return Err(Error::TotpRequired);
-    }
-    let who_id: Option<StaffId> = staff.as_ref().map(|s| s.id.clone());
-    let who = who_id.as_ref();
-    // Waits first, before any secret is checked: a locked door answers the same whether
-    // the password was right or not.
-    let refused = match &staff {
+    staff: Option<&StaffLogin>,
+    code: Option<&Secret>,
+    code_given: bool,
+) -> Result<Option<(Error, &'static str)>> {
+    Ok(match staff {
         Some(s) => match crate::attempts::password_wait(conn, ws, &s.id, now)? {
             Some(seconds) => Some((Error::TooManyAttempts { seconds }, "password_locked")),
             None if s.totp => crate::attempts::totp_gate(conn, &s.id, now)?
-                .filter(|e| !matches!(e, Error::TotpDisabled) || !code.is_some_and(looks_like_recovery_code))
+                .filter(|e| {
+                    let recovery = code.is_some_and(looks_like_recovery_code) || (code.is_none() && code_given);
+                    !matches!(e, Error::TotpDisabled) || !recovery
+                })
                 .map(|e| (e, "totp_locked")),
             None => None,
         },
         None => crate::attempts::workstation_wait(conn, ws, now)?
             .map(|seconds| (Error::TooManyAttempts { seconds }, "password_locked")),
+    })
+}
+
+/// The first quick step of a login: finds the account, asks for the code first where one
+/// is due, and refuses while the account or workstation must wait (audited).
+pub(crate) fn login_begin(
+    conn: &Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    email: &str,
+    code_given: bool,
+) -> Result<LoginTicket> {
+    let staff = find_by_email(conn, email)?;
+    let wants_code = match &staff {
+        Some(s) => s.totp,
+        None => clinic_requires_totp(conn)?,
     };
-    if let Some((e, why)) = refused {
+    if wants_code && !code_given {
+        return Err(Error::TotpRequired);
+    }
+    // Waits first, before any secret is checked: a locked door answers the same whether
+    // the password was right or not. (A recovery code may still open a disabled factor.)
+    if let Some((e, why)) = login_refusal(conn, ws, now, staff.as_ref(), None, code_given)? {
+        let who = staff.as_ref().map(|s| &s.id);
         audit::append(conn, now, &NewEvent { reason: Some(why), ..event(who, ws, "login_failed", Outcome::Denied) })?;
         return Err(e);
     }
-    // Hash even for an unknown email so timing does not reveal which emails exist.
-    let password_ok = match &staff {
-        Some(s) => verify_secret(password, &s.password_hash)?,
-        None => {
-            let _ = verify_secret(password, DUMMY_HASH);
-            false
-        }
-    };
+    Ok(LoginTicket { staff, code_given })
+}
+
+/// The last quick step of a login: counts the outcome, checks the code, opens the
+/// session.
+///
+/// The answer never tells which factor was wrong, and a right password is never
+/// confirmed before the code is given ([`login_begin`] asks for it first). Wrong
+/// passwords count per account and per workstation, wrong codes per person
+/// ([`attempts`](crate::attempts)). Every outcome is audited. Attempts that were checked in parallel are judged against the counters as
+/// they are *now*, so parallel guessing gains no extra tries.
+pub(crate) fn login_end(
+    conn: &mut Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    ticket: LoginTicket,
+    checked: PasswordChecked,
+    code: Option<&Secret>,
+) -> Result<SessionId> {
+    let code = code.filter(|c| !c.expose().trim().is_empty());
+    let who_id: Option<StaffId> = ticket.staff.as_ref().map(|s| s.id.clone());
+    let who = who_id.as_ref();
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // The account as it is now (a reset or deactivation in between wins).
+    let staff = match &ticket.staff {
+        Some(s) => find_by_id(&tx, &s.id)?,
+        None => None,
+    };
+    if let Some((e, why)) = login_refusal(&tx, ws, now, staff.as_ref(), code, ticket.code_given)? {
+        audit::append(&tx, now, &NewEvent { reason: Some(why), ..event(who, ws, "login_failed", Outcome::Denied) })?;
+        tx.commit()?;
+        return Err(e);
+    }
+    let password_ok = checked.ok && staff.as_ref().is_some_and(|s| s.password_hash == checked.against);
     let s = match staff {
         Some(s) if password_ok && s.active => s,
         other => {

@@ -515,9 +515,30 @@ impl Clinic {
     /// Login with the second factor: a code from the authenticator app or a recovery
     /// code, when the person has two-factor login on (otherwise `None` is fine).
     pub fn login_2fa(&mut self, email: &str, password: &Secret, code: Option<&Secret>) -> Result<SessionId> {
+        let code = code.filter(|c| !c.expose().trim().is_empty());
+        let ticket = self.login_begin(email, code.is_some())?;
+        let checked = ticket.check(password);
+        self.login_end(ticket, checked, code)
+    }
+
+    /// The first quick step of a login (see [`auth::LoginTicket`]): the slow password
+    /// check runs on the ticket without this clinic, so a window keeps answering other
+    /// requests meanwhile; [`Clinic::login_end`] finishes it.
+    pub fn login_begin(&mut self, email: &str, code_given: bool) -> Result<auth::LoginTicket> {
         let now = self.clock.now();
         notice_clock_backwards(&self.conn, &self.ws, now)?;
-        let session = auth::login(&mut self.conn, &self.ws, now, email, password, code)?;
+        auth::login_begin(&self.conn, &self.ws, now, email, code_given)
+    }
+
+    /// The last quick step of a login: counts, checks the code, opens the session.
+    pub fn login_end(
+        &mut self,
+        ticket: auth::LoginTicket,
+        checked: auth::PasswordChecked,
+        code: Option<&Secret>,
+    ) -> Result<SessionId> {
+        let now = self.clock.now();
+        let session = auth::login_end(&mut self.conn, &self.ws, now, ticket, checked, code)?;
         self.auto_sign_due()?;
         Ok(session)
     }
@@ -692,15 +713,37 @@ impl Clinic {
     }
 
     pub fn unlock(&mut self, session: &SessionId, password: &Secret) -> Result<()> {
+        let ticket = self.unlock_begin(session)?;
+        let checked = ticket.check(password);
+        self.unlock_end(session, &ticket, checked)
+    }
+
+    /// The lock screen's first quick step (the slow check runs on the ticket, see
+    /// [`Clinic::login_begin`]). The lock screen is a door like the login: wrong
+    /// passwords count and wait. A desk opened by a person's login unlocks with that
+    /// person's password (nobody typed the desk account's own).
+    pub fn unlock_begin(&mut self, session: &SessionId) -> Result<crate::attempts::SecretTicket> {
         let now = self.clock.now();
         let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Session)?;
-        // The lock screen is a door like the login: wrong passwords count and wait. A desk
-        // opened by a person's login unlocks with that person's password (nobody typed
-        // the desk account's own).
         let person = actor.opened_by.as_ref().unwrap_or(&actor.staff_id);
         let via = actor.opened_by.as_ref().map(|_| &actor.staff_id);
         let typist = crate::attempts::Typist { staff: person, via };
-        crate::attempts::confirm_password(&mut self.conn, &self.ws, now, typist, password, "unlock")?;
+        crate::attempts::begin_password(&self.conn, &self.ws, now, typist, "unlock")
+    }
+
+    /// The lock screen's last quick step: counts the try and unlocks when it was right.
+    pub fn unlock_end(
+        &mut self,
+        session: &SessionId,
+        ticket: &crate::attempts::SecretTicket,
+        checked: crate::attempts::SecretChecked,
+    ) -> Result<()> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Session)?;
+        if ticket.staff() != actor.opened_by.as_ref().unwrap_or(&actor.staff_id) {
+            return Err(Error::Denied("this check was for another session".into()));
+        }
+        crate::attempts::settle(&mut self.conn, &self.ws, now, ticket, checked)?;
         let tx = self.conn.transaction()?;
         auth::set_locked(&tx, session, false)?;
         auth::touch(&tx, session, now)?;
@@ -1173,23 +1216,30 @@ impl Clinic {
     /// work until the unlock ends. A business login never unlocks with a PIN of its own,
     /// and in national-ID mode only someone with two-factor login may unlock.
     pub fn unlock_with_pin(&mut self, session: &SessionId, staff: &StaffId, pin: &Secret) -> Result<String> {
+        let ticket = self.pin_unlock_begin(session, staff)?;
+        let checked = ticket.check(pin);
+        self.pin_unlock_end(session, &ticket, checked)
+    }
+
+    /// The PIN unlock's first quick step: every refusal that does not depend on the PIN
+    /// (the slow check runs on the ticket, see [`Clinic::login_begin`]).
+    pub fn pin_unlock_begin(&mut self, session: &SessionId, staff: &StaffId) -> Result<crate::attempts::SecretTicket> {
         let now = self.clock.now();
         let business = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
         let personal = business.kind != auth::SessionKind::Business;
         if personal && &business.staff_id != staff {
             return Err(Error::Denied("on a personal login only your own PIN confirms journal work".into()));
         }
-        let idle = chrono::Duration::seconds(settings::pin_idle_seconds(&self.conn)?);
-        let row: Option<(String, bool, bool, String, String, bool, bool)> = self
+        let row: Option<(bool, bool, String, String, bool, bool)> = self
             .conn
             .query_row(
-                "SELECT name, pin_hash IS NOT NULL, active, role, features, can_business_login, totp_secret IS NOT NULL
+                "SELECT pin_hash IS NOT NULL, active, role, features, can_business_login, totp_secret IS NOT NULL
                  FROM staff WHERE id = ?1",
                 [staff],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
             )
             .optional()?;
-        let Some((name, has_pin, active, role, features, is_business, totp)) = row else {
+        let Some((has_pin, active, role, features, is_business, totp)) = row else {
             return Err(Error::NotFound);
         };
         let via = if personal { None } else { Some(&business.staff_id) };
@@ -1217,7 +1267,28 @@ impl Clinic {
             return Err(Error::TotpRequired);
         }
         let typist = crate::attempts::Typist { staff, via };
-        crate::attempts::confirm_pin(&mut self.conn, &self.ws, now, typist, pin, "pin_unlock")?;
+        crate::attempts::begin_pin(&self.conn, &self.ws, now, typist, "pin_unlock")
+    }
+
+    /// The PIN unlock's last quick step: counts the try; when right, the PIN owner acts
+    /// at this workstation until the unlock ends. Returns their name.
+    pub fn pin_unlock_end(
+        &mut self,
+        session: &SessionId,
+        ticket: &crate::attempts::SecretTicket,
+        checked: crate::attempts::SecretChecked,
+    ) -> Result<String> {
+        let now = self.clock.now();
+        let business = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
+        let personal = business.kind != auth::SessionKind::Business;
+        let via = if personal { None } else { Some(&business.staff_id) };
+        let staff = ticket.staff();
+        if personal && &business.staff_id != staff {
+            return Err(Error::Denied("on a personal login only your own PIN confirms journal work".into()));
+        }
+        let idle = chrono::Duration::seconds(settings::pin_idle_seconds(&self.conn)?);
+        crate::attempts::settle(&mut self.conn, &self.ws, now, ticket, checked)?;
+        let name: String = self.conn.query_row("SELECT name FROM staff WHERE id = ?1", [staff], |r| r.get(0))?;
         let tx = self.conn.transaction()?;
         auth::set_pin_unlock(&tx, session, Some((staff, now + idle)))?;
         auth::touch(&tx, session, now)?;

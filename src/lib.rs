@@ -9,7 +9,7 @@
 
 pub mod anchor;
 pub mod attachments;
-pub(crate) mod attempts;
+pub mod attempts;
 pub mod audit;
 pub mod auth;
 pub mod backup;

@@ -534,3 +534,37 @@ fn every_command_writes_its_audit_events() {
         page["events"].as_array().expect("e").iter().map(|e| e["action"].as_str().expect("a")).collect();
     assert_eq!(newest, ["login", "vault_recovery_unlock"]);
 }
+
+/// The Argon2 check of a login runs off the command thread with the state unlocked, so
+/// the window's other requests are answered while it runs (before, every command waited
+/// behind the login). Counted, not timed: with the state locked during the check, at
+/// most the one status request already under way could finish before the login did.
+#[test]
+fn other_commands_are_answered_while_a_login_checks_its_password() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let d = tempfile::tempdir().expect("tempdir");
+    let (_app, win) = app(d.path());
+    call(&win, "setup_clinic", setup_input(PASSWORD)).expect("setup");
+    // The status request needs the app state and the clinic, as every command does.
+    let started = AtomicBool::new(false);
+    let done = AtomicBool::new(false);
+    let answered = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            started.store(true, Ordering::SeqCst);
+            let r = call(&win, "login", json!({ "email": "ida@example.dk", "password": PASSWORD, "code": null }));
+            done.store(true, Ordering::SeqCst);
+            r.expect("login");
+        });
+        while !started.load(Ordering::SeqCst) {
+            std::hint::spin_loop();
+        }
+        while !done.load(Ordering::SeqCst) {
+            call(&win, "app_status", json!({})).expect("status");
+            if !done.load(Ordering::SeqCst) {
+                answered.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    });
+    assert!(answered.load(Ordering::SeqCst) >= 5, "only {} status requests during a login", answered.into_inner());
+}

@@ -14,6 +14,15 @@ pub type CmdResult<T> = Result<T, AppError>;
 /// Arguments larger than this are refused before they reach the core.
 pub const MAX_ARG_CHARS: usize = 4096;
 
+/// Runs slow, CPU-bound work (an Argon2 check of a password or PIN, ~0.1 s) on a
+/// blocking thread, with the app state unlocked: the window's other requests (status,
+/// the client list at the desk) are answered meanwhile instead of queueing behind it.
+pub async fn off_the_command_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> CmdResult<T> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| klinik::Error::Internal(format!("background check: {e}")).into())
+}
+
 pub fn check_len(s: &str) -> CmdResult<()> {
     if s.len() > MAX_ARG_CHARS {
         return Err(klinik::Error::Invalid("argument too large".into()).into());

@@ -1,6 +1,6 @@
 //! Setup, unlocking the vault, login, lock and logout.
 
-use super::{check_len, CmdResult};
+use super::{check_len, off_the_command_thread, CmdResult};
 use crate::dto::{AppStatus, LanguageDto, PasswordStrength, SetupInput, SetupResult};
 use crate::state::AppState;
 use klinik::clinic::{ClinicSetup, Unlock};
@@ -76,8 +76,15 @@ pub async fn login(
 ) -> CmdResult<AppStatus> {
     check_len(&email)?;
     let code = code.filter(|c| !c.trim().is_empty()).map(Secret::new);
+    let ticket = state.lock().clinic()?.login_begin(&email, code.is_some())?;
+    let password = Secret::new(password);
+    let (ticket, checked) = off_the_command_thread(move || {
+        let checked = ticket.check(&password);
+        (ticket, checked)
+    })
+    .await?;
     let mut s = state.lock();
-    let session = s.clinic()?.login_2fa(&email, &Secret::new(password), code.as_ref())?;
+    let session = s.clinic()?.login_end(ticket, checked, code.as_ref())?;
     // A window has one session: signing in again ends the previous one.
     if let Some(previous) = s.session.replace(session) {
         s.clinic()?.logout(&previous)?;
@@ -107,9 +114,20 @@ pub async fn lock_session(state: State<'_, AppState>) -> CmdResult<AppStatus> {
 #[tauri::command]
 #[specta::specta]
 pub async fn unlock_session(state: State<'_, AppState>, password: String) -> CmdResult<AppStatus> {
+    check_len(&password)?;
+    let (ticket, session) = {
+        let mut s = state.lock();
+        let (clinic, session) = s.signed_in()?;
+        (clinic.unlock_begin(&session)?, session)
+    };
+    let password = Secret::new(password);
+    let (ticket, checked) = off_the_command_thread(move || {
+        let checked = ticket.check(&password);
+        (ticket, checked)
+    })
+    .await?;
     let mut s = state.lock();
-    let (clinic, session) = s.signed_in()?;
-    clinic.unlock(&session, &Secret::new(password))?;
+    s.clinic()?.unlock_end(&session, &ticket, checked)?;
     Ok(s.status())
 }
 

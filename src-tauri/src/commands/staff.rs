@@ -104,9 +104,19 @@ pub async fn open_desk(state: State<'_, AppState>, business_id: String) -> CmdRe
 pub async fn unlock_with_pin(state: State<'_, AppState>, staff_id: String, pin: String) -> CmdResult<AppStatus> {
     check_len(&pin)?;
     let staff = StaffId::parse(&staff_id)?;
+    let (ticket, session) = {
+        let mut s = state.lock();
+        let (clinic, session) = s.signed_in()?;
+        (clinic.pin_unlock_begin(&session, &staff)?, session)
+    };
+    let pin = Secret::new(pin);
+    let (ticket, checked) = super::off_the_command_thread(move || {
+        let checked = ticket.check(&pin);
+        (ticket, checked)
+    })
+    .await?;
     let mut s = state.lock();
-    let (clinic, session) = s.signed_in()?;
-    clinic.unlock_with_pin(&session, &staff, &Secret::new(pin))?;
+    s.clinic()?.pin_unlock_end(&session, &ticket, checked)?;
     Ok(s.status())
 }
 
