@@ -1,12 +1,18 @@
 //! `klinik bench`: measures a clinic made by `klinik demo` on this machine and prints one
 //! line per measurement, `NAME p50_ms=… p95_ms=…` (or a throughput). Numbers, not
 //! assertions: BENCHMARKS.md records them with the dataset and the machine.
+//!
+//! The gate's overhead is reported against two baselines on an unencrypted copy: a bare
+//! cached read (how much the whole door costs) and the same read plus one audit row
+//! committed with the same durability (how much the gate costs beyond what any durable
+//! audit costs). The copy lies in clear in the temp folder while the run lasts, so only a
+//! clinic marked as a demo by `klinik demo` is ever measured.
 
 use crate::audit::{self, Filter};
 use crate::clients::ClientInput;
 use crate::clinic::Clinic;
 use crate::ids::SessionId;
-use crate::Result;
+use crate::{Error, Result};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::{Duration, Instant};
@@ -43,17 +49,45 @@ fn measure(name: &'static str, n: usize, mut f: impl FnMut(usize) -> Result<()>)
     Ok(Measurement { name, samples })
 }
 
-/// Deletes the unencrypted benchmark copy however the run ends.
+/// Deletes the unencrypted benchmark copy (and its WAL files) however the run ends.
 struct RemoveOnDrop(std::path::PathBuf);
 
 impl Drop for RemoveOnDrop {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
     }
+}
+
+/// Refuses every clinic that `klinik demo` did not make: the benchmark writes an
+/// unencrypted copy of the clinic to the temp folder, which for a real clinic would put
+/// its clients' journals there in clear. Call before anything else touches the clinic.
+pub fn ensure_demo(clinic: &mut Clinic) -> Result<()> {
+    if crate::settings::is_demo_clinic(clinic.conn_for_crate())? {
+        Ok(())
+    } else {
+        Err(Error::Denied(
+            "`klinik bench` runs only on a demo clinic made by `klinik demo`: it copies the clinic \
+             unencrypted into the temp folder, and this clinic is not a demo"
+                .into(),
+        ))
+    }
+}
+
+/// `journal_mode` and `synchronous` of one schema of the connection, as SQLite reports them.
+fn durability(conn: &rusqlite::Connection, schema: &str) -> Result<(String, i64)> {
+    let mode: String = conn.pragma_query_value(Some(schema), "journal_mode", |r| r.get(0))?;
+    let sync: i64 = conn.pragma_query_value(Some(schema), "synchronous", |r| r.get(0))?;
+    Ok((mode, sync))
 }
 
 /// Everything `klinik bench` prints, in order.
 pub fn run(clinic: &mut Clinic, session: &SessionId, iterations: usize) -> Result<Vec<String>> {
+    ensure_demo(clinic)?;
     let mut out = Vec::new();
     let mut rng = StdRng::seed_from_u64(42);
     let (clients, events): (i64, i64) = {
@@ -157,7 +191,7 @@ pub fn run(clinic: &mut Clinic, session: &SessionId, iterations: usize) -> Resul
         // made with sqlcipher_export, and deleted afterwards.
         let plain = std::env::temp_dir().join(format!("klinik-bench-plain-{}.db", std::process::id()));
         let _ = std::fs::remove_file(&plain);
-        let _cleanup = RemoveOnDrop(plain.clone());
+        let cleanup = RemoveOnDrop(plain.clone());
         // The clinic's connection may not create files; an empty file is an empty database.
         std::fs::File::create(&plain)?;
         {
@@ -181,10 +215,78 @@ pub fn run(clinic: &mut Clinic, session: &SessionId, iterations: usize) -> Resul
             })?
         };
         out.push(journal_raw.line());
+
+        // The durable baseline: the same raw read plus one audit event appended to the
+        // copy's own chain (head read, hash, insert under the copy's triggers and indexes)
+        // and committed in WAL with synchronous=FULL, so every iteration ends in an fsync
+        // like the gated read's audit commit. Rows go into the copy only, which is deleted.
+        let host = clinic.workstation_host();
+        let journal_durable = {
+            let conn = clinic.conn_for_crate();
+            let (attached_mode, attached_sync) = durability(conn, "plain")?;
+            conn.pragma_update(Some("plain"), "journal_mode", "WAL")?;
+            conn.pragma_update(Some("plain"), "synchronous", "FULL")?;
+            let (main_mode, main_sync) = durability(conn, "main")?;
+            let (plain_mode, plain_sync) = durability(conn, "plain")?;
+            out.push(format!(
+                "durability main journal_mode={main_mode} synchronous={main_sync} \
+                 plain journal_mode={plain_mode} synchronous={plain_sync} (2 = FULL; as attached: \
+                 journal_mode={attached_mode} synchronous={attached_sync})"
+            ));
+            if plain_mode != "wal" || plain_sync != 2 {
+                return Err(Error::Internal(format!(
+                    "the plain copy runs journal_mode={plain_mode} synchronous={plain_sync}, not wal/FULL"
+                )));
+            }
+            let owner: String = conn.query_row("SELECT id FROM plain.staff WHERE role = 'owner'", [], |r| r.get(0))?;
+            let mut read = conn.prepare(
+                "SELECT e.id, e.body, a.name FROM plain.entries e JOIN plain.staff a ON a.id = e.author
+                 WHERE e.client_id = ?1 ORDER BY e.care_at DESC, e.id DESC LIMIT 50",
+            )?;
+            let mut head = conn.prepare("SELECT seq, hash FROM plain.audit_events ORDER BY seq DESC LIMIT 1")?;
+            let mut insert = conn.prepare(
+                "INSERT INTO plain.audit_events
+                 (seq, at, actor, via, workstation, action, client_id, object, outcome, reason, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, NULL, ?4, 'journal_read', ?5, NULL, 'ok', NULL, ?6, ?7)",
+            )?;
+            measure("journal_open_raw_plain_durable", iterations, |_| {
+                let id = &sample_ids[rng.gen_range(0..sample_ids.len())];
+                let tx = conn.unchecked_transaction()?;
+                let rows = read.query_map([id], |r| r.get::<_, String>(1))?;
+                for r in rows {
+                    r?;
+                }
+                let (last, prev): (i64, String) = head.query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                let at = crate::clock::to_db(chrono::Utc::now());
+                let hash = audit::row_hash(
+                    &prev,
+                    last + 1,
+                    &at,
+                    Some(&owner),
+                    None,
+                    &host,
+                    "journal_read",
+                    Some(id.as_str()),
+                    None,
+                    "ok",
+                    None,
+                );
+                insert.execute(rusqlite::params![last + 1, at, owner, host, id, prev, hash])?;
+                tx.commit()?;
+                Ok(())
+            })?
+        };
+        out.push(journal_durable.line());
         clinic.conn_for_crate().execute_batch("DETACH DATABASE plain")?;
-        let _ = std::fs::remove_file(&plain);
+        drop(cleanup);
         let ratio = journal_gated.pct(0.95) / journal_raw.pct(0.95).max(1e-9);
-        out.push(format!("gate_overhead_ratio={ratio:.2} (journal_open p95, gated encrypted / raw plain)"));
+        out.push(format!(
+            "gate_overhead_ratio={ratio:.2} (journal_open p95, gated encrypted / raw plain, cached read)"
+        ));
+        let durable = journal_gated.pct(0.95) / journal_durable.pct(0.95).max(1e-9);
+        out.push(format!(
+            "gate_overhead_ratio_durable={durable:.2} (journal_open p95, gated encrypted / raw plain + audit row, fsynced)"
+        ));
     }
 
     let t = Instant::now();

@@ -97,6 +97,9 @@ pub fn create(
         passphrase,
     };
     let (mut clinic, recovery) = Clinic::create(dir, setup, keystore, clock)?;
+    // Before any synthetic person is added: the marker that lets `klinik bench` copy this
+    // clinic out unencrypted. Written directly, never through a settings screen.
+    crate::settings::set_i64(clinic.conn_for_crate(), crate::settings::DEMO_CLINIC, 1)?;
     let session = clinic.login(OWNER_EMAIL, &Secret::new(OWNER_PASSWORD))?;
     let bulk = clients > 1000;
     if bulk {

@@ -101,3 +101,12 @@ pub const AUTO_SIGN_HOURS: &str = "auto_sign_hours";
 pub fn auto_sign_hours(conn: &Connection) -> Result<i64> {
     get_i64(conn, AUTO_SIGN_HOURS, 0)
 }
+
+/// Set to 1 by the demo builder ([`crate::demo::create`]) and by nothing else: no gated
+/// settings change writes this key, so a real clinic cannot get it. `klinik bench` copies
+/// a clinic unencrypted into the temp folder and therefore runs only where it is set.
+pub const DEMO_CLINIC: &str = "demo_clinic";
+
+pub fn is_demo_clinic(conn: &Connection) -> Result<bool> {
+    Ok(get_i64(conn, DEMO_CLINIC, 0)? == 1)
+}

@@ -107,3 +107,66 @@ fn backup_and_restore_from_the_command_line() {
     assert!(doctor.status.success(), "{report}");
     assert!(report.contains("integrity:        ok") && report.contains("audit chain:      intact"), "{report}");
 }
+
+/// The files `klinik bench` would leave in the temp folder `tmp`.
+fn plain_copies(tmp: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(tmp)
+        .expect("temp dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("klinik-bench-plain-"))
+        .collect()
+}
+
+/// `klinik bench` copies a clinic unencrypted into the temp folder, so it refuses every
+/// clinic but a demo, before it copies (or even logs in to) anything.
+#[test]
+fn bench_refuses_a_real_clinic_and_measures_a_demo() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let tmp = d.path().join("tmp");
+    std::fs::create_dir(&tmp).expect("tmp");
+    let real = d.path().join("real");
+    let pass = "syv-stille-svaner-på-søen";
+    let init = klinik(&real)
+        .args(["init", "--clinic-name", "Søklinikken", "--country", "dk", "--mode", "journals"])
+        .args(["--owner-name", "Signe Sø", "--owner-email", "signe@example.dk", "--key-store", "passphrase"])
+        .env("KLINIK_PASSWORD", "mange-blå-både-i-havnen")
+        .env("KLINIK_PASSPHRASE", pass)
+        .output()
+        .expect("run");
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let refused = klinik(&real)
+        .args(["bench", "--iterations", "1"])
+        .env("KLINIK_PASSPHRASE", pass)
+        .env("TMPDIR", &tmp)
+        .output()
+        .expect("run");
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("only on a demo clinic"), "{err}");
+    assert!(!String::from_utf8_lossy(&refused.stdout).contains("p50_ms"));
+    assert!(plain_copies(&tmp).is_empty(), "{:?}", plain_copies(&tmp));
+
+    let demo = d.path().join("demo");
+    let made = klinik(&demo)
+        .args(["demo", "--clients", "5", "--entries-per-client", "1", "--key-store", "passphrase"])
+        .env("KLINIK_PASSPHRASE", pass)
+        .output()
+        .expect("run");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let bench = klinik(&demo)
+        .args(["bench", "--iterations", "3"])
+        .env("KLINIK_PASSPHRASE", pass)
+        .env("TMPDIR", &tmp)
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&bench.stdout);
+    assert!(bench.status.success(), "{out}\n{}", String::from_utf8_lossy(&bench.stderr));
+    for line in
+        ["journal_open_raw_plain p50_ms=", "journal_open_raw_plain_durable p50_ms=", "gate_overhead_ratio_durable="]
+    {
+        assert!(out.contains(line), "{line} missing from\n{out}");
+    }
+    assert!(out.contains("plain journal_mode=wal synchronous=2"), "{out}");
+    // The unencrypted copy and its WAL are gone when the run ends.
+    assert!(plain_copies(&tmp).is_empty(), "{:?}", plain_copies(&tmp));
+}

@@ -80,6 +80,7 @@ enum Command {
         from: PathBuf,
     },
     /// Measure a clinic made by `klinik demo`: prints `NAME p50_ms=… p95_ms=…` lines.
+    /// Refuses any other clinic (it copies the clinic unencrypted to the temp folder).
     Bench {
         #[arg(long, default_value_t = 300)]
         iterations: usize,
@@ -335,6 +336,8 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
         }
         Command::Bench { iterations } => {
             let mut clinic = open(&dir)?;
+            // Before the demo login: a real clinic gets neither a copy nor a failed login.
+            klinik::bench::ensure_demo(&mut clinic)?;
             let session = clinic.login(klinik::demo::OWNER_EMAIL, &Secret::new(klinik::demo::OWNER_PASSWORD))?;
             println!(
                 "machine cores={} build={}",
