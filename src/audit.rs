@@ -253,11 +253,68 @@ fn first_mismatch(batches: std::sync::mpsc::Receiver<Batch>, used: std::sync::mp
 /// on a second thread, fed with batches of canonical encodings through reused buffers.
 /// The bytes hashed are exactly those of [`row_hash`], through the same [`encode`].
 fn verify_from(conn: &Connection, first: i64) -> Result<Verification> {
+    let (count, bad) = verify_range(conn, first, i64::MAX)?;
+    let (head_seq, head_hash) = head(conn)?;
+    Ok(Verification {
+        intact: bad.is_none(),
+        events: count,
+        first_bad_seq: bad.as_ref().map(|b| b.0),
+        problem: bad.map(|b| b.1),
+        head_seq,
+        head_hash,
+    })
+}
+
+/// Below this many events one reader is fast enough (and a second connection costs more
+/// than it saves).
+const PARALLEL_FROM: i64 = 100_000;
+
+/// [`verify`], with the chain split in two halves read by two connections at once: on a
+/// large clinic the reading (SQLCipher decrypting every page, SQLite decoding every row)
+/// is the slow part, and one connection can only be read by one thread. `second` must
+/// be another connection to the same database, with nothing written meanwhile. The two
+/// halves meet at event `mid`: the first half checks its content, the second that event
+/// `mid + 1` links to it. The result is the same as [`verify`]'s.
+pub fn verify_in_halves(conn: &Connection, second: Connection) -> Result<Verification> {
+    verify_split(conn, second, PARALLEL_FROM)
+}
+
+fn verify_split(conn: &Connection, second: Connection, parallel_from: i64) -> Result<Verification> {
+    let (head_seq, head_hash) = head(conn)?;
+    if head_seq < parallel_from {
+        return verify(conn);
+    }
+    let mid = head_seq / 2;
+    let (first, later) = std::thread::scope(|scope| {
+        let later = scope.spawn(move || verify_range(&second, mid + 1, i64::MAX));
+        let first = verify_range(conn, 1, mid);
+        (first, later.join())
+    });
+    let (first_count, first_bad) = first?;
+    let Ok(Ok((later_count, later_bad))) = later else {
+        // The second half could not even start (its first link is missing): the plain
+        // walk names what is wrong.
+        return verify(conn);
+    };
+    let bad = first_bad.or(later_bad);
+    Ok(Verification {
+        intact: bad.is_none(),
+        events: first_count + later_count,
+        first_bad_seq: bad.as_ref().map(|b| b.0),
+        problem: bad.map(|b| b.1),
+        head_seq,
+        head_hash,
+    })
+}
+
+/// Verifies events `first..=last` (linked to the stored hash of the one before `first`):
+/// how many were read, and the first bad one with what is wrong.
+fn verify_range(conn: &Connection, first: i64, last: i64) -> Result<(i64, Option<(i64, String)>)> {
     let mut stmt = conn.prepare(
         "SELECT seq, at, actor, via, workstation, action, client_id, object, outcome, reason, prev_hash, hash
-         FROM audit_events WHERE seq >= ?1 ORDER BY seq",
+         FROM audit_events WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq",
     )?;
-    let mut rows = stmt.query([first])?;
+    let mut rows = stmt.query([first, last])?;
     let mut expected_seq = first;
     // The stored hash of the event before: the link the next event must carry.
     let mut prev: Vec<u8> = if first <= 1 {
@@ -332,15 +389,7 @@ fn verify_from(conn: &Connection, first: i64) -> Result<Verification> {
         (None, Some(seq)) => Some((seq, "its content does not match its hash".to_owned())),
         (None, None) => None,
     };
-    let (head_seq, head_hash) = head(conn)?;
-    Ok(Verification {
-        intact: bad.is_none(),
-        events: count,
-        first_bad_seq: bad.as_ref().map(|b| b.0),
-        problem: bad.map(|b| b.1),
-        head_seq,
-        head_hash,
-    })
+    Ok((count, bad))
 }
 
 /// One line of the audit viewer, with names resolved for display.
@@ -620,6 +669,55 @@ impl AnchorLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Splitting the walk in two must find exactly what one walk finds: nothing on an
+    /// intact chain, and the same first bad event wherever the damage is (in either
+    /// half, or right where they meet).
+    #[test]
+    fn verifying_in_halves_finds_what_one_walk_finds() {
+        use crate::vault::{open_connection, OpenMode};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("halves.db");
+        let key = crate::secret::MasterKey::generate();
+        let mut conn = open_connection(&path, &key, OpenMode::Create).expect("create");
+        crate::migrations::migrate(&mut conn).expect("migrate");
+        let now = chrono::Utc::now();
+        let tx = conn.transaction().expect("tx");
+        for i in 0..1000 {
+            let object = format!("event {i}");
+            let ev = NewEvent {
+                actor: None,
+                via: None,
+                workstation: "w",
+                action: "test",
+                client: None,
+                object: Some(&object),
+                outcome: Outcome::Ok,
+                reason: None,
+            };
+            append(&tx, now, &ev).expect("append");
+        }
+        tx.commit().expect("commit");
+        let second = || open_connection(&path, &key, OpenMode::Existing).expect("second reader");
+        let both = |conn: &Connection| {
+            let one = verify(conn).expect("one walk");
+            let split = verify_split(conn, second(), 10).expect("halves");
+            assert_eq!((split.intact, split.first_bad_seq, split.events), (one.intact, one.first_bad_seq, one.events));
+            one.first_bad_seq
+        };
+        assert_eq!(both(&conn), None);
+        conn.execute_batch("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;").expect("drop");
+        conn.execute("UPDATE audit_events SET object = 'x' WHERE seq = 800", []).expect("edit the later half");
+        assert_eq!(both(&conn), Some(800));
+        conn.execute("UPDATE audit_events SET object = 'x' WHERE seq = 200", []).expect("edit the first half");
+        assert_eq!(both(&conn), Some(200));
+        conn.execute("UPDATE audit_events SET object = 'event 199' WHERE seq = 200", []).expect("repair");
+        // A missing event is named by the one stored after it.
+        conn.execute("DELETE FROM audit_events WHERE seq = 501", []).expect("cut where the halves meet");
+        assert_eq!(both(&conn), Some(502));
+        conn.execute("DELETE FROM audit_events WHERE seq = 500", []).expect("and the one before");
+        assert_eq!(both(&conn), Some(502));
+    }
 
     #[test]
     fn the_hash_covers_every_field_and_the_previous_hash() {

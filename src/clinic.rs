@@ -184,6 +184,9 @@ pub struct Clinic {
     anchor_log: Option<audit::AnchorLog>,
     /// Where the chain head is anchored on close and backup (see [`crate::anchor`]).
     anchor: crate::anchor::AnchorStore,
+    /// The vault key, kept while the clinic is open (zeroized on drop) for the second
+    /// reading connection that verifies half of a large audit chain.
+    key: MasterKey,
     // Dropped last: the directory stays locked while the connection is open.
     _lock: DirLock,
 }
@@ -307,7 +310,8 @@ impl Clinic {
             KeyStorage::Passphrase => OpenedWith::Passphrase,
         };
         let anchor = crate::anchor::AnchorStore::for_clinic(setup.key_storage, &data, keystore, &clinic_id, &key);
-        let clinic = Clinic { conn, dir: data, slots, clock, ws, opened_with, anchor_log: None, anchor, _lock: lock };
+        let clinic =
+            Clinic { conn, dir: data, slots, clock, ws, opened_with, anchor_log: None, anchor, key, _lock: lock };
         clinic.anchor_head()?;
         Ok((clinic, recovery))
     }
@@ -462,7 +466,8 @@ impl Clinic {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e.into()),
         }
-        let clinic = Clinic { conn, dir: data, slots, clock, ws, opened_with, anchor_log: None, anchor, _lock: lock };
+        let clinic =
+            Clinic { conn, dir: data, slots, clock, ws, opened_with, anchor_log: None, anchor, key, _lock: lock };
         if let Opening::Restore(_) = opening {
             // A restore is the one authorised step back: anchor at the restored head.
             clinic.anchor.store(&crate::anchor::head_of(&clinic.conn)?, true)?;
@@ -1939,8 +1944,9 @@ impl Clinic {
             Some(log) => log.latest()?,
             None => None,
         };
+        let second = self.second_reader()?;
         let v = self.gated(session, Action::AuditVerify, None, |ctx| {
-            let mut v = audit::verify(ctx.conn())?;
+            let mut v = audit::verify_in_halves(ctx.conn(), second)?;
             if let (true, Some(anchor)) = (v.intact, &previous) {
                 if let Some((seq, problem)) = anchor.check(ctx.conn(), &clinic_id)? {
                     v.intact = false;
@@ -1961,7 +1967,12 @@ impl Clinic {
 
     /// Verifies the chain for the key holder (the CLI).
     pub fn verify_audit(&self) -> Result<Verification> {
-        audit::verify(&self.conn)
+        audit::verify_in_halves(&self.conn, self.second_reader()?)
+    }
+
+    /// A second connection to this clinic's database, for reading in parallel.
+    fn second_reader(&self) -> Result<Connection> {
+        vault::open_connection(&self.dir.database(), &self.key, OpenMode::Existing)
     }
 
     /// The chain head to keep outside the database.
@@ -1971,7 +1982,7 @@ impl Clinic {
 
     /// Verifies the chain and, when given, that it still contains the anchored head.
     pub fn verify_audit_with_anchor(&self, anchor: &audit::Anchor) -> Result<Verification> {
-        let mut v = audit::verify(&self.conn)?;
+        let mut v = audit::verify_in_halves(&self.conn, self.second_reader()?)?;
         if v.intact {
             if let Some((seq, problem)) = anchor.check(&self.conn, self.slots.clinic_id.as_str())? {
                 v.intact = false;
@@ -2081,7 +2092,7 @@ impl Clinic {
             schema_latest: migrations::latest(),
             key_storage: self.slots.key_storage,
             opened_with: self.opened_with,
-            audit: audit::verify(&self.conn)?,
+            audit: audit::verify_in_halves(&self.conn, self.second_reader()?)?,
         })
     }
 }
