@@ -1,0 +1,103 @@
+//! Backups: an identically keyed, checked copy with its manifest.
+
+use super::*;
+
+impl Clinic {
+    /// Makes a backup of the whole clinic into `dest` (a new or empty folder): an admin,
+    /// confirmed with the password. The backup holds the record of its own making.
+    pub fn backup(&mut self, session: &SessionId, dest: &Path, password: &Secret) -> Result<crate::backup::Manifest> {
+        let now = self.clock.now();
+        crate::backup::prepare_target(dest)?;
+        self.gated_with_password(session, Action::Backup, None, password, |ctx| {
+            ctx.record_object(format!("backup to {}", dest.display()));
+            Ok(())
+        })?;
+        self.finish_backup(dest, now)
+    }
+
+    /// A backup made by whoever holds the key (the `klinik backup` command), audited
+    /// without a person.
+    pub fn backup_as_key_holder(&mut self, dest: &Path) -> Result<crate::backup::Manifest> {
+        let now = self.clock.now();
+        crate::backup::prepare_target(dest)?;
+        audit::append(
+            &self.conn,
+            now,
+            &audit::NewEvent {
+                object: Some(&format!("backup to {}", dest.display())),
+                ..auth::event(None, &self.ws, "backup_create", Outcome::Ok)
+            },
+        )?;
+        self.finish_backup(dest, now)
+    }
+
+    pub(super) fn finish_backup(
+        &mut self,
+        dest: &Path,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::backup::Manifest> {
+        match self.write_backup(dest, now) {
+            Ok(m) => {
+                self.anchor_head()?;
+                Ok(m)
+            }
+            Err(e) => {
+                let reason = e.code();
+                audit::append(
+                    &self.conn,
+                    now,
+                    &audit::NewEvent {
+                        reason: Some(&format!("{reason:?}")),
+                        ..auth::event(None, &self.ws, "backup_failed", Outcome::Failed)
+                    },
+                )?;
+                Err(e)
+            }
+        }
+    }
+
+    pub(super) fn write_backup(
+        &mut self,
+        dest: &Path,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::backup::Manifest> {
+        let db = dest.join("klinik.db");
+        let path = db.to_str().ok_or_else(|| Error::invalid("the backup folder's name cannot be used"))?;
+        // The live connection may not create files (it opens existing databases only), so
+        // the empty file is made here; SQLCipher treats an empty file as a new database.
+        std::fs::File::create(&db)?;
+        // No KEY clause: the attached file gets exactly the main database's key.
+        self.conn.execute("ATTACH DATABASE ?1 AS backup", [path])?;
+        let exported = (|| -> Result<i64> {
+            self.conn.query_row("SELECT sqlcipher_export('backup')", [], |_| Ok(()))?;
+            let version = migrations::schema_version(&self.conn)?;
+            self.conn.execute_batch(&format!("PRAGMA backup.user_version = {version}"))?;
+            let integrity: String = self.conn.query_row("PRAGMA backup.integrity_check", [], |r| r.get(0))?;
+            if integrity != "ok" {
+                return Err(Error::Corrupted(format!("the backup failed its integrity check: {integrity}")));
+            }
+            let mut stmt = self.conn.prepare("PRAGMA backup.cipher_integrity_check")?;
+            let problems = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            if !problems.is_empty() {
+                return Err(Error::Corrupted(format!("the backup failed its cipher check: {}", problems.join("; "))));
+            }
+            Ok(version)
+        })();
+        self.conn.execute("DETACH DATABASE backup", [])?;
+        let schema_version = exported?;
+        std::fs::copy(self.dir.keyslots(), dest.join("keyslots.json"))?;
+        let anchor = self.audit_anchor()?;
+        let manifest = crate::backup::Manifest {
+            clinic_id: self.slots.clinic_id.to_string(),
+            created_at: clock::to_db(now),
+            schema_version,
+            audit_seq: anchor.seq,
+            audit_hash: anchor.hash,
+            database_sha256: crate::backup::file_sha256(&db)?,
+            database_bytes: std::fs::metadata(&db)?.len(),
+        };
+        let json = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
+        std::fs::write(dest.join(crate::backup::MANIFEST), json)?;
+        Ok(manifest)
+    }
+}

@@ -1,0 +1,334 @@
+//! [`Clinic`]: one opened clinic data directory, the facade the CLI and the desktop shell
+//! talk to. It owns the single database connection and the directory lock; every method
+//! that touches client data goes through the [`gate`](crate::gate).
+//!
+//! One `impl Clinic` block per area, one file each: [`open`] (creating, opening,
+//! restoring, the checks before anything is written), [`session`] (login, lock, who is
+//! signed in), [`account`] (one's own password, email, PIN, two-factor), [`desk`] (the
+//! reception desk and PIN unlocks), [`configure`] (clinic settings), [`staff`] (staff
+//! administration), [`relations`] (treatment relations, emergency access), [`records`]
+//! (clients, journals, templates, attachments), [`audit_log`] (the trail, reviews,
+//! exports, verification) and [`backup`]. This file holds the shared types and the
+//! doors every area uses: [`Clinic::gated`] and the password confirmations.
+
+use crate::audit::{self, EventView, Outcome, Verification};
+use crate::auth::{self, Workstation};
+use crate::clients::{self, Client, ClientInput};
+use crate::clock::{self, Clock};
+use crate::gate;
+use crate::ids::{ClientId, ClinicId, SessionId, StaffId};
+use crate::migrations;
+use crate::policy::{Action, Role};
+use crate::secret::{MasterKey, Secret};
+use crate::settings;
+use crate::vault::keyslots::{Slot, SlotKind};
+use crate::vault::{self, DataDir, DirLock, KeySlots, KeyStorage, KeyStore, OpenMode, RecoveryCode};
+use crate::{Error, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use std::path::Path;
+use std::sync::Arc;
+
+macro_rules! text_enum {
+    ($name:ident { $($variant:ident = $text:literal),+ $(,)? }, $what:literal) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            pub fn parse(s: &str) -> Result<Self> {
+                match s.trim().to_ascii_lowercase().as_str() {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(Error::invalid(concat!("unknown ", $what))),
+                }
+            }
+        }
+    };
+}
+
+text_enum!(Country { Dk = "dk", Se = "se", No = "no" }, "country (dk, se or no)");
+text_enum!(
+    JournalMode { Notes = "notes", Journals = "journals", JournalsWithId = "journals_with_id" },
+    "journal mode (notes, journals or journals_with_id)"
+);
+text_enum!(Language { Da = "da", Sv = "sv", Nb = "nb", En = "en" }, "language (da, sv, nb or en)");
+
+/// Everything the setup wizard (or `klinik init`) collects.
+#[derive(Debug)]
+pub struct ClinicSetup {
+    pub clinic_name: String,
+    pub country: Country,
+    pub journal_mode: JournalMode,
+    pub language: Language,
+    pub owner_name: String,
+    pub owner_email: String,
+    pub owner_password: Secret,
+    pub key_storage: KeyStorage,
+    pub passphrase: Option<Secret>,
+}
+
+/// Secrets offered to open an existing clinic, tried after the keyring.
+#[derive(Debug, Default)]
+pub struct Unlock {
+    pub passphrase: Option<Secret>,
+    pub recovery_code: Option<Secret>,
+}
+
+/// What the person needs to add Klinik to an authenticator app.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TotpEnrollment {
+    pub uri: String,
+    pub secret_base32: String,
+    pub qr_svg: String,
+}
+
+/// The automatic-logout choices offered (minutes).
+pub const SESSION_TIMEOUT_CHOICES: [i64; 7] = [15, 30, 60, 120, 240, 480, 1440];
+
+/// One open session, for the security page.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionView {
+    pub id: SessionId,
+    pub staff_name: String,
+    pub workstation: String,
+    pub os_user: String,
+    pub kind: String,
+    pub started_at: String,
+    pub last_active_at: String,
+    pub current: bool,
+    /// On a business-login session: whose PIN unlock is in force right now.
+    pub pin_name: Option<String>,
+}
+
+/// Why a clinic is being opened: normally, or right after a restore (which may move the
+/// chain back to the backup's head, and says so first).
+enum Opening {
+    Normal,
+    Restore(String),
+}
+
+/// Which key source opened the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OpenedWith {
+    Keyring,
+    Passphrase,
+    RecoveryCode,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClinicInfo {
+    pub id: ClinicId,
+    pub name: String,
+    pub country: Country,
+    pub journal_mode: JournalMode,
+    pub language: Language,
+}
+
+/// The signed-in person, as the UI needs them.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub staff_id: StaffId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub locked: bool,
+    pub idle_lock_minutes: i64,
+    /// A PIN unlock ends after this many idle seconds (the window closes the journal then).
+    pub pin_idle_seconds: i64,
+    /// A business-login session (reception work; journals need a PIN).
+    pub business_login: bool,
+    /// Who has unlocked this business-login session with a PIN, if anyone (and not expired).
+    pub pin_name: Option<String>,
+    /// A desk opened by a staff member's strong login: who.
+    pub desk_opened_by: Option<String>,
+    pub must_change_password: bool,
+    pub has_pin: bool,
+    pub access_model: crate::policy::AccessModel,
+    pub totp_enabled: bool,
+    /// Journals with national IDs: enroll two-factor login before working.
+    pub must_enroll_totp: bool,
+    /// Business login + PIN clinic, personal login, no PIN yet: create one first.
+    pub must_create_pin: bool,
+    /// Confirms journal work with the PIN also on a personal login.
+    pub requires_pin: bool,
+    /// The parts of the app this person may use (the UI shows only these; the core
+    /// decides anyway).
+    pub features: Vec<crate::policy::Feature>,
+    pub scope: crate::policy::Scope,
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DoctorReport {
+    pub cipher_version: String,
+    pub integrity_problems: Vec<String>,
+    pub schema_version: i64,
+    pub schema_latest: i64,
+    pub key_storage: KeyStorage,
+    pub opened_with: OpenedWith,
+    pub audit: Verification,
+}
+
+impl DoctorReport {
+    pub fn healthy(&self) -> bool {
+        self.integrity_problems.is_empty() && self.schema_version == self.schema_latest && self.audit.intact
+    }
+}
+
+pub struct Clinic {
+    conn: Connection,
+    dir: DataDir,
+    slots: KeySlots,
+    clock: Arc<dyn Clock>,
+    ws: Workstation,
+    opened_with: OpenedWith,
+    anchor_log: Option<audit::AnchorLog>,
+    /// Where the chain head is anchored on close and backup (see [`crate::anchor`]).
+    anchor: crate::anchor::AnchorStore,
+    /// The vault key, kept while the clinic is open (zeroized on drop) for the second
+    /// reading connection that verifies half of a large audit chain.
+    key: MasterKey,
+    // Dropped last: the directory stays locked while the connection is open.
+    _lock: DirLock,
+}
+
+pub(crate) fn check_text(s: &str, field: &str, max: usize) -> Result<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(Error::invalid(format!("{field} is required")));
+    }
+    if t.chars().count() > max || t.chars().any(char::is_control) {
+        return Err(Error::invalid(format!("{field} is too long or contains control characters")));
+    }
+    Ok(t.to_owned())
+}
+
+pub(crate) fn check_email(s: &str) -> Result<String> {
+    let e = check_text(s, "email", 254)?;
+    if !clients::looks_like_email(&e) {
+        return Err(Error::invalid("email is not a valid address"));
+    }
+    Ok(e)
+}
+
+pub(crate) mod account;
+pub(crate) mod audit_log;
+pub(crate) mod backup;
+pub(crate) mod configure;
+pub(crate) mod desk;
+pub(crate) mod open;
+pub(crate) mod records;
+pub(crate) mod relations;
+pub(crate) mod session;
+pub(crate) mod staff;
+
+pub use audit_log::ExportFormat;
+
+impl Clinic {
+    pub fn data_dir(&self) -> &Path {
+        self.dir.root()
+    }
+
+    pub fn id(&self) -> &ClinicId {
+        &self.slots.clinic_id
+    }
+
+    pub fn opened_with(&self) -> OpenedWith {
+        self.opened_with
+    }
+
+    pub fn key_storage_mode(&self) -> KeyStorage {
+        self.slots.key_storage
+    }
+
+    pub fn workstation(&self) -> &Workstation {
+        &self.ws
+    }
+
+    /// The clinic's name, country, mode and language (shown on the login screen).
+    pub fn info(&self) -> Result<ClinicInfo> {
+        let (id, name, country, mode, language): (ClinicId, String, String, String, String) =
+            self.conn.query_row("SELECT id, name, country, journal_mode, language FROM clinic", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+        Ok(ClinicInfo {
+            id,
+            name,
+            country: Country::parse(&country)?,
+            journal_mode: JournalMode::parse(&mode)?,
+            language: Language::parse(&language)?,
+        })
+    }
+
+    /// Runs `op` for `session` through the gate, now: the one door to client data.
+    fn gated<T>(
+        &mut self,
+        session: &SessionId,
+        action: Action,
+        client: Option<&ClientId>,
+        op: impl FnOnce(&mut gate::GateCtx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let now = self.clock.now();
+        gate::run(&mut self.conn, &self.ws, now, session, action, client, op)
+    }
+
+    /// Runs `op` through the gate after the acting person confirmed with their password
+    /// (counted and throttled like every password door).
+    fn gated_with_password<T>(
+        &mut self,
+        session: &SessionId,
+        action: Action,
+        client: Option<&ClientId>,
+        password: &Secret,
+        op: impl FnOnce(&mut gate::GateCtx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let now = self.clock.now();
+        let confirm = gate::Confirm::Password(password);
+        gate::run_confirmed(&mut self.conn, &self.ws, now, session, action, client, confirm, op)
+    }
+
+    /// Re-authentication on one's own account (outside the gate: no client data), at
+    /// `door`; counted and throttled like every password door.
+    fn confirm_own_password(&mut self, actor: &auth::Actor, password: &Secret, door: &str) -> Result<()> {
+        let now = self.clock.now();
+        let typist = crate::attempts::Typist { staff: &actor.staff_id, via: None };
+        crate::attempts::confirm_password(&mut self.conn, &self.ws, now, typist, password, door)
+    }
+
+    /// Bulk loading for synthetic demo and benchmark clinics only: trades durability
+    /// for speed (`synchronous = OFF`) until switched back. Never used for real work.
+    pub(crate) fn set_bulk_load(&self, on: bool) -> Result<()> {
+        self.conn.pragma_update(None, "synchronous", if on { "OFF" } else { "FULL" })?;
+        Ok(())
+    }
+
+    pub(crate) fn conn_for_crate(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub(crate) fn workstation_host(&self) -> String {
+        self.ws.host.clone()
+    }
+
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}
+
+impl Drop for Clinic {
+    /// A clean close leaves the marker that says so (see [`DataDir::clean_marker`]).
+    fn drop(&mut self) {
+        // The anchor first: a close that could not anchor is still a clean close, and the
+        // next open checks against the previous anchor.
+        let _ = self.anchor_head();
+        let _ = std::fs::write(self.dir.clean_marker(), b"closed cleanly\n");
+    }
+}
