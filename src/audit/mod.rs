@@ -9,6 +9,9 @@
 //!
 //! Events carry ids, never names, national IDs or health data.
 
+pub mod anchor;
+pub mod review;
+
 use crate::clock;
 use crate::ids::{ClientId, StaffId};
 use crate::{Error, Result};
