@@ -15,9 +15,13 @@
 pub mod access;
 pub mod admin;
 pub mod audit;
+/// Benchmarks of a demo clinic (developer builds only).
+#[cfg(feature = "devtools")]
 pub mod bench;
 pub mod clinic;
 pub mod clock;
+/// The demo clinic (developer builds only).
+#[cfg(feature = "devtools")]
 pub mod demo;
 pub mod error;
 pub mod ids;

@@ -54,6 +54,7 @@ enum Command {
         command: AuditCommand,
     },
     /// Create a demo clinic with synthetic clients and print its logins.
+    #[cfg(feature = "devtools")]
     Demo {
         #[arg(long, default_value_t = 25)]
         clients: usize,
@@ -81,6 +82,7 @@ enum Command {
     },
     /// Measure a clinic made by `klinik demo`: prints `NAME p50_ms=… p95_ms=…` lines.
     /// Refuses any other clinic (it copies the clinic unencrypted to the temp folder).
+    #[cfg(feature = "devtools")]
     Bench {
         #[arg(long, default_value_t = 300)]
         iterations: usize,
@@ -334,6 +336,7 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             println!("restored the backup of {} (audit head seq {}) into {}", m.created_at, m.audit_seq, dir.display());
             Ok(ExitCode::SUCCESS)
         }
+        #[cfg(feature = "devtools")]
         Command::Bench { iterations } => {
             let mut clinic = open(&dir)?;
             // Before the demo login: a real clinic gets neither a copy nor a failed login.
@@ -350,6 +353,7 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             clinic.logout(&session)?;
             Ok(ExitCode::SUCCESS)
         }
+        #[cfg(feature = "devtools")]
         Command::Demo { clients, key_store, audit_events, entries_per_client } => {
             let key_storage = KeyStorage::parse(&key_store)?;
             let mut demo = klinik::demo::create(

@@ -224,6 +224,8 @@ pub(crate) mod audit_log;
 pub(crate) mod backup;
 pub(crate) mod configure;
 pub(crate) mod desk;
+#[cfg(feature = "devtools")]
+pub(crate) mod devtools;
 pub(crate) mod open;
 pub(crate) mod records;
 pub(crate) mod relations;
@@ -301,25 +303,6 @@ impl Clinic {
         let now = self.clock.now();
         let typist = crate::attempts::Typist { staff: &actor.staff_id, via: None };
         crate::attempts::confirm_password(&mut self.conn, &self.ws, now, typist, password, door)
-    }
-
-    /// Bulk loading for synthetic demo and benchmark clinics only: trades durability
-    /// for speed (`synchronous = OFF`) until switched back. Never used for real work.
-    pub(crate) fn set_bulk_load(&self, on: bool) -> Result<()> {
-        self.conn.pragma_update(None, "synchronous", if on { "OFF" } else { "FULL" })?;
-        Ok(())
-    }
-
-    pub(crate) fn conn_for_crate(&mut self) -> &mut Connection {
-        &mut self.conn
-    }
-
-    pub(crate) fn workstation_host(&self) -> String {
-        self.ws.host.clone()
-    }
-
-    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.clock.now()
     }
 }
 

@@ -146,13 +146,6 @@ impl Clinic {
         )
     }
 
-    /// Signs a synthetic demo entry through the gate without asking for the password
-    /// (generating a million entries would otherwise spend hours in Argon2).
-    pub(crate) fn demo_sign_entry(&mut self, session: &SessionId, entry: &str) -> Result<crate::journal::Entry> {
-        let client = crate::journal::entry_client(&self.conn, entry)?;
-        self.gated(session, Action::EntrySign, client.as_ref(), |ctx| crate::journal::sign(ctx, entry))
-    }
-
     /// Starts an addendum (a correction) to a signed entry.
     pub fn add_addendum(&mut self, session: &SessionId, original: &str, body: &str) -> Result<crate::journal::Entry> {
         let client = crate::journal::entry_client(&self.conn, original)?;
