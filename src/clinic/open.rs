@@ -75,7 +75,7 @@ impl Clinic {
                 params![owner, owner_name, owner_email, auth::hash_secret(&setup.owner_password)?, clock::to_db(now)],
             )?;
             audit::append(&tx, now, &auth::event(Some(&owner), &ws, "clinic_created", Outcome::Ok))?;
-            crate::journal::ensure_starter_templates(&tx, &clock::to_db(now))?;
+            crate::records::starters::ensure_starter_templates(&tx, &clock::to_db(now))?;
             tx.commit()?;
             Ok(conn)
         };
@@ -249,7 +249,7 @@ impl Clinic {
             // Using the recovery code is rare and powerful: keep a record of it.
             audit::append(&conn, now, &auth::event(None, &ws, "vault_recovery_unlock", Outcome::Ok))?;
         }
-        crate::journal::ensure_starter_templates(&conn, &clock::to_db(now))?;
+        crate::records::starters::ensure_starter_templates(&conn, &clock::to_db(now))?;
         let hours = settings::auto_sign_hours(&conn)?;
         crate::journal::auto_sign_due(&mut conn, &ws.host, now, hours)?;
         // Open now: a crash from here on leaves the marker missing.

@@ -5,4 +5,5 @@ pub mod attachments;
 pub mod clients;
 pub mod journal;
 pub mod national_id;
+pub mod starters;
 pub mod templates;

@@ -1,0 +1,236 @@
+//! The policy as a matrix: every combination of inputs against a table of the rules
+//! written out independently, plus the cases worth naming.
+
+use super::*;
+
+use crate::relations::RelationState;
+
+/// The expected decision, stated independently of `decide`: a table of the rules
+/// as the issue states them, written out case by case.
+fn expected(s: &Subject, action: Action) -> bool {
+    use Action::*;
+    if !s.active {
+        return false;
+    }
+    let r = s.rights;
+    let admin = matches!(s.role, Role::Owner | Role::Admin);
+    let (business, pin) = (s.business_login, s.via_pin);
+    let blocked = s.relation == RelationState::Blocked;
+    let active_rel = s.relation == RelationState::Active;
+    let wants_edit = matches!(
+        action,
+        ClientCreate
+            | ClientUpdate
+            | EntryCreate
+            | EntryUpdate
+            | EntrySign
+            | EntryAddendum
+            | AttachmentAdd
+            | AttachmentRemove
+    );
+    match action {
+        ClientCreate | ClientList => {
+            r.features.has(Feature::Clients) && r.scope != Scope::None && (r.edit || !wants_edit)
+        }
+        ClientRead | ClientUpdate => {
+            if !r.features.has(Feature::Clients) || r.scope == Scope::None || blocked {
+                return false;
+            }
+            if wants_edit && !r.edit {
+                return false;
+            }
+            let everyone = s.client_access.unwrap_or(Level::None);
+            match r.scope {
+                Scope::All => true,
+                _ if active_rel => true,
+                _ if wants_edit => everyone == Level::Edit,
+                _ => everyone != Level::None,
+            }
+        }
+        ClientAccessLog | AuditRead | AuditVerify | AuditExport | AuditReview | AuditReviewMark => {
+            r.features.has(Feature::Audit) && !business
+        }
+        StaffCreate | StaffList | StaffUpdate | SettingsChange | RelationChange | RelationList | Backup
+        | TemplateChange => admin && r.features.has(Feature::Settings) && !business && !pin,
+        _ => {
+            if !r.features.has(Feature::Journal) || r.scope == Scope::None || business || (wants_edit && !r.edit) {
+                return false;
+            }
+            match s.model {
+                AccessModel::Solo => s.role == Role::Owner,
+                AccessModel::Individual if pin => false,
+                _ => {
+                    !blocked
+                        && (matches!(action, EmergencyAccess | JournalSearch)
+                            || active_rel
+                            || (r.scope == Scope::All && !s.national_id_mode))
+                }
+            }
+        }
+    }
+}
+
+fn rights_cases() -> Vec<Rights> {
+    let mut out = Vec::new();
+    for scope in Scope::ALL {
+        for edit in [true, false] {
+            for features in [
+                Features::of(&Feature::ALL),
+                Features::of(&[Feature::Clients, Feature::Journal]),
+                Features::of(&[Feature::Clients, Feature::Calendar]),
+                Features::of(&[Feature::Journal, Feature::Audit]),
+                Features::default(),
+            ] {
+                out.push(Rights { scope, edit, features });
+            }
+        }
+    }
+    out
+}
+
+/// The whole matrix: role × active × access model × session kind × relation ×
+/// journal mode × scope × view/edit × feature sets × the client's access for
+/// everyone × action (emergency access is one of the actions).
+#[test]
+fn decision_matrix() {
+    let mut cells = 0;
+    for role in Role::ALL {
+        for active in [true, false] {
+            for model in AccessModel::ALL {
+                for (business_login, via_pin) in [(false, false), (true, false), (false, true)] {
+                    for relation in RelationState::ALL {
+                        for national_id_mode in [false, true] {
+                            for rights in rights_cases() {
+                                for client_access in [None, Some(Level::None), Some(Level::View), Some(Level::Edit)] {
+                                    let subject = Subject {
+                                        role,
+                                        active,
+                                        model,
+                                        business_login,
+                                        via_pin,
+                                        relation,
+                                        national_id_mode,
+                                        rights,
+                                        client_access,
+                                    };
+                                    for action in Action::ALL {
+                                        let got = decide(&subject, action);
+                                        assert_eq!(
+                                            got == Decision::Allow,
+                                            expected(&subject, action),
+                                            "{subject:?} {action:?} → {got:?}"
+                                        );
+                                        cells += 1;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(cells, 4 * 2 * 3 * 3 * 4 * 2 * 30 * 4 * Action::ALL.len());
+}
+
+#[test]
+fn role_defaults_keep_reception_out_of_journals_and_practitioners_to_their_own() {
+    let reception = Rights::default_for(Role::Reception);
+    assert!(!reception.features.has(Feature::Journal));
+    assert!(reception.features.has(Feature::Clients));
+    let practitioner = Rights::default_for(Role::Practitioner);
+    assert_eq!(practitioner.scope, Scope::Own);
+    assert!(!practitioner.features.has(Feature::Audit) && !practitioner.features.has(Feature::Settings));
+    assert_eq!(Rights::owner().features.list().len(), Feature::ALL.len());
+}
+
+#[test]
+fn calendar_rights_follow_the_grant_the_feature_and_view_only() {
+    for rights in rights_cases() {
+        for own in [true, false] {
+            for granted in Level::ALL {
+                let got = calendar_level(rights, own, granted);
+                let want = if !rights.features.has(Feature::Calendar) {
+                    Level::None
+                } else {
+                    let l = if own { Level::Edit } else { granted };
+                    if !rights.edit && l == Level::Edit {
+                        Level::View
+                    } else {
+                        l
+                    }
+                };
+                assert_eq!(got, want, "{rights:?} own={own} granted={granted:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn features_round_trip_through_text() {
+    for f in Features::every() {
+        assert_eq!(Features::from_db(&f.to_db()), f);
+    }
+    assert_eq!(Features::from_db("clients,teleport,journal"), Features::of(&[Feature::Clients, Feature::Journal]));
+}
+
+#[test]
+fn a_block_always_wins_and_an_ended_relation_is_no_relation() {
+    for model in [AccessModel::Individual, AccessModel::BusinessPin] {
+        for role in [Role::Owner, Role::Admin, Role::Practitioner] {
+            let s = |relation| Subject {
+                role,
+                active: true,
+                model,
+                business_login: false,
+                via_pin: false,
+                relation,
+                national_id_mode: true,
+                rights: Rights::default_for(role),
+                client_access: None,
+            };
+            assert_ne!(decide(&s(RelationState::Blocked), Action::JournalRead), Decision::Allow);
+            assert_ne!(decide(&s(RelationState::Blocked), Action::EmergencyAccess), Decision::Allow);
+            assert_ne!(decide(&s(RelationState::Ended), Action::JournalRead), Decision::Allow);
+            assert_eq!(decide(&s(RelationState::Active), Action::JournalRead), Decision::Allow);
+        }
+    }
+}
+
+#[test]
+fn a_business_login_never_opens_a_journal_without_a_pin() {
+    for role in Role::ALL {
+        for model in AccessModel::ALL {
+            let s = Subject {
+                role,
+                active: true,
+                model,
+                business_login: true,
+                via_pin: false,
+                relation: crate::relations::RelationState::Active,
+                national_id_mode: false,
+                rights: Rights::owner(),
+                client_access: None,
+            };
+            for action in Action::ALL.into_iter().filter(|a| a.is_journal()) {
+                assert_ne!(decide(&s, action), Decision::Allow, "{role:?} {model:?} {action:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_action_has_its_own_audit_name() {
+    let mut names: Vec<&str> = Action::ALL.iter().map(|a| a.audit_name()).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), Action::ALL.len());
+}
+
+#[test]
+fn roles_round_trip_through_text() {
+    for r in Role::ALL {
+        assert_eq!(Role::parse(r.as_str()), Some(r));
+    }
+    assert_eq!(Role::parse("root"), None);
+}
