@@ -114,8 +114,7 @@ fn find_where(conn: &Connection, condition: &str, value: &str) -> Result<Option<
 /// Whether the clinic asks every personal login for two-factor (national-ID mode or the
 /// clinic's setting).
 pub(crate) fn clinic_requires_totp(conn: &Connection) -> Result<bool> {
-    let mode: String = conn.query_row("SELECT journal_mode FROM clinic", [], |r| r.get(0))?;
-    Ok(mode == "journals_with_id" || settings::require_totp(conn)?)
+    Ok(settings::national_id_mode(conn)? || settings::require_totp(conn)?)
 }
 
 /// A login between its two quick steps: what was found for the email, before the slow
@@ -303,8 +302,7 @@ pub(crate) fn login_end(
 
 /// National-ID mode: business logins are opened only by a staff member's strong login.
 pub(crate) fn clinic_requires_strong_desk(conn: &Connection) -> Result<bool> {
-    let mode: String = conn.query_row("SELECT journal_mode FROM clinic", [], |r| r.get(0))?;
-    Ok(mode == "journals_with_id")
+    settings::national_id_mode(conn)
 }
 
 /// Recovery codes are 11 characters (`xxxxx-xxxxx`); app codes are 6 digits.

@@ -316,8 +316,8 @@ fn admit(
             .and_then(|a| crate::policy::Level::parse(&a)),
         _ => None,
     };
-    let mode: String = conn.query_row("SELECT journal_mode FROM clinic", [], |r| r.get(0))?;
-    if (mode == "journals_with_id" || crate::settings::require_totp(conn)?)
+    let national_id_mode = crate::settings::national_id_mode(conn)?;
+    if (national_id_mode || crate::settings::require_totp(conn)?)
         && (actor.kind == auth::SessionKind::Personal || via_pin)
     {
         // The offline stand-in for MitID/BankID: no client data before two-factor login,
@@ -335,7 +335,7 @@ fn admit(
         business_login,
         via_pin,
         relation,
-        national_id_mode: mode == "journals_with_id",
+        national_id_mode,
         rights,
         client_access,
     };

@@ -14,6 +14,39 @@ use serde::Serialize;
 pub const EMERGENCY_HOURS: i64 = 8;
 pub const MIN_REASON_CHARS: usize = 10;
 
+/// How a relation arose (the `kind` column; its CHECK lists the same three).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RelationKind {
+    /// An admin assigned the client to the staff member (also: the person registered
+    /// the client with scope "own").
+    Assignment,
+    /// "Break the glass": a few hours, with a stated reason.
+    Emergency,
+    /// Keeps one person from one client whatever else they may.
+    Block,
+}
+
+impl RelationKind {
+    pub const ALL: [RelationKind; 3] = [RelationKind::Assignment, RelationKind::Emergency, RelationKind::Block];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::Assignment => "assignment",
+            RelationKind::Emergency => "emergency",
+            RelationKind::Block => "block",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl rusqlite::ToSql for RelationKind {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
 /// The relation between one staff member and one client at one moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -56,7 +89,7 @@ pub(crate) fn add(
     conn: &Connection,
     staff: &StaffId,
     client: &ClientId,
-    kind: &str,
+    kind: RelationKind,
     starts: DateTime<Utc>,
     ends: Option<DateTime<Utc>>,
     reason: Option<&str>,

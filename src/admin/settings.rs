@@ -110,3 +110,16 @@ pub const DEMO_CLINIC: &str = "demo_clinic";
 pub fn is_demo_clinic(conn: &Connection) -> Result<bool> {
     Ok(get_i64(conn, DEMO_CLINIC, 0)? == 1)
 }
+
+/// The clinic's journal mode (notes, journals, or journals with national IDs), as the
+/// enum every rule compares against, never as text.
+pub fn journal_mode(conn: &Connection) -> Result<crate::clinic::JournalMode> {
+    let mode: String = conn.query_row("SELECT journal_mode FROM clinic", [], |r| r.get(0))?;
+    crate::clinic::JournalMode::parse(&mode)
+}
+
+/// Journals with national IDs: the mode in which every path to personal data needs a
+/// strong login (docs/SECURITY.md, section 3).
+pub fn national_id_mode(conn: &Connection) -> Result<bool> {
+    Ok(journal_mode(conn)? == crate::clinic::JournalMode::JournalsWithId)
+}

@@ -1,6 +1,7 @@
 //! Treatment relations: assignments, blocks, their end, and emergency access.
 
 use super::*;
+use crate::relations::RelationKind;
 
 impl Clinic {
     /// Opens a client's journal without a relation, for a few hours, with a stated
@@ -15,8 +16,17 @@ impl Clinic {
             let ends = now + chrono::Duration::hours(crate::relations::EMERGENCY_HOURS);
             // The stated reason may carry health data: it stays in the (encrypted)
             // relation, and the audit event only points to it.
-            let relation =
-                crate::relations::add(ctx.conn(), &me, client, "emergency", now, Some(ends), Some(&reason), &me, now)?;
+            let relation = crate::relations::add(
+                ctx.conn(),
+                &me,
+                client,
+                RelationKind::Emergency,
+                now,
+                Some(ends),
+                Some(&reason),
+                &me,
+                now,
+            )?;
             ctx.record_object(format!("{}{relation}", audit::RELATION_REF));
             Ok(())
         })
@@ -24,7 +34,7 @@ impl Clinic {
 
     /// An admin assigns `staff` to `client` (from now on, until ended).
     pub fn assign_relation(&mut self, session: &SessionId, staff: &StaffId, client: &ClientId) -> Result<()> {
-        self.change_relation(session, staff, client, "assignment")
+        self.change_relation(session, staff, client, Some(RelationKind::Assignment))
     }
 
     /// Assigns a client to a staff member for a period (local days, both included; no
@@ -53,7 +63,7 @@ impl Clinic {
                 return Err(Error::NotFound);
             }
             let by = ctx.actor().staff_id.clone();
-            crate::relations::add(ctx.conn(), staff, client, "assignment", starts, ends, None, &by, now)?;
+            crate::relations::add(ctx.conn(), staff, client, RelationKind::Assignment, starts, ends, None, &by, now)?;
             ctx.record_object(format!(
                 "assignment staff {staff} from {} until {}",
                 first_day.map(|d| d.to_string()).unwrap_or_else(|| "now".into()),
@@ -76,12 +86,12 @@ impl Clinic {
 
     /// An admin blocks `staff` from `client`'s journal, whatever else they may.
     pub fn block_relation(&mut self, session: &SessionId, staff: &StaffId, client: &ClientId) -> Result<()> {
-        self.change_relation(session, staff, client, "block")
+        self.change_relation(session, staff, client, Some(RelationKind::Block))
     }
 
     /// An admin ends every relation and block between `staff` and `client`.
     pub fn end_relation(&mut self, session: &SessionId, staff: &StaffId, client: &ClientId) -> Result<()> {
-        self.change_relation(session, staff, client, "end")
+        self.change_relation(session, staff, client, None)
     }
 
     pub(super) fn change_relation(
@@ -89,7 +99,7 @@ impl Clinic {
         session: &SessionId,
         staff: &StaffId,
         client: &ClientId,
-        kind: &str,
+        kind: Option<RelationKind>,
     ) -> Result<()> {
         self.gated(session, Action::RelationChange, Some(client), |ctx| {
             clients::get(ctx, client)?;
@@ -100,14 +110,16 @@ impl Clinic {
             }
             let by = ctx.actor().staff_id.clone();
             match kind {
-                "end" => {
+                None => {
                     crate::relations::end(ctx.conn(), staff, client, ctx.now())?;
                 }
-                k => {
+                Some(k) => {
                     crate::relations::add(ctx.conn(), staff, client, k, ctx.now(), None, None, &by, ctx.now())?;
                 }
             }
-            ctx.record_object(format!("{kind} staff {staff}"));
+            // The same words as before the kinds were typed: the audit log's details.
+            let what = kind.map(RelationKind::as_str).unwrap_or("end");
+            ctx.record_object(format!("{what} staff {staff}"));
             Ok(())
         })
     }

@@ -84,15 +84,14 @@ fn clean(s: &str, field: &str, max: usize) -> Result<String> {
 
 /// The clinic's country and whether national IDs may be kept at all.
 fn id_rules(ctx: &GateCtx<'_>) -> Result<(Option<crate::national_id::IdCountry>, bool)> {
-    let (country, mode): (String, String) =
-        ctx.conn().query_row("SELECT country, journal_mode FROM clinic", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let country: String = ctx.conn().query_row("SELECT country FROM clinic", [], |r| r.get(0))?;
     let c = match country.as_str() {
         "dk" => Some(crate::national_id::IdCountry::Dk),
         "se" => Some(crate::national_id::IdCountry::Se),
         "no" => Some(crate::national_id::IdCountry::No),
         _ => None,
     };
-    Ok((c, mode == "journals_with_id"))
+    Ok((c, crate::settings::national_id_mode(ctx.conn())?))
 }
 
 fn validate_full(ctx: &GateCtx<'_>, input: &ClientInput) -> Result<Valid> {
@@ -248,7 +247,17 @@ pub(crate) fn create(ctx: &mut GateCtx<'_>, input: &ClientInput) -> Result<Clien
     let rights = ctx.rights();
     if rights.scope == crate::policy::Scope::Own {
         let me = ctx.actor().staff_id.clone();
-        crate::relations::add(ctx.conn(), &me, &id, "assignment", ctx.now(), None, None, &me, ctx.now())?;
+        crate::relations::add(
+            ctx.conn(),
+            &me,
+            &id,
+            crate::relations::RelationKind::Assignment,
+            ctx.now(),
+            None,
+            None,
+            &me,
+            ctx.now(),
+        )?;
     }
     ctx.record_client(id.clone());
     get(ctx, &id)
