@@ -180,7 +180,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("end_session", &["session_end"]),
     ("set_session_timeout", &["settings_change"]),
     ("set_security_settings", &["settings_change"]),
-    ("begin_totp", &[]),
+    ("begin_totp", &["totp_begin"]),
     ("confirm_totp", &["totp_failed"]),
     ("disable_totp", &[]),
     ("reset_staff", &["staff_update"]),

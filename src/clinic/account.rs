@@ -3,10 +3,38 @@
 use super::*;
 
 impl Clinic {
+    /// The signed-in person, about to change their own account. `door` says what a
+    /// session in a special state may do (a one-time password: only choose a new one);
+    /// `personal_only` refuses a business login (a desk has no email, PIN or phone).
+    fn account_holder(&mut self, session: &SessionId, door: auth::Door, personal_only: bool) -> Result<auth::Actor> {
+        let now = self.clock.now();
+        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, door)?;
+        if personal_only && actor.kind == auth::SessionKind::Business {
+            return Err(Error::Denied("this is changed on a personal login".into()));
+        }
+        Ok(actor)
+    }
+
+    /// One change to the person's own account: the change and its audit event (`action`)
+    /// in one transaction, so no change can happen without its record. Slow work (Argon2)
+    /// and password confirmations happen before, outside the transaction.
+    fn change_own<T>(
+        &mut self,
+        actor: &auth::Actor,
+        action: &'static str,
+        change: impl FnOnce(&Connection, chrono::DateTime<chrono::Utc>) -> Result<T>,
+    ) -> Result<T> {
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        let out = change(&tx, now)?;
+        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, action, Outcome::Ok))?;
+        tx.commit()?;
+        Ok(out)
+    }
+
     /// Changes the signed-in person's own password (old and new).
     pub fn change_password(&mut self, session: &SessionId, old: &Secret, new: &Secret) -> Result<()> {
-        let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::OwnPassword)?;
+        let actor = self.account_holder(session, auth::Door::OwnPassword, false)?;
         let (name, email): (String, String) =
             self.conn.query_row("SELECT name, email FROM staff WHERE id = ?1", [&actor.staff_id], |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -14,45 +42,35 @@ impl Clinic {
         auth::require_strong(new, &[&name, &email])?;
         self.confirm_own_password(&actor, old, "password_change")?;
         let new_hash = auth::hash_secret(new)?;
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE staff SET password_hash = ?2, must_change_password = 0, password_expires_at = NULL, updated_at = ?3
-             WHERE id = ?1",
-            params![actor.staff_id, new_hash, clock::to_db(now)],
-        )?;
-        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "password_change", Outcome::Ok))?;
-        tx.commit()?;
-        Ok(())
+        self.change_own(&actor, "password_change", |tx, now| {
+            tx.execute(
+                "UPDATE staff SET password_hash = ?2, must_change_password = 0, password_expires_at = NULL,
+                        updated_at = ?3 WHERE id = ?1",
+                params![actor.staff_id, new_hash, clock::to_db(now)],
+            )?;
+            Ok(())
+        })
     }
 
     /// The signed-in person changes their own email, confirmed with the password.
     pub fn change_email(&mut self, session: &SessionId, email: &str, password: &Secret) -> Result<()> {
-        let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
-        if actor.kind == auth::SessionKind::Business {
-            return Err(Error::Denied("change your email on a personal login".into()));
-        }
+        let actor = self.account_holder(session, auth::Door::Work, true)?;
         self.confirm_own_password(&actor, password, "email_change")?;
         let email = crate::staff::check_email(&self.conn, email, Some(&actor.staff_id))?;
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE staff SET email = ?2, updated_at = ?3 WHERE id = ?1",
-            params![actor.staff_id, email, clock::to_db(now)],
-        )?;
-        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "email_change", Outcome::Ok))?;
-        tx.commit()?;
-        Ok(())
+        self.change_own(&actor, "email_change", |tx, now| {
+            tx.execute(
+                "UPDATE staff SET email = ?2, updated_at = ?3 WHERE id = ?1",
+                params![actor.staff_id, email, clock::to_db(now)],
+            )?;
+            Ok(())
+        })
     }
 
     /// Sets the signed-in person's own PIN (on a personal login). Replacing a PIN
     /// already set needs the password; in national-ID mode only someone with two-factor
     /// login may have a PIN (it opens journals and national IDs at the desk).
     pub fn set_pin(&mut self, session: &SessionId, pin: &Secret, password: Option<&Secret>) -> Result<()> {
-        let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
-        if actor.kind == auth::SessionKind::Business {
-            return Err(Error::Denied("a PIN is set on a personal login".into()));
-        }
+        let actor = self.account_holder(session, auth::Door::Work, true)?;
         let (birth, has_pin, totp, business): (Option<String>, bool, bool, bool) = self.conn.query_row(
             "SELECT birth_date, pin_hash IS NOT NULL, totp_secret IS NOT NULL, can_business_login FROM staff WHERE id = ?1",
             [&actor.staff_id],
@@ -71,25 +89,21 @@ impl Clinic {
             self.confirm_own_password(&actor, password, "pin_set")?;
         }
         let hash = auth::hash_secret(pin)?;
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE staff SET pin_hash = ?2, pin_failures = 0, pin_locked_until = NULL, pin_disabled = 0, updated_at = ?3 WHERE id = ?1",
-            params![actor.staff_id, hash, clock::to_db(now)],
-        )?;
-        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "pin_set", Outcome::Ok))?;
-        tx.commit()?;
-        Ok(())
+        self.change_own(&actor, "pin_set", |tx, now| {
+            tx.execute(
+                "UPDATE staff SET pin_hash = ?2, pin_failures = 0, pin_locked_until = NULL, pin_disabled = 0,
+                        updated_at = ?3 WHERE id = ?1",
+                params![actor.staff_id, hash, clock::to_db(now)],
+            )?;
+            Ok(())
+        })
     }
 
     /// Starts two-factor enrollment: a new secret, pending until a code confirms it.
     /// Replacing a factor already in use needs the password (someone at an unlocked
     /// window must not be able to move another person's second factor to their phone).
     pub fn begin_totp(&mut self, session: &SessionId, password: Option<&Secret>) -> Result<TotpEnrollment> {
-        let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
-        if actor.kind == auth::SessionKind::Business {
-            return Err(Error::Denied("two-factor login is personal".into()));
-        }
+        let actor = self.account_holder(session, auth::Door::Work, true)?;
         let enrolled: bool =
             self.conn.query_row("SELECT totp_secret IS NOT NULL FROM staff WHERE id = ?1", [&actor.staff_id], |r| {
                 r.get(0)
@@ -101,10 +115,13 @@ impl Clinic {
         let email: String =
             self.conn.query_row("SELECT email FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
         let secret = crate::totp::new_secret();
-        self.conn.execute(
-            "UPDATE staff SET totp_pending = ?2 WHERE id = ?1",
-            params![actor.staff_id, hex::encode(secret)],
-        )?;
+        self.change_own(&actor, "totp_begin", |tx, _| {
+            tx.execute(
+                "UPDATE staff SET totp_pending = ?2 WHERE id = ?1",
+                params![actor.staff_id, hex::encode(secret)],
+            )?;
+            Ok(())
+        })?;
         let uri = crate::totp::provisioning_uri(&secret, &email)?;
         Ok(TotpEnrollment { secret_base32: crate::totp::secret_base32(&uri), qr_svg: crate::totp::qr_svg(&uri)?, uri })
     }
@@ -113,7 +130,7 @@ impl Clinic {
     /// (shown once).
     pub fn confirm_totp(&mut self, session: &SessionId, code: &Secret) -> Result<Vec<String>> {
         let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
+        let actor = self.account_holder(session, auth::Door::Work, true)?;
         let pending: Option<String> =
             self.conn.query_row("SELECT totp_pending FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
         let pending = pending.ok_or_else(|| Error::invalid("start two-factor enrollment first"))?;
@@ -129,23 +146,21 @@ impl Clinic {
         };
         // A new factor starts with a clean counter.
         let (codes, hashes) = new_recovery_set()?;
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = ?2, totp_failures = 0,
-                    totp_locked_until = NULL, totp_disabled = 0 WHERE id = ?1",
-            params![actor.staff_id, step as i64],
-        )?;
-        store_recovery_codes(&tx, &actor.staff_id, &hashes)?;
-        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "totp_enabled", Outcome::Ok))?;
-        tx.commit()?;
+        self.change_own(&actor, "totp_enabled", |tx, _| {
+            tx.execute(
+                "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = ?2,
+                        totp_failures = 0, totp_locked_until = NULL, totp_disabled = 0 WHERE id = ?1",
+                params![actor.staff_id, step as i64],
+            )?;
+            store_recovery_codes(tx, &actor.staff_id, &hashes)
+        })?;
         Ok(codes)
     }
 
     /// A fresh set of ten recovery codes (the old ones stop working), confirmed with the
     /// password; shown once. For someone who used or lost theirs.
     pub fn renew_totp_recovery_codes(&mut self, session: &SessionId, password: &Secret) -> Result<Vec<String>> {
-        let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
+        let actor = self.account_holder(session, auth::Door::Work, true)?;
         let enrolled: bool =
             self.conn.query_row("SELECT totp_secret IS NOT NULL FROM staff WHERE id = ?1", [&actor.staff_id], |r| {
                 r.get(0)
@@ -155,31 +170,26 @@ impl Clinic {
         }
         self.confirm_own_password(&actor, password, "totp_recovery_renewed")?;
         let (codes, hashes) = new_recovery_set()?;
-        let tx = self.conn.transaction()?;
-        store_recovery_codes(&tx, &actor.staff_id, &hashes)?;
-        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "totp_recovery_renewed", Outcome::Ok))?;
-        tx.commit()?;
+        self.change_own(&actor, "totp_recovery_renewed", |tx, _| store_recovery_codes(tx, &actor.staff_id, &hashes))?;
         Ok(codes)
     }
 
     /// Turns two-factor login off (re-authentication with the password); refused where
     /// the clinic's mode requires it.
     pub fn disable_totp(&mut self, session: &SessionId, password: &Secret) -> Result<()> {
-        let now = self.clock.now();
-        let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
+        let actor = self.account_holder(session, auth::Door::Work, true)?;
         if self.info()?.journal_mode == JournalMode::JournalsWithId || settings::require_totp(&self.conn)? {
             return Err(Error::Denied("this clinic requires two-factor login".into()));
         }
         self.confirm_own_password(&actor, password, "totp_disabled")?;
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE staff SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE id = ?1",
-            [&actor.staff_id],
-        )?;
-        tx.execute("DELETE FROM totp_recovery_codes WHERE staff_id = ?1", [&actor.staff_id])?;
-        audit::append(&tx, now, &auth::event(Some(&actor.staff_id), &self.ws, "totp_disabled", Outcome::Ok))?;
-        tx.commit()?;
-        Ok(())
+        self.change_own(&actor, "totp_disabled", |tx, _| {
+            tx.execute(
+                "UPDATE staff SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE id = ?1",
+                [&actor.staff_id],
+            )?;
+            tx.execute("DELETE FROM totp_recovery_codes WHERE staff_id = ?1", [&actor.staff_id])?;
+            Ok(())
+        })
     }
 
     /// Sets a new password for the owner, proven by the recovery code: the one way back
