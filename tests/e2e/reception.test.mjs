@@ -69,6 +69,16 @@ test('business login, PIN prompt, lockout, attributed journal work', async () =>
     await win.type(tid('pin.pin'), '583920');
     await win.click(tid('pin.submit'));
     await win.waitForText(tid('nav.pinName'), (t) => t.includes('Lars Holm'));
+    // At the window's minimum width the top bar stays one row, PIN badge and all.
+    await win.cmd('POST', '/window/rect', { width: 900, height: 800 });
+    const bar = await win.exec(
+      `const h = document.querySelector('.app header');
+       const tops = [...h.children].map((c) => { const r = c.getBoundingClientRect(); return Math.round(r.top + r.height / 2); });
+       return { spread: Math.max(...tops) - Math.min(...tops), width: window.innerWidth, overflow: h.scrollWidth - h.clientWidth };`,
+    );
+    assert.ok(bar.width <= 905, `the window is at its minimum width: ${JSON.stringify(bar)}`);
+    assert.ok(bar.spread < 12 && bar.overflow <= 1, `one row, nothing pushed out: ${JSON.stringify(bar)}`);
+    await win.cmd('POST', '/window/rect', { width: 1280, height: 900 });
     await win.click(tid('journal.new'));
     await win.type(tid('journal.entry.body'), 'Skrevet af Lars ved skranken.');
     await win.type(tid('journal.entry.password'), '583920');
