@@ -46,12 +46,12 @@ fn a_clinic_file_replaced_by_an_older_copy_is_refused_at_open() {
 fn in_passphrase_mode_the_anchor_is_a_signed_file_that_cannot_be_edited() {
     let d = tempfile::tempdir().expect("tempdir");
     let store = MemoryKeyStore::new();
-    let (mut c, _) = setup_with(d.path(), KeyStorage::Passphrase, &store, Arc::new(SystemClock));
+    let (mut c, code) = setup_with(d.path(), KeyStorage::Passphrase, &store, Arc::new(SystemClock));
     add_client(&mut c, "Cecilie Chiffer");
     drop(c);
     let unlock = Unlock { passphrase: Some(Secret::new(PASSPHRASE)), recovery_code: None };
     let anchor = d.path().join(klinik::anchor::FILE);
-    let text = std::fs::read_to_string(&anchor).expect("the anchor file is written at close");
+    assert!(anchor.exists(), "the anchor file is written at close");
     let older = std::fs::read(d.path().join("klinik.db")).expect("file");
     let mut c = Clinic::open(d.path(), &unlock, &store, Arc::new(SystemClock)).expect("reopen");
     add_client(&mut c, "Dorte Derefter");
@@ -62,7 +62,21 @@ fn in_passphrase_mode_the_anchor_is_a_signed_file_that_cannot_be_edited() {
     assert!(matches!(Clinic::open(d.path(), &unlock, &store, Arc::new(SystemClock)), Err(Error::Corrupted(_))));
     std::fs::write(d.path().join("klinik.db"), &newer).expect("put the real one back");
     Clinic::open(d.path(), &unlock, &store, Arc::new(SystemClock)).expect("the real file opens");
-    // An anchor edited by hand (here: the older head with its seq changed) is refused:
+    // The older file with the anchor removed is refused too (this clinic has always been
+    // anchored) — but the recovery code's holder may open it, as on a new computer.
+    std::fs::write(d.path().join("klinik.db"), &older).expect("roll back again");
+    std::fs::remove_file(&anchor).expect("and remove the anchor");
+    match Clinic::open(d.path(), &unlock, &store, Arc::new(SystemClock)) {
+        Err(Error::Corrupted(why)) => assert!(why.contains("anchor is missing"), "{why}"),
+        other => panic!("expected Corrupted, got {:?}", other.err()),
+    }
+    let with_code = Unlock { passphrase: None, recovery_code: Some(Secret::new(code.clone())) };
+    drop(Clinic::open(d.path(), &with_code, &store, Arc::new(SystemClock)).expect("the recovery code opens it"));
+    std::fs::write(d.path().join("klinik.db"), &newer).expect("put the real one back");
+    std::fs::remove_file(&anchor).expect("the re-anchored older head goes too");
+    drop(Clinic::open(d.path(), &with_code, &store, Arc::new(SystemClock)).expect("re-anchored with the code"));
+    let text = std::fs::read_to_string(&anchor).expect("anchored again");
+    // An anchor edited by hand (here: the head with its seq changed) is refused:
     // its MAC needs the vault key.
     let edited = text.replacen("\"seq\":", "\"seq\":1", 1);
     std::fs::write(&anchor, edited).expect("edit");

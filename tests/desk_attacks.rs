@@ -422,6 +422,9 @@ fn a_taken_national_id_names_the_existing_client_only_to_someone_who_may_open_it
     let r = c.create_client(&k.lars_s, &again);
     assert!(matches!(&r, Err(Error::Conflict(_))), "{r:?}");
     assert_eq!(r.err().and_then(|e| e.detail()), None);
+    // The refusal answered something about Ole: it is in his access log.
+    let probes = c.client_access_log(&k.owner, &existing).expect("access log");
+    assert!(probes.iter().any(|e| e.action == "client_create" && e.outcome == "failed"), "{probes:?}");
     // The owner, who may open Ole, is pointed to him.
     match c.create_client(&k.owner, &again) {
         Err(Error::DuplicateNationalId(id)) => assert_eq!(id, existing),
@@ -467,4 +470,40 @@ fn an_emergency_reason_stays_out_of_the_audit_chain_and_exports_take_the_passwor
     assert!(matches!(r, Err(Error::WrongCredentials)));
     c.export_audit(&k.owner, &Default::default(), csv, &Secret::new(OWNER_PASSWORD)).expect("with the password");
     OsKeyring.delete(&id).expect("clean up");
+}
+
+#[test]
+fn a_right_password_with_a_wrong_code_counts_like_a_wrong_password() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
+    let (mut c, _) = setup_at(d.path(), clock.clone());
+    let s = login(&mut c);
+    let e = c.begin_totp(&s, None).expect("begin");
+    c.confirm_totp(&s, &code_at(&e.secret_base32, clock.now())).expect("confirm");
+    c.logout(&s).expect("logout");
+    // Two wrong passwords, then a guess with a wrong code: whether the guess was the
+    // password must not show in what the next try answers.
+    for _ in 0..2 {
+        let r = c.login_2fa(OWNER_EMAIL, &Secret::new("forkert"), Some(&Secret::new("000000")));
+        assert!(matches!(r, Err(Error::WrongCredentials)));
+    }
+    let r = c.login_2fa(OWNER_EMAIL, &Secret::new(OWNER_PASSWORD), Some(&Secret::new("000000")));
+    assert!(matches!(r, Err(Error::WrongCredentials)));
+    let r = c.login_2fa(OWNER_EMAIL, &Secret::new("forkert"), Some(&Secret::new("000000")));
+    assert!(matches!(r, Err(Error::TooManyAttempts { seconds: 30 })), "the third failure locks either way: {r:?}");
+    OsKeyring.delete(c.id()).expect("clean up");
+}
+
+#[test]
+fn a_desk_ends_when_the_person_who_opened_it_is_deactivated_in_any_mode() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (mut c, _) = setup(d.path());
+    let k = desk_clinic(&mut c);
+    // Lars (not national-ID mode) opens the desk from his own login.
+    let desk = c.open_desk(&k.lars_s, &k.desk).expect("Lars opens the desk");
+    c.list_clients(&desk, "").expect("the desk works");
+    c.set_staff_active(&k.owner, &k.lars, false, &Secret::new(OWNER_PASSWORD)).expect("deactivate Lars");
+    assert!(matches!(c.list_clients(&desk, ""), Err(Error::NotLoggedIn)));
+    assert!(matches!(c.unlock(&desk, &Secret::new(LARS_PW)), Err(Error::NotLoggedIn)));
+    OsKeyring.delete(c.id()).expect("clean up");
 }

@@ -157,6 +157,11 @@ impl SecretTicket {
     pub(crate) fn staff(&self) -> &StaffId {
         &self.staff
     }
+    /// Whether this ticket checks a PIN (not a password): a ticket is settled only at
+    /// the door it was made for.
+    pub(crate) fn is_pin(&self) -> bool {
+        self.factor == Factor::Pin
+    }
 }
 
 impl Typist<'_> {
@@ -328,13 +333,14 @@ pub(crate) fn totp_gate(conn: &Connection, staff: &StaffId, now: DateTime<Utc>) 
         conn.query_row("SELECT totp_locked_until, totp_disabled FROM staff WHERE id = ?1", [staff], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;
-    if disabled == 1 {
-        return Ok(Some(Error::TotpDisabled));
+    // The wait first: a disabled factor still waits out its delay before a recovery code
+    // is tried, so recovery codes cannot be guessed at full speed either.
+    if let Some(u) = locked.as_deref().map(clock::from_db).transpose()? {
+        if u > now {
+            return Ok(Some(Error::TooManyAttempts { seconds: seconds_until(u, now) }));
+        }
     }
-    match locked.as_deref().map(clock::from_db).transpose()? {
-        Some(u) if u > now => Ok(Some(Error::TooManyAttempts { seconds: seconds_until(u, now) })),
-        _ => Ok(None),
-    }
+    Ok((disabled == 1).then_some(Error::TotpDisabled))
 }
 
 /// Counts one wrong two-factor code; the tenth in a row turns the factor off. Returns

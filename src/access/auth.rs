@@ -194,6 +194,21 @@ pub(crate) fn login_begin(
     if wants_code && !code_given {
         return Err(Error::TotpRequired);
     }
+    if let Some(s) = staff.as_ref().filter(|s| s.business) {
+        if clinic_requires_strong_desk(conn)? {
+            // National-ID mode: the desk is opened by a person's strong login, never by
+            // its own password — which is therefore never checked (nor confirmed) here.
+            audit::append(
+                conn,
+                now,
+                &NewEvent {
+                    reason: Some("desk needs a strong personal login"),
+                    ..event(Some(&s.id), ws, "login_failed", Outcome::Denied)
+                },
+            )?;
+            return Err(Error::StrongLoginRequired);
+        }
+    }
     // Waits first, before any secret is checked: a locked door answers the same whether
     // the password was right or not. (A recovery code may still open a disabled factor.)
     if let Some((e, why)) = login_refusal(conn, ws, now, staff.as_ref(), None, code_given)? {
@@ -245,16 +260,20 @@ pub(crate) fn login_end(
             return Err(Error::WrongCredentials);
         }
     };
-    crate::attempts::record_password_success(&tx, ws, &s.id)?;
     if s.totp {
         match check_second_factor(&tx, ws, now, &s.id, code)? {
             SecondFactor::Accepted => {}
             SecondFactor::Wrong => {
+                // Counted as a failed login at the password door too, exactly as a wrong
+                // password is: the counters must not tell a right password from a wrong
+                // one while the code is wrong.
+                crate::attempts::record_password_failure(&tx, ws, Some(&s.id), now)?;
                 tx.commit()?;
                 return Err(Error::WrongCredentials);
             }
         }
     }
+    crate::attempts::record_password_success(&tx, ws, &s.id)?;
     if s.must_change {
         let expired = match s.password_expires_at.as_deref().map(clock::from_db).transpose()? {
             Some(at) => at <= now,
@@ -466,9 +485,14 @@ pub(crate) fn resolve(
         "pin" => SessionKind::Pin,
         _ => SessionKind::Personal,
     };
-    if kind == SessionKind::Business && clinic_requires_strong_desk(conn)? && !row.opener_active {
-        // A desk signed in by password alone (before the clinic moved to national-ID
-        // mode), or whose opener was deactivated: it ends now.
+    let desk_void = kind == SessionKind::Business
+        && match row.opened_by {
+            Some(_) => !row.opener_active,
+            None => clinic_requires_strong_desk(conn)?,
+        };
+    if desk_void {
+        // A desk whose opener was deactivated (in any mode), or one signed in by password
+        // alone in national-ID mode (from before the clinic moved to it): it ends now.
         let tx = conn.transaction()?;
         end_session(&tx, session, now, "strong_login_required")?;
         audit::append(

@@ -123,3 +123,12 @@ pub fn journal_mode(conn: &Connection) -> Result<crate::clinic::JournalMode> {
 pub fn national_id_mode(conn: &Connection) -> Result<bool> {
     Ok(journal_mode(conn)? == crate::clinic::JournalMode::JournalsWithId)
 }
+
+/// Set once the clinic's chain head has an anchor outside the database: from then on a
+/// missing anchor is a removed one (see `crate::anchor`), not a clinic from before
+/// anchors existed.
+pub const AUDIT_ANCHORED: &str = "audit_anchored";
+
+pub fn audit_anchored(conn: &Connection) -> Result<bool> {
+    Ok(get_i64(conn, AUDIT_ANCHORED, 0)? == 1)
+}

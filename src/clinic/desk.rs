@@ -98,6 +98,9 @@ impl Clinic {
         let personal = business.kind != auth::SessionKind::Business;
         let via = if personal { None } else { Some(&business.staff_id) };
         let staff = ticket.staff();
+        if !ticket.is_pin() {
+            return Err(Error::Denied("a PIN unlock takes a PIN".into()));
+        }
         if personal && &business.staff_id != staff {
             return Err(Error::Denied("on a personal login only your own PIN confirms journal work".into()));
         }

@@ -75,6 +75,8 @@ impl Clinic {
                 params![owner, owner_name, owner_email, auth::hash_secret(&setup.owner_password)?, clock::to_db(now)],
             )?;
             audit::append(&tx, now, &auth::event(Some(&owner), &ws, "clinic_created", Outcome::Ok))?;
+            // Anchored from the start (below): a missing anchor later is a removed one.
+            settings::set_i64(&tx, settings::AUDIT_ANCHORED, 1)?;
             crate::records::starters::ensure_starter_templates(&tx, &clock::to_db(now))?;
             tx.commit()?;
             Ok(conn)
@@ -217,6 +219,16 @@ impl Clinic {
         if let Opening::Normal = opening {
             match anchor.load() {
                 Ok(Some(head)) => crate::anchor::check(&conn, &head)?,
+                // Anchored before, anchor gone: someone removed it (perhaps beside an older
+                // copy of the file). The recovery code's holder may open anyway (a new
+                // computer has no anchor yet); the clinic is re-anchored at its close.
+                Ok(None) if settings::audit_anchored(&conn)? && opened_with != OpenedWith::RecoveryCode => {
+                    return Err(Error::Corrupted(
+                        "the audit trail's anchor is missing: it was removed, or this clinic file was copied \
+                         from elsewhere. Open it with the recovery code, or restore the newest backup"
+                            .into(),
+                    ));
+                }
                 Ok(None) => {}
                 // A keyring that cannot be read now (the clinic opened with the recovery
                 // code) cannot be checked against; a damaged anchor file is refused.
@@ -248,6 +260,9 @@ impl Clinic {
         if opened_with == OpenedWith::RecoveryCode {
             // Using the recovery code is rare and powerful: keep a record of it.
             audit::append(&conn, now, &auth::event(None, &ws, "vault_recovery_unlock", Outcome::Ok))?;
+        }
+        if !settings::audit_anchored(&conn)? {
+            settings::set_i64(&conn, settings::AUDIT_ANCHORED, 1)?;
         }
         crate::records::starters::ensure_starter_templates(&conn, &clock::to_db(now))?;
         let hours = settings::auto_sign_hours(&conn)?;

@@ -105,7 +105,7 @@ impl Clinic {
     ) -> Result<()> {
         let now = self.clock.now();
         let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Session)?;
-        if ticket.staff() != actor.opened_by.as_ref().unwrap_or(&actor.staff_id) {
+        if ticket.is_pin() || ticket.staff() != actor.opened_by.as_ref().unwrap_or(&actor.staff_id) {
             return Err(Error::Denied("this check was for another session".into()));
         }
         crate::attempts::settle(&mut self.conn, &self.ws, now, ticket, checked)?;

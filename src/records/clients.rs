@@ -192,11 +192,17 @@ const COLUMNS: &str = "id, name, phone, email, created_at, updated_at, birth_dat
 /// A second client with the same national ID is refused. The existing client is named
 /// (so the UI can link to it) only to someone the policy lets open that client; anyone
 /// else learns just that the number is taken.
-fn refuse_duplicate(ctx: &GateCtx<'_>, nid: &str, except: Option<&ClientId>) -> Result<()> {
+///
+/// Each refusal is an answer about that client ("this number is taken"), so a refused new
+/// client is recorded against the existing one: repeated probing shows in its access log.
+fn refuse_duplicate(ctx: &mut GateCtx<'_>, nid: &str, except: Option<&ClientId>) -> Result<()> {
     let existing: Option<ClientId> =
         ctx.conn().query_row("SELECT id FROM clients WHERE national_id = ?1", [nid], |r| r.get(0)).optional()?;
     match existing {
         Some(e) if Some(&e) != except => {
+            if except.is_none() {
+                ctx.record_client(e.clone());
+            }
             if ctx.allows(crate::policy::Action::ClientRead, &e)? {
                 Err(Error::DuplicateNationalId(e))
             } else {
@@ -270,7 +276,7 @@ pub(crate) fn get(ctx: &GateCtx<'_>, id: &ClientId) -> Result<Client> {
         .ok_or(Error::NotFound)
 }
 
-pub(crate) fn update(ctx: &GateCtx<'_>, id: &ClientId, input: &ClientInput) -> Result<Client> {
+pub(crate) fn update(ctx: &mut GateCtx<'_>, id: &ClientId, input: &ClientInput) -> Result<Client> {
     let v = validate_full(ctx, input)?;
     if let Some(Some(n)) = &v.national_id {
         refuse_duplicate(ctx, n, Some(id))?;
