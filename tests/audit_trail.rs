@@ -9,6 +9,7 @@ use klinik::clients::ClientInput;
 use klinik::clinic::ExportFormat;
 use klinik::secret::Secret;
 use klinik::vault::{KeyStore, OsKeyring};
+use klinik::Error;
 use klinik::FixedClock;
 use std::sync::Arc;
 
@@ -30,7 +31,7 @@ fn filters_narrow_the_trail_and_keyset_pages_cover_it_exactly_once() {
         c.get_client(&s, &anna.id).expect("read");
     }
     c.get_client(&s, &bo.id).expect("read");
-    assert!(c.login(OWNER_EMAIL, &Secret::new("feil passord")).is_err());
+    assert!(matches!(c.login(OWNER_EMAIL, &Secret::new("feil passord")), Err(Error::WrongCredentials)));
 
     let only_anna = c.audit_page(&s, &Filter::for_client(anna.id.clone()), None, 100).expect("page");
     assert_eq!(
@@ -74,8 +75,8 @@ fn filters_narrow_the_trail_and_keyset_pages_cover_it_exactly_once() {
     assert_eq!(seen, sorted, "pages are newest first without repeats");
     assert_eq!(seen.first().copied(), Some(*seen.iter().max().expect("some")));
     assert_eq!(*seen.last().expect("some"), 1);
-    assert!(c.audit_page(&s, &Filter::default(), None, 0).is_err());
-    assert!(c.audit_page(&s, &Filter::default(), None, 501).is_err());
+    assert!(matches!(c.audit_page(&s, &Filter::default(), None, 0), Err(Error::Invalid(_))));
+    assert!(matches!(c.audit_page(&s, &Filter::default(), None, 501), Err(Error::Invalid(_))));
     OsKeyring.delete(c.id()).expect("clean up");
 }
 
@@ -99,7 +100,7 @@ fn the_client_access_log_shows_who_saw_the_record_and_is_itself_audited() {
     // Looking at the log is an access too: the next look shows the first one.
     let again = c.client_access_log(&s, &a.id).expect("log");
     assert_eq!(again.last().map(|e| e.action.as_str()), Some("client_access_log"));
-    assert!(c.client_access_log(&s, &klinik::ClientId::new()).is_err(), "unknown client");
+    assert!(matches!(c.client_access_log(&s, &klinik::ClientId::new()), Err(Error::NotFound)), "unknown client");
     OsKeyring.delete(c.id()).expect("clean up");
 }
 

@@ -124,7 +124,10 @@ fn an_admin_can_require_two_factor_login_for_everyone() {
     let d = tempfile::tempdir().expect("tempdir");
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
-    assert!(c.set_security_settings(&s, 10, true, &Secret::new(OWNER_PASSWORD)).is_err(), "PIN idle too short");
+    assert!(
+        matches!(c.set_security_settings(&s, 10, true, &Secret::new(OWNER_PASSWORD)), Err(Error::Invalid(_))),
+        "PIN idle too short"
+    );
     c.set_security_settings(&s, 60, true, &Secret::new(OWNER_PASSWORD)).expect("require");
     assert_eq!(c.security_settings().expect("read"), (60, true));
     assert!(c.me(&s).expect("me").must_enroll_totp);
