@@ -28,6 +28,7 @@ pub mod ids;
 pub mod migrations;
 pub mod records;
 pub mod secret;
+pub(crate) mod text;
 pub mod vault;
 
 // The domain modules also answer at their short paths (`klinik::policy`, `crate::gate`),

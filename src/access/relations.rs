@@ -5,7 +5,7 @@
 
 use crate::clock;
 use crate::ids::{ClientId, StaffId};
-use crate::{Error, Result};
+use crate::Result;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -166,9 +166,5 @@ pub(crate) fn end(conn: &Connection, staff: &StaffId, client: &ClientId, now: Da
 }
 
 pub(crate) fn check_reason(reason: &str) -> Result<String> {
-    let r = reason.trim();
-    if r.chars().count() < MIN_REASON_CHARS || r.chars().count() > 1000 {
-        return Err(Error::invalid(format!("state the reason in {MIN_REASON_CHARS} to 1000 characters")));
-    }
-    Ok(r.to_owned())
+    crate::text::clean(reason, crate::text::Rule::text("the reason", 1000).at_least(MIN_REASON_CHARS))
 }

@@ -240,10 +240,7 @@ pub(crate) fn mark(
     comment: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let comment = comment.trim();
-    if comment.chars().count() > 4000 {
-        return Err(Error::invalid("the comment is too long (at most 4000 characters)"));
-    }
+    let comment = crate::text::clean(comment, crate::text::Rule::text("the comment", 4000))?;
     let (head_seq, head_hash) = audit::head(conn)?;
     conn.execute(
         "INSERT INTO audit_reviews (id, period, reviewer, reviewed_at, comment, head_seq, head_hash)

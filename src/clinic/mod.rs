@@ -200,15 +200,9 @@ pub struct Clinic {
     _lock: DirLock,
 }
 
-pub(crate) fn check_text(s: &str, field: &str, max: usize) -> Result<String> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err(Error::invalid(format!("{field} is required")));
-    }
-    if t.chars().count() > max || t.chars().any(char::is_control) {
-        return Err(Error::invalid(format!("{field} is too long or contains control characters")));
-    }
-    Ok(t.to_owned())
+/// A required single line (names, emails): see [`crate::text`].
+pub(crate) fn check_text(s: &str, field: &'static str, max: usize) -> Result<String> {
+    crate::text::clean(s, crate::text::Rule::line(field, max))
 }
 
 pub(crate) fn check_email(s: &str) -> Result<String> {

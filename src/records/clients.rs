@@ -68,18 +68,9 @@ struct Valid {
     national_id: Option<Option<String>>,
 }
 
-fn clean(s: &str, field: &str, max: usize) -> Result<String> {
-    use unicode_normalization::UnicodeNormalization;
-    // One Unicode form for everything stored, so å typed either way is the same name.
-    let nfc: String = s.nfc().collect();
-    let t = nfc.trim();
-    if t.chars().count() > max {
-        return Err(Error::invalid(format!("{field} is too long (at most {max} characters)")));
-    }
-    if t.chars().any(|c| c.is_control()) {
-        return Err(Error::invalid(format!("{field} contains control characters")));
-    }
-    Ok(t.to_owned())
+/// One optional line of the client's record (see [`crate::text`]).
+fn clean(s: &str, field: &'static str, max: usize) -> Result<String> {
+    crate::text::clean(s, crate::text::Rule::optional_line(field, max))
 }
 
 /// The clinic's country and whether national IDs may be kept at all.

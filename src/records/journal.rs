@@ -98,14 +98,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
 }
 
 fn check_text(title: &str, body: &str) -> Result<(String, String)> {
-    let title = title.trim();
-    if title.chars().count() > MAX_TITLE_CHARS {
-        return Err(Error::invalid(format!("the title is too long (at most {MAX_TITLE_CHARS} characters)")));
-    }
-    if body.chars().count() > MAX_BODY_CHARS {
-        return Err(Error::invalid(format!("the entry is too long (at most {MAX_BODY_CHARS} characters)")));
-    }
-    Ok((title.nfc().collect(), body.nfc().collect()))
+    use crate::text::{clean, Rule};
+    Ok((
+        clean(title, Rule::optional_line("the title", MAX_TITLE_CHARS))?,
+        clean(body, Rule::text("the entry", MAX_BODY_CHARS))?,
+    ))
 }
 
 fn get(ctx: &GateCtx<'_>, id: &str) -> Result<Entry> {
@@ -363,10 +360,8 @@ pub(crate) fn save_template(
     body: &str,
     fields: &[crate::templates::Field],
 ) -> Result<Template> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-        return Err(Error::invalid("a template name of 1 to 200 characters is required"));
-    }
+    let name = crate::text::clean(name, crate::text::Rule::line("a template name", 200))?;
+    let name = name.as_str();
     if body.chars().count() > crate::templates::MAX_TEMPLATE_BODY_CHARS {
         return Err(Error::invalid("the template text is too long"));
     }

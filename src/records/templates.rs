@@ -60,12 +60,8 @@ pub struct Field {
 /// choice, none when unanswered).
 pub type Answers = BTreeMap<String, Vec<String>>;
 
-fn clean_line(s: &str, what: &str, max: usize) -> Result<String> {
-    let t = s.trim();
-    if t.is_empty() || t.chars().count() > max || t.chars().any(char::is_control) {
-        return Err(Error::invalid(format!("{what} must be 1 to {max} characters on one line")));
-    }
-    Ok(t.to_string())
+fn clean_line(s: &str, what: &'static str, max: usize) -> Result<String> {
+    crate::text::clean(s, crate::text::Rule::line(what, max))
 }
 
 /// Checks a template's fields and returns them cleaned (labels and options trimmed).
@@ -129,20 +125,15 @@ pub fn check_answers(fields: &[Field], answers: &Answers) -> Result<Answers> {
         let normalized = match field.kind {
             FieldKind::Heading => return Err(bad("a heading takes no answer")),
             FieldKind::ShortText => {
-                let v = one()?;
-                if v.chars().count() > MAX_SHORT_TEXT_CHARS || v.chars().any(char::is_control) {
-                    return Err(bad("at most 500 characters on one line"));
-                }
-                vec![v.clone()]
+                let v =
+                    crate::text::clean(one()?, crate::text::Rule::optional_line("the answer", MAX_SHORT_TEXT_CHARS))
+                        .map_err(|_| bad("at most 500 characters on one line"))?;
+                vec![v]
             }
             FieldKind::LongText => {
-                let v = one()?;
-                if v.chars().count() > MAX_LONG_TEXT_CHARS
-                    || v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-                {
-                    return Err(bad("at most 20,000 characters"));
-                }
-                vec![v.clone()]
+                let v = crate::text::clean(one()?, crate::text::Rule::text("the answer", MAX_LONG_TEXT_CHARS))
+                    .map_err(|_| bad("at most 20,000 characters"))?;
+                vec![v]
             }
             FieldKind::Number => {
                 let v = one()?;
