@@ -16,6 +16,78 @@ mod verify;
 mod view;
 
 pub use anchor_log::{Anchor, AnchorLog};
+
+/// Every action the core writes to the trail: the gate's actions
+/// ([`crate::policy::Action::audit_name`]) and the events of sessions, accounts, the desk
+/// and the clinic itself. The window's action filter and its translations are generated
+/// from this list (a test checks the core writes nothing else).
+pub const ACTIONS: &[&str] = &[
+    // The gate's actions, in `Action::ALL` order.
+    "client_create",
+    "client_list",
+    "client_read",
+    "client_update",
+    "journal_read",
+    "entry_create",
+    "entry_update",
+    "entry_sign",
+    "entry_addendum",
+    "journal_search",
+    "client_print",
+    "national_id_reveal",
+    "client_access_log",
+    "audit_read",
+    "audit_verify",
+    "audit_export",
+    "audit_review",
+    "audit_review_mark",
+    "staff_create",
+    "staff_list",
+    "staff_update",
+    "relation_change",
+    "emergency_access",
+    "settings_change",
+    "attachment_add",
+    "attachment_list",
+    "attachment_open",
+    "attachment_remove",
+    "template_change",
+    "relation_list",
+    "backup_create",
+    // Sessions, accounts, the desk and the clinic.
+    "clinic_created",
+    "login",
+    "login_failed",
+    "logout",
+    "lock",
+    "unlock",
+    "unlock_failed",
+    "session_expired",
+    "session_end",
+    "vault_recovery_unlock",
+    "password_reset_recovery",
+    "password_change",
+    "password_failed",
+    "email_change",
+    "pin_set",
+    "pin_unlock",
+    "pin_failed",
+    "pin_disabled",
+    "pin_end",
+    "desk_open",
+    "totp_begin",
+    "totp_enabled",
+    "totp_disabled",
+    "totp_failed",
+    "totp_disabled_by_failures",
+    "totp_recovery_used",
+    "totp_recovery_renewed",
+    "entry_auto_sign",
+    "clock_backwards",
+    "backup_failed",
+    "backup_restore",
+    "crash_check",
+];
 pub use verify::{verify, verify_in_halves, verify_tail, Verification};
 pub(crate) use view::{all, page};
 pub use view::{to_csv, to_fhir, EventView, Filter, MAX_PAGE, RELATION_REF};
@@ -186,6 +258,58 @@ pub(crate) fn append(conn: &Connection, at: DateTime<Utc>, ev: &NewEvent<'_>) ->
 mod tests {
     use super::verify::{verify_split, VERIFY_BATCH};
     use super::*;
+
+    /// The list the window is generated from holds every action the core can write: the
+    /// gate's, and every action name written as text in the core's source (events are
+    /// written as `event(.., "name", Outcome::..)`, `change_own(.., "name", ..)` or
+    /// chosen between two names).
+    #[test]
+    fn the_action_list_holds_everything_the_core_writes() {
+        for a in crate::policy::Action::ALL {
+            assert!(ACTIONS.contains(&a.audit_name()), "{a:?}");
+        }
+        let mut names: Vec<String> = ACTIONS.iter().map(|s| s.to_string()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), ACTIONS.len(), "no name twice");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![root];
+        let mut found = 0;
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).expect("src") {
+                let p = e.expect("entry").path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                if p.extension().is_none_or(|x| x != "rs") || p.ends_with("bench.rs") || p.ends_with("demo.rs") {
+                    continue;
+                }
+                let whole = std::fs::read_to_string(&p).expect("read");
+                // The code, not its tests.
+                let text = whole.split("#[cfg(test)]").next().unwrap_or_default();
+                for (i, _) in text.match_indices("\", Outcome::") {
+                    let start = text[..i].rfind('"').expect("opening quote") + 1;
+                    let name = &text[start..i];
+                    if name.chars().all(|c| c.is_ascii_lowercase() || c == '_') && !name.is_empty() {
+                        found += 1;
+                        assert!(ACTIONS.contains(&name), "{} writes {name}, which is not in ACTIONS", p.display());
+                    }
+                }
+                for marker in ["change_own(&actor, \"", "{ \"", "else { \""] {
+                    for (i, _) in text.match_indices(marker) {
+                        let rest = &text[i + marker.len()..];
+                        let name = &rest[..rest.find('"').expect("closing quote")];
+                        let is_event = rest[name.len()..].starts_with("\" }") || marker.starts_with("change_own");
+                        if is_event && name.contains('_') && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                            assert!(ACTIONS.contains(&name), "{} writes {name}?", p.display());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(found > 30, "the scan found the events ({found})");
+    }
 
     /// Splitting the walk in two must find exactly what one walk finds: nothing on an
     /// intact chain, and the same first bad event wherever the damage is (in either
