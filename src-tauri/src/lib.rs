@@ -13,6 +13,8 @@ use tauri_specta::{collect_commands, Builder, ErrorHandlingMode};
 pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
     use commands::{audit, clients, journal, session, staff};
     Builder::<R>::new()
+        // The window's audit filter and its translations follow the core's one list.
+        .constant("AUDIT_ACTIONS", klinik::audit::ACTIONS)
         .commands(collect_commands![
             session::app_status,
             session::password_strength,

@@ -1,6 +1,7 @@
 // The one module that talks to the Rust side. Components import from here, never from
 // @tauri-apps/api or the generated bindings directly.
 import { commands } from './bindings';
+export { AUDIT_ACTIONS } from './bindings';
 import type { AppError, ErrorCode } from './bindings';
 
 export type * from './bindings';

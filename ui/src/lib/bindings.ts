@@ -117,6 +117,9 @@ export const commands = {
 	makeBackup: (password: string) => __TAURI_INVOKE<BackupResult>("make_backup", { password }),
 };
 
+/* Constants */
+export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_restore","crash_check"] as const;
+
 /* Types */
 export type AccessModel = "solo" | "individual" | "businessPin";
 
