@@ -60,15 +60,41 @@ fn event<'a>(who: Typist<'a>, ws: &'a Workstation, action: &'a str, outcome: Out
     }
 }
 
+/// The seconds left of a stored wait (`…_locked_until`), if it has not run out.
+fn wait_left(until: Option<&str>, now: DateTime<Utc>) -> Result<Option<i64>> {
+    Ok(until.map(clock::from_db).transpose()?.filter(|u| *u > now).map(|u| seconds_until(u, now)))
+}
+
+/// One more failure on a counter holding `failures`: the new count and, when the rule
+/// `delay` says so, until when the next try waits (as stored).
+fn one_more(failures: i64, delay: fn(u32) -> Option<Duration>, now: DateTime<Utc>) -> (u32, Option<String>) {
+    let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
+    (failures, delay(failures).map(|d| clock::to_db(now + d)))
+}
+
+/// Counts one wrong PIN or two-factor code (`factor`: the `pin` or `totp` columns): 3
+/// free, then 30 s doubling, and the tenth in a row disables the factor. Returns whether
+/// it did.
+fn record_factor_failure(conn: &Connection, staff: &StaffId, factor: &'static str, now: DateTime<Utc>) -> Result<bool> {
+    let failures: i64 =
+        conn.query_row(&format!("SELECT {factor}_failures FROM staff WHERE id = ?1"), [staff], |r| r.get(0))?;
+    let (failures, lock) = one_more(failures, pin::delay_after, now);
+    let disable = pin::disables(failures);
+    conn.execute(
+        &format!(
+            "UPDATE staff SET {factor}_failures = ?2, {factor}_locked_until = ?3, {factor}_disabled = ?4 WHERE id = ?1"
+        ),
+        params![staff, failures, lock, disable as i64],
+    )?;
+    Ok(disable)
+}
+
 /// When the workstation may try a password again, if it must wait.
 pub(crate) fn workstation_wait(conn: &Connection, ws: &Workstation, now: DateTime<Utc>) -> Result<Option<i64>> {
     let until: Option<Option<String>> = conn
         .query_row("SELECT locked_until FROM workstation_throttle WHERE workstation = ?1", [&ws.host], |r| r.get(0))
         .optional()?;
-    match until.flatten().as_deref().map(clock::from_db).transpose()? {
-        Some(u) if u > now => Ok(Some(seconds_until(u, now))),
-        _ => Ok(None),
-    }
+    wait_left(until.flatten().as_deref(), now)
 }
 
 /// When this person may try a password again, if they must wait (account or workstation).
@@ -80,11 +106,7 @@ pub(crate) fn password_wait(
 ) -> Result<Option<i64>> {
     let until: Option<String> =
         conn.query_row("SELECT password_locked_until FROM staff WHERE id = ?1", [staff], |r| r.get(0))?;
-    let account = match until.as_deref().map(clock::from_db).transpose()? {
-        Some(u) if u > now => Some(seconds_until(u, now)),
-        _ => None,
-    };
-    Ok(account.max(workstation_wait(conn, ws, now)?))
+    Ok(wait_left(until.as_deref(), now)?.max(workstation_wait(conn, ws, now)?))
 }
 
 /// Counts one wrong password against the account (if known) and the workstation.
@@ -97,8 +119,7 @@ pub(crate) fn record_password_failure(
     if let Some(staff) = staff {
         let failures: i64 =
             conn.query_row("SELECT password_failures FROM staff WHERE id = ?1", [staff], |r| r.get(0))?;
-        let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
-        let lock = password_delay(failures).map(|d| clock::to_db(now + d));
+        let (failures, lock) = one_more(failures, password_delay, now);
         conn.execute(
             "UPDATE staff SET password_failures = ?2, password_locked_until = ?3 WHERE id = ?1",
             params![staff, failures, lock],
@@ -108,8 +129,7 @@ pub(crate) fn record_password_failure(
         .query_row("SELECT failures FROM workstation_throttle WHERE workstation = ?1", [&ws.host], |r| r.get(0))
         .optional()?
         .unwrap_or(0);
-    let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
-    let lock = password_delay(failures).map(|d| clock::to_db(now + d));
+    let (failures, lock) = one_more(failures, password_delay, now);
     conn.execute(
         "INSERT INTO workstation_throttle (workstation, failures, locked_until) VALUES (?1, ?2, ?3)
          ON CONFLICT (workstation) DO UPDATE SET failures = ?2, locked_until = ?3",
@@ -188,10 +208,7 @@ fn shut(
             if disabled == 1 {
                 return Ok(Some(Error::PinDisabled));
             }
-            match locked.as_deref().map(clock::from_db).transpose()? {
-                Some(until) if until > now => Ok(Some(Error::PinLocked { seconds: seconds_until(until, now) })),
-                _ => Ok(None),
-            }
+            Ok(wait_left(locked.as_deref(), now)?.map(|seconds| Error::PinLocked { seconds }))
         }
     }
 }
@@ -275,15 +292,7 @@ pub(crate) fn settle(
             tx.execute("UPDATE staff SET pin_failures = 0, pin_locked_until = NULL WHERE id = ?1", [&ticket.staff])?;
         }
         (Factor::Pin, false) => {
-            let failures: i64 =
-                tx.query_row("SELECT pin_failures FROM staff WHERE id = ?1", [&ticket.staff], |r| r.get(0))?;
-            let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
-            let lock = pin::delay_after(failures).map(|d| clock::to_db(now + d));
-            let disable = pin::disables(failures);
-            tx.execute(
-                "UPDATE staff SET pin_failures = ?2, pin_locked_until = ?3, pin_disabled = ?4 WHERE id = ?1",
-                params![ticket.staff, failures, lock, disable as i64],
-            )?;
+            let disable = record_factor_failure(&tx, &ticket.staff, "pin", now)?;
             let action = if disable { "pin_disabled" } else { "pin_failed" };
             audit::append(&tx, now, &event(who, ws, action, Outcome::Failed, door))?;
             tx.commit()?;
@@ -335,10 +344,8 @@ pub(crate) fn totp_gate(conn: &Connection, staff: &StaffId, now: DateTime<Utc>) 
         })?;
     // The wait first: a disabled factor still waits out its delay before a recovery code
     // is tried, so recovery codes cannot be guessed at full speed either.
-    if let Some(u) = locked.as_deref().map(clock::from_db).transpose()? {
-        if u > now {
-            return Ok(Some(Error::TooManyAttempts { seconds: seconds_until(u, now) }));
-        }
+    if let Some(seconds) = wait_left(locked.as_deref(), now)? {
+        return Ok(Some(Error::TooManyAttempts { seconds }));
     }
     Ok((disabled == 1).then_some(Error::TotpDisabled))
 }
@@ -346,15 +353,7 @@ pub(crate) fn totp_gate(conn: &Connection, staff: &StaffId, now: DateTime<Utc>) 
 /// Counts one wrong two-factor code; the tenth in a row turns the factor off. Returns
 /// whether it did.
 pub(crate) fn record_totp_failure(conn: &Connection, staff: &StaffId, now: DateTime<Utc>) -> Result<bool> {
-    let failures: i64 = conn.query_row("SELECT totp_failures FROM staff WHERE id = ?1", [staff], |r| r.get(0))?;
-    let failures = u32::try_from(failures + 1).unwrap_or(u32::MAX);
-    let lock = pin::delay_after(failures).map(|d| clock::to_db(now + d));
-    let disable = pin::disables(failures);
-    conn.execute(
-        "UPDATE staff SET totp_failures = ?2, totp_locked_until = ?3, totp_disabled = ?4 WHERE id = ?1",
-        params![staff, failures, lock, disable as i64],
-    )?;
-    Ok(disable)
+    record_factor_failure(conn, staff, "totp", now)
 }
 
 /// A right code (or a recovery code): the counter starts over and the factor is on.

@@ -195,7 +195,7 @@ pub(crate) fn login_begin(
         return Err(Error::TotpRequired);
     }
     if let Some(s) = staff.as_ref().filter(|s| s.business) {
-        if clinic_requires_strong_desk(conn)? {
+        if settings::national_id_mode(conn)? {
             // National-ID mode: the desk is opened by a person's strong login, never by
             // its own password — which is therefore never checked (nor confirmed) here.
             audit::append(
@@ -292,7 +292,7 @@ pub(crate) fn login_end(
             return Err(Error::PasswordExpired);
         }
     }
-    if s.business && clinic_requires_strong_desk(&tx)? {
+    if s.business && settings::national_id_mode(&tx)? {
         // National-ID mode: the desk is opened by a person's strong login, never directly.
         audit::append(
             &tx,
@@ -317,11 +317,6 @@ pub(crate) fn login_end(
     audit::append(&tx, now, &event(Some(&s.id), ws, "login", Outcome::Ok))?;
     tx.commit()?;
     Ok(session)
-}
-
-/// National-ID mode: business logins are opened only by a staff member's strong login.
-pub(crate) fn clinic_requires_strong_desk(conn: &Connection) -> Result<bool> {
-    settings::national_id_mode(conn)
 }
 
 /// Recovery codes are 11 characters (`xxxxx-xxxxx`); app codes are 6 digits.
@@ -488,7 +483,7 @@ pub(crate) fn resolve(
     let desk_void = kind == SessionKind::Business
         && match row.opened_by {
             Some(_) => !row.opener_active,
-            None => clinic_requires_strong_desk(conn)?,
+            None => settings::national_id_mode(conn)?,
         };
     if desk_void {
         // A desk whose opener was deactivated (in any mode), or one signed in by password

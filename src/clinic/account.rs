@@ -79,7 +79,7 @@ impl Clinic {
         if business {
             return Err(Error::Denied("a business login never has a PIN of its own".into()));
         }
-        if !totp && auth::clinic_requires_strong_desk(&self.conn)? {
+        if !totp && settings::national_id_mode(&self.conn)? {
             return Err(Error::TotpRequired);
         }
         let birth = birth.and_then(|b| chrono::NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok());
@@ -178,7 +178,7 @@ impl Clinic {
     /// the clinic's mode requires it.
     pub fn disable_totp(&mut self, session: &SessionId, password: &Secret) -> Result<()> {
         let actor = self.account_holder(session, auth::Door::Work, true)?;
-        if self.info()?.journal_mode == JournalMode::JournalsWithId || settings::require_totp(&self.conn)? {
+        if auth::clinic_requires_totp(&self.conn)? {
             return Err(Error::Denied("this clinic requires two-factor login".into()));
         }
         self.confirm_own_password(&actor, password, "totp_disabled")?;

@@ -77,7 +77,7 @@ impl Clinic {
         if !(has_pin && active && crate::staff::uses_journal(&role, &features)) {
             return Err(Error::PinNotSet);
         }
-        if !totp && auth::clinic_requires_strong_desk(&self.conn)? {
+        if !totp && settings::national_id_mode(&self.conn)? {
             refuse(&self.conn, "no two-factor login")?;
             return Err(Error::TotpRequired);
         }
@@ -148,7 +148,7 @@ impl Clinic {
             return Err(Error::Denied("this clinic does not work with a business login".into()));
         }
         let strong: bool = self.conn.query_row("SELECT strong FROM sessions WHERE id = ?1", [session], |r| r.get(0))?;
-        if !strong && auth::clinic_requires_strong_desk(&self.conn)? {
+        if !strong && settings::national_id_mode(&self.conn)? {
             return Err(Error::StrongLoginRequired);
         }
         let target: Option<(bool, bool)> = self

@@ -139,9 +139,7 @@ impl Clinic {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
             )?;
         let business = actor.kind == auth::SessionKind::Business;
-        let must_enroll_totp = !business
-            && !totp_enabled
-            && (self.info()?.journal_mode == JournalMode::JournalsWithId || settings::require_totp(&self.conn)?);
+        let must_enroll_totp = !business && !totp_enabled && auth::clinic_requires_totp(&self.conn)?;
         let pin_name = match &actor.pin {
             Some((staff, until)) if *until > now => {
                 Some(self.conn.query_row("SELECT name FROM staff WHERE id = ?1", [staff], |r| r.get(0))?)

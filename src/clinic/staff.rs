@@ -80,7 +80,7 @@ impl Clinic {
             if business {
                 return Err(Error::Denied("a business login never has a PIN of its own".into()));
             }
-            if !totp && auth::clinic_requires_strong_desk(ctx.conn())? {
+            if !totp && settings::national_id_mode(ctx.conn())? {
                 return Err(Error::TotpRequired);
             }
             let birth = birth.and_then(|b| chrono::NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok());

@@ -290,6 +290,8 @@ pub(crate) fn search(ctx: &mut GateCtx<'_>, query: &str, limit: u32) -> Result<V
     let mut rows = stmt.query(params![q, ctx.actor().staff_id, now, related_only])?;
     let mut decided: std::collections::HashMap<ClientId, bool> = std::collections::HashMap::new();
     let mut hits = Vec::new();
+    // The clients whose text is shown, in the order of their first hit.
+    let mut shown: Vec<ClientId> = Vec::new();
     let limit = limit.clamp(1, 200) as usize;
     while let Some(r) = rows.next()? {
         let client: ClientId = r.get(1)?;
@@ -303,6 +305,9 @@ pub(crate) fn search(ctx: &mut GateCtx<'_>, query: &str, limit: u32) -> Result<V
         };
         if !allowed {
             continue;
+        }
+        if !shown.contains(&client) {
+            shown.push(client.clone());
         }
         hits.push(SearchHit {
             entry_id: r.get(0)?,
@@ -319,11 +324,8 @@ pub(crate) fn search(ctx: &mut GateCtx<'_>, query: &str, limit: u32) -> Result<V
     drop(stmt);
     // Each client whose text was shown gets its own event: it belongs in that client's
     // "who has seen this record" log.
-    let mut shown: Vec<&ClientId> = decided.iter().filter(|(_, a)| **a).map(|(c, _)| c).collect();
-    shown.retain(|c| hits.iter().any(|h| h.client_id == c.as_str()));
-    shown.sort_by(|a, b| a.as_str().cmp(b.as_str()));
     for c in shown {
-        ctx.record_seen(c.clone());
+        ctx.record_seen(c);
     }
     Ok(hits)
 }
