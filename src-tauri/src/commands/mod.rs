@@ -23,6 +23,20 @@ pub async fn off_the_command_thread<T: Send + 'static>(work: impl FnOnce() -> T 
         .map_err(|e| klinik::Error::Internal(format!("background check: {e}")).into())
 }
 
+/// Checks what was typed against a ticket of the core's (a login, the lock screen, a PIN
+/// unlock) off the command thread; returns the ticket with the result to settle it.
+pub async fn check_off_thread<T: Send + 'static, C: Send + 'static>(
+    ticket: T,
+    typed: klinik::secret::Secret,
+    check: fn(&T, &klinik::secret::Secret) -> C,
+) -> CmdResult<(T, C)> {
+    off_the_command_thread(move || {
+        let checked = check(&ticket, &typed);
+        (ticket, checked)
+    })
+    .await
+}
+
 pub fn check_len(s: &str) -> CmdResult<()> {
     if s.len() > MAX_ARG_CHARS {
         return Err(klinik::Error::Invalid("argument too large".into()).into());

@@ -1,6 +1,6 @@
 //! Setup, unlocking the vault, login, lock and logout.
 
-use super::{check_len, off_the_command_thread, CmdResult};
+use super::{check_len, check_off_thread, CmdResult};
 use crate::dto::{AppStatus, LanguageDto, PasswordStrength, SetupInput, SetupResult};
 use crate::state::AppState;
 use klinik::clinic::{ClinicSetup, Unlock};
@@ -77,12 +77,7 @@ pub async fn login(
     check_len(&email)?;
     let code = code.filter(|c| !c.trim().is_empty()).map(Secret::new);
     let ticket = state.lock().clinic()?.login_begin(&email, code.is_some())?;
-    let password = Secret::new(password);
-    let (ticket, checked) = off_the_command_thread(move || {
-        let checked = ticket.check(&password);
-        (ticket, checked)
-    })
-    .await?;
+    let (ticket, checked) = check_off_thread(ticket, Secret::new(password), klinik::auth::LoginTicket::check).await?;
     let mut s = state.lock();
     let session = s.clinic()?.login_end(ticket, checked, code.as_ref())?;
     // A window has one session: signing in again ends the previous one.
@@ -120,12 +115,8 @@ pub async fn unlock_session(state: State<'_, AppState>, password: String) -> Cmd
         let (clinic, session) = s.signed_in()?;
         (clinic.unlock_begin(&session)?, session)
     };
-    let password = Secret::new(password);
-    let (ticket, checked) = off_the_command_thread(move || {
-        let checked = ticket.check(&password);
-        (ticket, checked)
-    })
-    .await?;
+    let (ticket, checked) =
+        check_off_thread(ticket, Secret::new(password), klinik::attempts::SecretTicket::check).await?;
     let mut s = state.lock();
     s.clinic()?.unlock_end(&session, &ticket, checked)?;
     Ok(s.status())

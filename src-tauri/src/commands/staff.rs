@@ -109,12 +109,8 @@ pub async fn unlock_with_pin(state: State<'_, AppState>, staff_id: String, pin: 
         let (clinic, session) = s.signed_in()?;
         (clinic.pin_unlock_begin(&session, &staff)?, session)
     };
-    let pin = Secret::new(pin);
-    let (ticket, checked) = super::off_the_command_thread(move || {
-        let checked = ticket.check(&pin);
-        (ticket, checked)
-    })
-    .await?;
+    let (ticket, checked) =
+        super::check_off_thread(ticket, Secret::new(pin), klinik::attempts::SecretTicket::check).await?;
     let mut s = state.lock();
     s.clinic()?.pin_unlock_end(&session, &ticket, checked)?;
     Ok(s.status())
