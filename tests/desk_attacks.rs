@@ -160,15 +160,6 @@ fn wrong_passwords_wait_per_account_and_per_workstation_at_every_door() {
     OsKeyring.delete(&id).expect("clean up");
 }
 
-/// The current code for a base32 secret, from Debian's `oathtool`.
-fn oathtool(secret_base32: &str) -> String {
-    let out = std::process::Command::new("oathtool")
-        .args(["--totp", "-b", &secret_base32.replace(' ', "")])
-        .output()
-        .expect("oathtool is installed (./dev installs it)");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
 #[test]
 fn a_login_never_tells_a_right_password_before_the_code_and_ten_wrong_codes_disable_it() {
     let d = tempfile::tempdir().expect("tempdir");
@@ -275,17 +266,6 @@ fn a_one_time_password_allows_only_choosing_a_new_one_and_expires_after_72_hours
 /// A valid Danish CPR number (born 7 July 1961; the modulus-11 check is not a rule).
 const CPR: &str = "070761-4285";
 
-/// The code for `at` from `oathtool`, so a fixed test clock and the codes agree.
-fn code_at(secret_base32: &str, at: chrono::DateTime<chrono::Utc>) -> Secret {
-    let now = at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
-    let out = std::process::Command::new("oathtool")
-        .args(["--totp", "-b", "--now", &now, &secret_base32.replace(' ', "")])
-        .output()
-        .expect("oathtool is installed (./dev installs it)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    Secret::new(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
-
 #[test]
 fn in_national_id_mode_the_desk_is_opened_by_a_strong_login_and_ids_need_a_pin_and_a_relation() {
     let d = tempfile::tempdir().expect("tempdir");
@@ -359,13 +339,7 @@ fn a_drafts_files_are_its_authors_and_unknown_ids_answer_like_inaccessible_ones(
     let (mut c, _) = setup(d.path());
     let k = desk_clinic(&mut c);
     c.set_access_model(&k.owner, AccessModel::Individual, &Secret::new(OWNER_PASSWORD)).expect("individual");
-    let sofie_new = NewStaff {
-        name: "Sofie".into(),
-        email: "sofie@example.dk".into(),
-        role: Role::Practitioner,
-        business_login: false,
-    };
-    let (sofie_id, sofie) = add_staff(&mut c, &k.owner, &sofie_new, "syv-røde-kaniner-i-haven-hjemme");
+    let (sofie_id, sofie, _) = practitioner(&mut c, &k.owner, "Sofie", "sofie@example.dk");
     c.assign_relation(&k.owner, &sofie_id, &k.client).expect("Sofie cares for Inge too");
     let pdf = b"%PDF-1.4\n%%EOF\n";
     let draft = c.create_entry(&k.lars_s, &k.client, None, "", "Lars' kladde").expect("draft").id;
@@ -377,13 +351,7 @@ fn a_drafts_files_are_its_authors_and_unknown_ids_answer_like_inaccessible_ones(
     c.remove_attachment(&k.lars_s, &mine.id).expect("the author removes it");
 
     // Someone without access cannot tell an existing id from a made-up one.
-    let nina_new = NewStaff {
-        name: "Nina".into(),
-        email: "nina@example.dk".into(),
-        role: Role::Practitioner,
-        business_login: false,
-    };
-    let (_, nina) = add_staff(&mut c, &k.owner, &nina_new, "ninas-lange-hemmelige-sætning");
+    let (_, nina, _) = practitioner(&mut c, &k.owner, "Nina", "nina@example.dk");
     let kept = c.add_attachment(&k.lars_s, &k.client, None, "henvisning.pdf", pdf).expect("client attachment").id;
     let made_up = "0190d0c0-0000-7000-8000-000000000000";
     for (what, real, fake) in [
@@ -439,13 +407,7 @@ fn an_emergency_reason_stays_out_of_the_audit_chain_and_exports_take_the_passwor
     let (mut c, _) = setup(d.path());
     let k = desk_clinic(&mut c);
     c.set_access_model(&k.owner, AccessModel::Individual, &Secret::new(OWNER_PASSWORD)).expect("individual");
-    let nina_new = NewStaff {
-        name: "Nina".into(),
-        email: "nina@example.dk".into(),
-        role: Role::Practitioner,
-        business_login: false,
-    };
-    let (_, nina) = add_staff(&mut c, &k.owner, &nina_new, "ninas-lange-hemmelige-sætning");
+    let (_, nina, _) = practitioner(&mut c, &k.owner, "Nina", "nina@example.dk");
     let reason = "Akut: klienten ringer med brystsmerter, behandler syg";
     c.emergency_access(&nina, &k.client, reason).expect("break the glass");
     // The reviewer still reads the reason ...

@@ -136,22 +136,8 @@ fn every_journal_operation_in_every_access_situation() {
     // widened to "all clients" sees every journal (outside national-ID mode).
     let (olga_id, olga) = add(&mut c, &owner, "Olga", Role::Admin, false);
     let (pia_id, pia) = add(&mut c, &owner, "Pia", Role::Practitioner, false);
-    let widen = |c: &mut Clinic, id: &StaffId, name: &str, role: Role, scope: Scope| {
-        let changes = klinik::staff::StaffChanges {
-            name: name.into(),
-            email: format!("{}@example.dk", name.to_lowercase()),
-            role,
-            business_login: false,
-            scope,
-            edit: true,
-            features: klinik::policy::Rights::default_for(role).features,
-            requires_pin: false,
-            calendars: vec![],
-        };
-        c.update_staff(&owner, id, &changes, &Secret::new(OWNER_PASSWORD)).expect("rights");
-    };
-    widen(&mut c, &olga_id, "Olga", Role::Admin, Scope::Own);
-    widen(&mut c, &pia_id, "Pia", Role::Practitioner, Scope::All);
+    set_rights(&mut c, &owner, &olga_id, "Olga", Role::Admin, Scope::Own, true);
+    set_rights(&mut c, &owner, &pia_id, "Pia", Role::Practitioner, Scope::All, true);
     let results = attempt_all(&mut c, &olga, &records);
     assert!(none_allowed(&results), "admin with scope own, no relation: {results:?}");
     let results = attempt_all(&mut c, &pia, &records);

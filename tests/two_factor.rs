@@ -12,16 +12,6 @@ use klinik::vault::{KeyStorage, KeyStore, OsKeyring};
 use klinik::{Clinic, Error, SystemClock};
 use std::sync::Arc;
 
-/// A code for now from oathtool, given the base32 secret shown at enrollment.
-fn oathtool(secret_base32: &str) -> String {
-    let out = std::process::Command::new("oathtool")
-        .args(["--totp", "-b", &secret_base32.replace(' ', "")])
-        .output()
-        .expect("oathtool is installed (./dev installs it)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
 /// Waits for the next 30-second step so a fresh code is not a replay of the last one.
 fn next_step_code(secret: &str) -> String {
     let first = oathtool(secret);

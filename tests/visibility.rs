@@ -8,7 +8,7 @@ use common::*;
 use klinik::clients::ClientInput;
 use klinik::policy::{AccessModel, Level, Role, Scope};
 use klinik::secret::Secret;
-use klinik::staff::{NewStaff, StaffChanges};
+use klinik::staff::NewStaff;
 use klinik::vault::{KeyStore, OsKeyring};
 use klinik::{Clinic, Error, SessionId, StaffId};
 
@@ -16,20 +16,9 @@ const PW: &str = "syv-lange-ord-om-hvem-der-ser-hvad";
 
 fn person(c: &mut Clinic, owner: &SessionId, name: &str, role: Role, scope: Scope, edit: bool) -> (StaffId, SessionId) {
     let email = format!("{}@example.dk", name.to_lowercase());
-    let new = NewStaff { name: name.into(), email: email.clone(), role, business_login: false };
+    let new = NewStaff { name: name.into(), email, role, business_login: false };
     let (id, s) = add_staff(c, owner, &new, PW);
-    let changes = StaffChanges {
-        name: name.into(),
-        email,
-        role,
-        business_login: false,
-        scope,
-        edit,
-        features: klinik::policy::Rights::default_for(role).features,
-        requires_pin: false,
-        calendars: vec![],
-    };
-    c.update_staff(owner, &id, &changes, &Secret::new(OWNER_PASSWORD)).expect("rights");
+    set_rights(c, owner, &id, name, role, scope, edit);
     (id, s)
 }
 

@@ -117,3 +117,51 @@ pub fn add_staff(
     clinic.change_password(&session, &Secret::new(otp), &Secret::new(password)).expect("own password");
     (view.id, session)
 }
+
+/// The current two-factor code for a base32 secret, from Debian's `oathtool` (an
+/// independent generator).
+pub fn oathtool(secret_base32: &str) -> String {
+    oathtool_with(&[], secret_base32)
+}
+
+/// The two-factor code for `at`, so a fixed test clock and the codes agree.
+pub fn code_at(secret_base32: &str, at: chrono::DateTime<chrono::Utc>) -> Secret {
+    let now = at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+    Secret::new(oathtool_with(&["--now", &now], secret_base32))
+}
+
+fn oathtool_with(extra: &[&str], secret_base32: &str) -> String {
+    let out = std::process::Command::new("oathtool")
+        .args(["--totp", "-b"])
+        .args(extra)
+        .arg(secret_base32.replace(' ', ""))
+        .output()
+        .expect("oathtool is installed (./dev installs it)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// The owner sets a staff member's scope and view/edit (the role's features, no calendar
+/// rights), confirmed with the owner's password.
+pub fn set_rights(
+    clinic: &mut Clinic,
+    owner: &klinik::SessionId,
+    staff: &klinik::StaffId,
+    name: &str,
+    role: klinik::policy::Role,
+    scope: klinik::policy::Scope,
+    edit: bool,
+) {
+    let changes = klinik::staff::StaffChanges {
+        name: name.into(),
+        email: format!("{}@example.dk", name.to_lowercase()),
+        role,
+        business_login: false,
+        scope,
+        edit,
+        features: klinik::policy::Rights::default_for(role).features,
+        requires_pin: false,
+        calendars: vec![],
+    };
+    clinic.update_staff(owner, staff, &changes, &Secret::new(OWNER_PASSWORD)).expect("rights");
+}

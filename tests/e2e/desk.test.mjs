@@ -8,8 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { startDriver, Window, tid } from './webdriver.mjs';
+import { startDriver, Window, tid, oathtool, freshCode } from './webdriver.mjs';
 
 const APP = process.env.KLINIK_DESKTOP_BIN;
 const CLI = process.env.KLINIK_CLI_BIN;
@@ -21,17 +20,6 @@ before(async () => {
   driver = await startDriver(4490);
 });
 after(() => driver?.stop());
-
-const oathtool = (key) => execFileSync('oathtool', ['--totp', '-b', key.replace(/\s/g, '')]).toString().trim();
-
-async function freshCode(key) {
-  const first = oathtool(key);
-  for (;;) {
-    await sleep(500);
-    const c = oathtool(key);
-    if (c !== first) return c;
-  }
-}
 
 test('national-ID mode: the desk is opened by a strong personal login and names who opened it', async () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'klinik-e2e-nid-desk-')), 'clinic');

@@ -218,3 +218,16 @@ export function demoClinic(cli, prefix, clients = 3) {
 
 /** `[data-testid="…"]` */
 export const tid = (id) => `[data-testid="${id}"]`;
+
+/** The current two-factor code for a base32 key, from Debian's oathtool (an independent generator). */
+export const oathtool = (key) => execFileSync('oathtool', ['--totp', '-b', key.replace(/\s/g, '')]).toString().trim();
+
+/** The code of the next 30-second step, so a fresh code is never a replay of the last one. */
+export async function freshCode(key) {
+  const first = oathtool(key);
+  for (;;) {
+    await sleep(500);
+    const c = oathtool(key);
+    if (c !== first) return c;
+  }
+}
