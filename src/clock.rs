@@ -47,3 +47,29 @@ pub fn from_db(s: &str) -> crate::Result<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| crate::Error::Storage(format!("bad timestamp in database: {e}")))
 }
+
+/// A calendar day as the window sends it (`YYYY-MM-DD`); blank means "no day". Parsed
+/// here so that no adapter parses dates of its own.
+pub fn parse_day(s: Option<&str>) -> crate::Result<Option<chrono::NaiveDate>> {
+    match s.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| crate::Error::Invalid("not a date (YYYY-MM-DD)".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_day_takes_iso_days_and_blank_and_refuses_the_rest() {
+        assert_eq!(parse_day(Some(" 2026-03-29 ")).expect("a day"), chrono::NaiveDate::from_ymd_opt(2026, 3, 29));
+        assert_eq!(parse_day(Some("")).expect("blank"), None);
+        assert_eq!(parse_day(None).expect("none"), None);
+        for bad in ["29-03-2026", "2026-02-30", "tomorrow"] {
+            assert_eq!(parse_day(Some(bad)).err().map(|e| e.code()), Some(crate::ErrorCode::Invalid), "{bad}");
+        }
+    }
+}

@@ -124,13 +124,14 @@ pub struct MeDto {
 
 impl From<Me> for MeDto {
     fn from(m: Me) -> Self {
+        let (is_owner, can_view_audit, is_admin) = (m.is_owner(), m.can_view_audit(), m.is_admin());
         Self {
             staff_id: m.staff_id.to_string(),
             name: m.name,
             email: m.email,
-            is_owner: m.role == klinik::policy::Role::Owner,
-            can_view_audit: m.features.contains(&Feature::Audit) && !m.business_login,
-            is_admin: m.role.is_admin() && m.features.contains(&Feature::Settings) && !m.business_login,
+            is_owner,
+            can_view_audit,
+            is_admin,
             idle_lock_minutes: u32::try_from(m.idle_lock_minutes.clamp(1, 24 * 60)).unwrap_or(10),
             pin_idle_seconds: u32::try_from(m.pin_idle_seconds.clamp(30, 900)).unwrap_or(120),
             business_login: m.business_login,
@@ -374,9 +375,9 @@ pub struct AuditFilter {
 
 impl AuditFilter {
     pub fn into_core(self) -> Result<klinik::audit::Filter, Error> {
-        let day =
-            |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| Error::Invalid("not a date".into()));
         let nonempty = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
+        let first = klinik::clock::parse_day(self.from.as_deref())?;
+        let last = klinik::clock::parse_day(self.to.as_deref())?;
         Ok(klinik::audit::Filter {
             actor: nonempty(self.actor_id).map(|a| klinik::StaffId::parse(&a)).transpose()?,
             client: nonempty(self.client_id).map(|c| klinik::ClientId::parse(&c)).transpose()?,
@@ -386,15 +387,9 @@ impl AuditFilter {
                 OutcomeDto::Denied => klinik::audit::Outcome::Denied,
                 OutcomeDto::Failed => klinik::audit::Outcome::Failed,
             }),
-            from: nonempty(self.from)
-                .map(|d| day(&d))
-                .transpose()?
-                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc()),
-            to: nonempty(self.to)
-                .map(|d| day(&d))
-                .transpose()?
-                .map(|d| (d + chrono::Duration::days(1)).and_time(chrono::NaiveTime::MIN).and_utc()),
-        })
+            ..Default::default()
+        }
+        .days(first, last))
     }
 }
 

@@ -39,6 +39,16 @@ impl Filter {
     pub fn for_client(client: ClientId) -> Self {
         Self { client: Some(client), ..Self::default() }
     }
+
+    /// Limits the filter to whole days `first..=last` (UTC), either end open.
+    pub fn days(self, first: Option<chrono::NaiveDate>, last: Option<chrono::NaiveDate>) -> Self {
+        let start = |d: chrono::NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
+        Self {
+            from: first.map(start),
+            to: last.and_then(|d| d.succ_opt()).map(start),
+            ..self
+        }
+    }
 }
 
 pub const MAX_PAGE: u32 = 500;
@@ -226,4 +236,19 @@ pub fn to_fhir(events: &[EventView], now: DateTime<Utc>) -> serde_json::Value {
         "timestamp": clock::to_db(now),
         "entry": entries
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_cover_whole_days_inclusive_of_the_last() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 3, d).expect("a day");
+        let f = Filter::default().days(Some(day(29)), Some(day(29)));
+        assert_eq!(f.from.map(|t| t.to_rfc3339()), Some("2026-03-29T00:00:00+00:00".into()));
+        assert_eq!(f.to.map(|t| t.to_rfc3339()), Some("2026-03-30T00:00:00+00:00".into()));
+        let open = Filter::default().days(None, Some(day(31)));
+        assert_eq!((open.from, open.to.map(|t| t.to_rfc3339())), (None, Some("2026-04-01T00:00:00+00:00".into())));
+    }
 }

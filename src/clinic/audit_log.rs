@@ -60,6 +60,34 @@ impl Clinic {
         })
     }
 
+    /// The window's export: renders as [`Clinic::export_audit`] and writes the file into
+    /// `dir` as `klinik-audit-<time>.csv|json`, the time read from the clinic's clock (the
+    /// adapter reads no clock of its own). Says where the file went and how many events it holds.
+    pub fn export_audit_into(
+        &mut self,
+        session: &SessionId,
+        filter: &audit::Filter,
+        format: ExportFormat,
+        password: &Secret,
+        dir: &Path,
+    ) -> Result<Exported> {
+        let stamp = self.clock.now().format("%Y%m%d-%H%M%S");
+        let mut events = 0usize;
+        let text = self.gated_with_password(session, Action::AuditExport, filter.client.as_ref(), password, |ctx| {
+            let all = audit::all(ctx.conn(), filter)?;
+            events = all.len();
+            render_export(&all, format, ctx.now())
+        })?;
+        let ext = match format {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Fhir => "json",
+        };
+        let path = dir.join(format!("klinik-audit-{stamp}.{ext}"));
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(&path, text)?;
+        Ok(Exported { path, events })
+    }
+
     /// The same export for the key holder on the command line, recorded in the chain
     /// with no staff actor (the CLI holds the key, not a login).
     pub fn export_audit_as_key_holder(&mut self, filter: &audit::Filter, format: ExportFormat) -> Result<String> {
@@ -185,4 +213,11 @@ pub(super) fn render_export(
             serde_json::to_string_pretty(&audit::to_fhir(events, now)).map_err(|e| Error::Internal(e.to_string()))?
         }
     })
+}
+
+/// Where an export was written and how many events it holds.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    pub path: std::path::PathBuf,
+    pub events: usize,
 }

@@ -15,6 +15,19 @@ impl Clinic {
         self.finish_backup(dest, now)
     }
 
+    /// The window's backup: into a new folder `klinik-backup-<time>` inside `dir`, the time
+    /// read from the clinic's clock. Returns the folder with the manifest.
+    pub fn backup_into(
+        &mut self,
+        session: &SessionId,
+        dir: &Path,
+        password: &Secret,
+    ) -> Result<(std::path::PathBuf, crate::backup::Manifest)> {
+        let dest = dir.join(format!("klinik-backup-{}", self.clock.now().format("%Y%m%d-%H%M%S")));
+        let manifest = self.backup(session, &dest, password)?;
+        Ok((dest, manifest))
+    }
+
     /// A backup made by whoever holds the key (the `klinik backup` command), audited
     /// without a person.
     pub fn backup_as_key_holder(&mut self, dest: &Path) -> Result<crate::backup::Manifest> {

@@ -165,6 +165,23 @@ pub struct Me {
     pub can_edit: bool,
 }
 
+impl Me {
+    /// May open the audit trail: the right to it, and a personal login (the desk's
+    /// business login never reads the log, whoever has unlocked it with a PIN).
+    pub fn can_view_audit(&self) -> bool {
+        self.features.contains(&crate::policy::Feature::Audit) && !self.business_login
+    }
+
+    /// May administer the clinic: an admin role with the settings right, on a personal login.
+    pub fn is_admin(&self) -> bool {
+        self.role.is_admin() && self.features.contains(&crate::policy::Feature::Settings) && !self.business_login
+    }
+
+    pub fn is_owner(&self) -> bool {
+        self.role == Role::Owner
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DoctorReport {
@@ -226,7 +243,7 @@ pub(crate) mod relations;
 pub(crate) mod session;
 pub(crate) mod staff;
 
-pub use audit_log::ExportFormat;
+pub use audit_log::{ExportFormat, Exported};
 
 impl Clinic {
     pub fn data_dir(&self) -> &Path {

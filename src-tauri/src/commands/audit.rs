@@ -57,22 +57,11 @@ pub async fn export_audit(
         ExportFormatDto::Csv => ExportFormat::Csv,
         ExportFormatDto::Fhir => ExportFormat::Fhir,
     };
-    let (dir, text) = {
-        let mut s = state.lock();
-        let dir = s.export_dir.clone();
-        let (clinic, session) = s.signed_in()?;
-        (dir, clinic.export_audit(&session, &filter, format, &klinik::secret::Secret::new(password))?)
-    };
-    let events = match format {
-        ExportFormat::Csv => text.lines().count().saturating_sub(1),
-        ExportFormat::Fhir => text.matches("\"resourceType\": \"AuditEvent\"").count(),
-    };
-    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    let ext = if format == ExportFormat::Csv { "csv" } else { "json" };
-    let path = dir.join(format!("klinik-audit-{stamp}.{ext}"));
-    std::fs::create_dir_all(&dir).map_err(klinik::Error::from)?;
-    std::fs::write(&path, text).map_err(klinik::Error::from)?;
-    Ok(ExportResult { path: path.display().to_string(), events: u32::try_from(events).unwrap_or(u32::MAX) })
+    let mut s = state.lock();
+    let dir = s.export_dir.clone();
+    let (clinic, session) = s.signed_in()?;
+    let out = clinic.export_audit_into(&session, &filter, format, &klinik::secret::Secret::new(password), &dir)?;
+    Ok(ExportResult { path: out.path.display().to_string(), events: u32::try_from(out.events).unwrap_or(u32::MAX) })
 }
 
 /// Staff names for the audit viewer's person filter.
@@ -129,8 +118,7 @@ pub async fn make_backup(state: State<'_, AppState>, password: String) -> CmdRes
     let mut s = state.lock();
     let dir = s.export_dir.clone();
     let (clinic, session) = s.signed_in()?;
-    let path = dir.join(format!("klinik-backup-{}", chrono::Utc::now().format("%Y%m%d-%H%M%S")));
-    let m = clinic.backup(&session, &path, &Secret::new(password))?;
+    let (path, m) = clinic.backup_into(&session, &dir, &Secret::new(password))?;
     Ok(crate::dto::BackupResult {
         path: path.display().to_string(),
         megabytes: u32::try_from(m.database_bytes.div_ceil(1024 * 1024)).unwrap_or(u32::MAX),

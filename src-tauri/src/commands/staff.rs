@@ -150,15 +150,8 @@ pub async fn change_relation(
 ) -> CmdResult<()> {
     let staff = StaffId::parse(&staff_id)?;
     let client = klinik::ClientId::parse(&client_id)?;
-    let day = |d: Option<String>| -> CmdResult<Option<chrono::NaiveDate>> {
-        match d.as_deref().map(str::trim) {
-            None | Some("") => Ok(None),
-            Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| klinik::Error::Invalid("not a date".into()).into()),
-        }
-    };
-    let (first, last) = (day(first_day)?, day(last_day)?);
+    let first = klinik::clock::parse_day(first_day.as_deref())?;
+    let last = klinik::clock::parse_day(last_day.as_deref())?;
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
     match change {
