@@ -86,13 +86,26 @@ fn backup_and_restore_from_the_command_line() {
         .expect("run");
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
     let out = d.path().join("usb").join("kopi");
-    let backup =
-        klinik(&live).args(["backup", "--out"]).arg(&out).env("KLINIK_PASSPHRASE", pass).output().expect("run");
+    let backup_as = |password: &str| {
+        klinik(&live)
+            .args(["backup", "--as", "frida@example.dk", "--out"])
+            .arg(&out)
+            .env("KLINIK_PASSPHRASE", pass)
+            .env("KLINIK_PASSWORD", password)
+            .output()
+            .expect("run")
+    };
+    // Holding the clinic's key is not enough: the command signs in as a person.
+    let no_person = klinik(&live).args(["backup", "--out"]).arg(&out).env("KLINIK_PASSPHRASE", pass).output();
+    assert_eq!(no_person.expect("run").status.code(), Some(2));
+    let wrong = backup_as("not-fridas-password-at-all");
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(!out.exists(), "a refused login made no backup");
+    let backup = backup_as("fire-fine-fugle-flyver-forbi");
     assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
     assert!(String::from_utf8_lossy(&backup.stdout).contains("audit head seq"));
     // A second backup into the same folder is refused.
-    let again = klinik(&live).args(["backup", "--out"]).arg(&out).env("KLINIK_PASSPHRASE", pass).output().expect("run");
-    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(backup_as("fire-fine-fugle-flyver-forbi").status.code(), Some(2));
 
     let restored = d.path().join("restored");
     // Without the backup's passphrase or recovery code nothing is restored.
@@ -106,6 +119,43 @@ fn backup_and_restore_from_the_command_line() {
     let report = String::from_utf8_lossy(&doctor.stdout);
     assert!(doctor.status.success(), "{report}");
     assert!(report.contains("integrity:        ok") && report.contains("audit chain:      intact"), "{report}");
+}
+
+#[test]
+fn audit_export_signs_in_as_a_person_and_is_attributed_to_them() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let dir = d.path().join("clinic");
+    let pass = "syv-sultne-sæler-på-skæret";
+    let init = klinik(&dir)
+        .args(["init", "--clinic-name", "Skagen Fys", "--country", "dk", "--mode", "journals"])
+        .args(["--owner-name", "Sune Skagen", "--owner-email", "sune@example.dk", "--key-store", "passphrase"])
+        .env("KLINIK_PASSWORD", "otte-onde-odder-i-odense")
+        .env("KLINIK_PASSPHRASE", pass)
+        .output()
+        .expect("run");
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let export = |password: &str, out: &std::path::Path| {
+        klinik(&dir)
+            .args(["audit", "export", "--as", "sune@example.dk", "--format", "csv", "--out"])
+            .arg(out)
+            .env("KLINIK_PASSPHRASE", pass)
+            .env("KLINIK_PASSWORD", password)
+            .output()
+            .expect("run")
+    };
+    let refused = d.path().join("refused.csv");
+    assert_eq!(export("wrong-password-entirely-here", &refused).status.code(), Some(2));
+    assert!(!refused.exists(), "a refused login wrote nothing");
+    let first = d.path().join("first.csv");
+    let ok = export("otte-onde-odder-i-odense", &first);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let second = d.path().join("second.csv");
+    assert!(export("otte-onde-odder-i-odense", &second).status.success());
+    let csv = std::fs::read_to_string(&second).expect("export");
+    let export_rows: Vec<&str> = csv.lines().filter(|l| l.contains(",audit_export,")).collect();
+    assert_eq!(export_rows.len(), 1, "the first export is in the second: {csv}");
+    assert!(export_rows[0].contains("Sune Skagen"), "attributed to the person: {}", export_rows[0]);
+    assert!(csv.contains(",login_failed,") && csv.contains(",login,"), "the refused and the good login are in the trail: {csv}");
 }
 
 /// The files `klinik bench` would leave in the temp folder `tmp`.

@@ -1,6 +1,11 @@
 //! `klinik`: the command line of the Klinik core — set a clinic up, check its health,
 //! verify the audit chain, make a demo clinic. Every subcommand takes `--data-dir`
 //! (or `KLINIK_DATA_DIR`).
+//!
+//! A command that reads client data (the audit export, a backup) signs in as a person
+//! with `--as EMAIL` — password from `KLINIK_PASSWORD` or a prompt, two-factor code from
+//! `KLINIK_TOTP` or a prompt — and goes through the same gate, rights and audit events as
+//! the window. Holding the database key is not enough (docs/SECURITY.md, "One gate").
 
 use clap::{Parser, Subcommand};
 use klinik::clinic::{ClinicSetup, Country, JournalMode, Language, Unlock};
@@ -68,10 +73,13 @@ enum Command {
         entries_per_client: usize,
     },
     /// Make a backup: an encrypted, checked copy of the clinic with its key slots and a
-    /// manifest, into a new or empty folder.
+    /// manifest, into a new or empty folder. An administrator signs in with --as.
     Backup {
         #[arg(long)]
         out: PathBuf,
+        /// Sign in as this person (an administrator); password from KLINIK_PASSWORD or a prompt
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: String,
     },
     /// Restore a backup into the data directory. Needs the backup's recovery code
     /// (KLINIK_RECOVERY_CODE, or asked) or passphrase (KLINIK_PASSPHRASE). A clinic already
@@ -103,9 +111,12 @@ enum AuditCommand {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Export events as CSV or as one FHIR R4 Bundle of AuditEvent resources. The export
-    /// itself is recorded in the audit trail.
+    /// Export events as CSV or as one FHIR R4 Bundle of AuditEvent resources, signed in as
+    /// a person with the right to export the log. The export itself is recorded in the trail.
     Export {
+        /// Sign in as this person; password from KLINIK_PASSWORD or a prompt
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: String,
         /// csv or fhir
         #[arg(long)]
         format: String,
@@ -193,6 +204,21 @@ fn open(dir: &std::path::Path) -> Result<Clinic, Error> {
     }
 }
 
+/// Signs in as `email` the way the window does (password, then the two-factor code when
+/// the account has one), so that the command is this person's, checked by the same gate.
+fn sign_in(clinic: &mut Clinic, email: &str) -> Result<(klinik::SessionId, Secret), Error> {
+    let password = prompt_secret("KLINIK_PASSWORD", &format!("Password for {email}: "), false)?;
+    let code = env_secret("KLINIK_TOTP");
+    let session = match clinic.login_2fa(email, &password, code.as_ref()) {
+        Err(Error::TotpRequired) if code.is_none() => {
+            let code = prompt_secret("KLINIK_TOTP", "Two-factor code: ", false)?;
+            clinic.login_2fa(email, &password, Some(&code))?
+        }
+        other => other?,
+    };
+    Ok((session, password))
+}
+
 fn mode_arg(s: &str) -> Result<JournalMode, Error> {
     JournalMode::parse(&s.replace('-', "_"))
 }
@@ -252,25 +278,18 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             }
             Ok(if r.healthy() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Audit { command: AuditCommand::Export { format, client, from, to, out } } => {
+        Command::Audit { command: AuditCommand::Export { as_email, format, client, from, to, out } } => {
             let format = klinik::clinic::ExportFormat::parse(&format)?;
-            let day = |s: &str| {
-                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map_err(|_| Error::Invalid(format!("{s} is not a date (YYYY-MM-DD)")))
-            };
             let filter = klinik::audit::Filter {
                 client: client.as_deref().map(klinik::ClientId::parse).transpose()?,
-                from: from.as_deref().map(day).transpose()?.map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc()),
-                to: to
-                    .as_deref()
-                    .map(day)
-                    .transpose()?
-                    .map(|d| (d + chrono::Duration::days(1)).and_time(chrono::NaiveTime::MIN).and_utc()),
                 ..Default::default()
-            };
+            }
+            .days(klinik::clock::parse_day(from.as_deref())?, klinik::clock::parse_day(to.as_deref())?);
             let mut clinic = open(&dir)?;
-            let text = clinic.export_audit_as_key_holder(&filter, format)?;
-            std::fs::write(&out, text)?;
+            let (session, password) = sign_in(&mut clinic, &as_email)?;
+            let text = clinic.export_audit(&session, &filter, format, &password);
+            clinic.logout(&session)?;
+            std::fs::write(&out, text?)?;
             println!("exported to {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -304,9 +323,12 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
                 }
             }
         }
-        Command::Backup { out } => {
+        Command::Backup { out, as_email } => {
             let mut clinic = open(&dir)?;
-            let m = clinic.backup_as_key_holder(&out)?;
+            let (session, password) = sign_in(&mut clinic, &as_email)?;
+            let made = clinic.backup(&session, &out, &password);
+            clinic.logout(&session)?;
+            let m = made?;
             println!(
                 "backup in {}: {} bytes, sha256 {}, audit head seq {} hash {}",
                 out.display(),

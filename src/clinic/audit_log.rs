@@ -88,31 +88,6 @@ impl Clinic {
         Ok(Exported { path, events })
     }
 
-    /// The same export for the key holder on the command line, recorded in the chain
-    /// with no staff actor (the CLI holds the key, not a login).
-    pub fn export_audit_as_key_holder(&mut self, filter: &audit::Filter, format: ExportFormat) -> Result<String> {
-        let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        let out = render_export(&audit::all(&tx, filter)?, format, now)?;
-        let object = format!("cli export {}", format.as_str());
-        audit::append(
-            &tx,
-            now,
-            &audit::NewEvent {
-                actor: None,
-                via: None,
-                workstation: &self.ws.host,
-                action: Action::AuditExport.audit_name(),
-                client: filter.client.as_ref(),
-                object: Some(&object),
-                outcome: Outcome::Ok,
-                reason: None,
-            },
-        )?;
-        tx.commit()?;
-        Ok(out)
-    }
-
     /// Where chain heads are kept outside the database (see [`audit::AnchorLog`]).
     pub fn set_anchor_log(&mut self, log: audit::AnchorLog) {
         self.anchor_log = Some(log);

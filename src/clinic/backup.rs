@@ -28,22 +28,6 @@ impl Clinic {
         Ok((dest, manifest))
     }
 
-    /// A backup made by whoever holds the key (the `klinik backup` command), audited
-    /// without a person.
-    pub fn backup_as_key_holder(&mut self, dest: &Path) -> Result<crate::backup::Manifest> {
-        let now = self.clock.now();
-        crate::backup::prepare_target(dest)?;
-        audit::append(
-            &self.conn,
-            now,
-            &audit::NewEvent {
-                object: Some(&format!("backup to {}", dest.display())),
-                ..auth::event(None, &self.ws, "backup_create", Outcome::Ok)
-            },
-        )?;
-        self.finish_backup(dest, now)
-    }
-
     pub(super) fn finish_backup(
         &mut self,
         dest: &Path,
