@@ -41,4 +41,4 @@ pub use records::{attachments, clients, journal, national_id, templates};
 pub use clinic::{Clinic, ClinicSetup, OpenedWith};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, Result};
-pub use ids::{ClientId, ClinicId, SessionId, StaffId};
+pub use ids::{AttachmentId, ClientId, ClinicId, EntryId, SessionId, StaffId, TemplateId, TemplateKey};

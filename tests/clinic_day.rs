@@ -125,7 +125,7 @@ fn a_clinic_day_at_the_reception_desk_from_opening_to_backup_and_reopen() {
     assert!(matches!(r, Err(Error::Conflict(_))), "{r:?}");
     clock.advance(minutes(1));
     let addendum = c.add_addendum(&desk, &signed.id, ADDENDUM).expect("Lars adds an addendum");
-    assert_eq!(addendum.addendum_to.as_deref(), Some(signed.id.as_str()));
+    assert_eq!(addendum.addendum_to.as_ref(), Some(&signed.id));
     assert_eq!((addendum.author_name.as_str(), addendum.signed, addendum.body.as_str()), (LARS, false, ADDENDUM));
 
     // Full-text search finds the signed entry, and only it (the addendum is a draft).
@@ -250,7 +250,7 @@ fn a_clinic_day_at_the_reception_desk_from_opening_to_backup_and_reopen() {
     assert_eq!(back.signed_at.as_deref(), Some(signed_at.as_str()));
     assert_eq!(back.signed_by_name.as_deref(), Some(LARS));
     let back_addendum = journal.iter().find(|e| e.id == addendum.id).expect("the addendum is there");
-    assert_eq!(back_addendum.addendum_to.as_deref(), Some(signed.id.as_str()));
+    assert_eq!(back_addendum.addendum_to.as_ref(), Some(&signed.id));
     assert!(!back_addendum.signed, "the addendum is still Lars' draft");
     assert_eq!(c.search_journals(&owner, "hævelsen").expect("search").len(), 1, "the search index survived");
 

@@ -354,17 +354,21 @@ fn a_drafts_files_are_its_authors_and_unknown_ids_answer_like_inaccessible_ones(
     let (_, nina, _) = practitioner(&mut c, &k.owner, "Nina", "nina@example.dk");
     let kept = c.add_attachment(&k.lars_s, &k.client, None, "henvisning.pdf", pdf).expect("client attachment").id;
     let made_up = "0190d0c0-0000-7000-8000-000000000000";
+    let (made_up_entry, made_up_file) = (
+        klinik::EntryId::parse(made_up).expect("an entry id"),
+        klinik::AttachmentId::parse(made_up).expect("an attachment id"),
+    );
     for (what, real, fake) in [
-        ("save", c.save_draft(&nina, &draft, "", "x").map(|_| ()), c.save_draft(&nina, made_up, "", "x").map(|_| ())),
-        ("addendum", c.add_addendum(&nina, &draft, "x").map(|_| ()), c.add_addendum(&nina, made_up, "x").map(|_| ())),
-        ("open", c.open_attachment(&nina, &kept).map(|_| ()), c.open_attachment(&nina, made_up).map(|_| ())),
-        ("remove", c.remove_attachment(&nina, &kept), c.remove_attachment(&nina, made_up)),
+        ("save", c.save_draft(&nina, &draft, "", "x").map(|_| ()), c.save_draft(&nina, &made_up_entry, "", "x").map(|_| ())),
+        ("addendum", c.add_addendum(&nina, &draft, "x").map(|_| ()), c.add_addendum(&nina, &made_up_entry, "x").map(|_| ())),
+        ("open", c.open_attachment(&nina, &kept).map(|_| ()), c.open_attachment(&nina, &made_up_file).map(|_| ())),
+        ("remove", c.remove_attachment(&nina, &kept), c.remove_attachment(&nina, &made_up_file)),
     ] {
         assert!(matches!(real, Err(Error::Denied(_))), "{what}: {real:?}");
         assert!(matches!(fake, Err(Error::Denied(_))), "{what}: {fake:?}");
     }
     // Someone who may look is told plainly that the id does not exist.
-    assert!(matches!(c.save_draft(&k.owner, made_up, "", "x"), Err(Error::NotFound)));
+    assert!(matches!(c.save_draft(&k.owner, &made_up_entry, "", "x"), Err(Error::NotFound)));
     OsKeyring.delete(c.id()).expect("clean up");
 }
 

@@ -51,7 +51,7 @@ fn a_signed_entry_never_changes_and_corrections_are_addenda() {
     let mut c = open_keyring(d.path()).expect("reopen");
     let s = login(&mut c);
     let add = c.add_addendum(&s, &draft.id, "Rettelse: højre knæ, ikke venstre.").expect("addendum");
-    assert_eq!(add.addendum_to.as_deref(), Some(draft.id.as_str()));
+    assert_eq!(add.addendum_to.as_ref(), Some(&draft.id));
     c.sign_entry(&s, &add.id, &Secret::new(OWNER_PASSWORD)).expect("sign addendum");
     let journal = c.journal(&s, &who).expect("journal");
     assert_eq!(journal.len(), 2);
@@ -166,7 +166,7 @@ fn a_saved_draft_survives_kill_9() {
         let s = login(&mut c);
         let client = c.list_clients(&s, "").expect("list")[0].id.clone();
         let journal = c.journal(&s, &client).expect("journal");
-        let draft = journal.iter().find(|e| e.id == entry).expect("the draft exists");
+        let draft = journal.iter().find(|e| e.id.as_str() == entry).expect("the draft exists");
         let saved: u64 = draft.body.strip_prefix("save number ").expect("a whole save").parse().expect("number");
         assert!(saved >= confirmed, "round {round}: confirmed save {confirmed} lost (found {saved})");
     }

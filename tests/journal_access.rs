@@ -28,13 +28,13 @@ fn add(c: &mut Clinic, owner: &SessionId, name: &str, role: Role, business: bool
 /// and an attachment, all made by the owner.
 struct Records {
     client: ClientId,
-    signed: String,
-    foreign_draft: String,
-    attachment: String,
+    signed: klinik::EntryId,
+    foreign_draft: klinik::EntryId,
+    attachment: klinik::AttachmentId,
 }
 
 fn attempt_all(c: &mut Clinic, who: &SessionId, r: &Records) -> Vec<(&'static str, bool)> {
-    let (client, signed, foreign_draft) = (&r.client, r.signed.as_str(), r.foreign_draft.as_str());
+    let (client, signed, foreign_draft) = (&r.client, &r.signed, &r.foreign_draft);
     fn ok<T>(r: klinik::Result<T>, op: &str) -> bool {
         match r {
             Ok(_) => true,
@@ -47,7 +47,7 @@ fn attempt_all(c: &mut Clinic, who: &SessionId, r: &Records) -> Vec<(&'static st
     let created = c.create_entry(who, client, None, "", "Notat skrevet i adgangstesten");
     let own_draft = created.as_ref().ok().map(|e| e.id.clone());
     out.push(("entry_create", ok(created, "create")));
-    let draft = own_draft.clone().unwrap_or_else(|| foreign_draft.to_string());
+    let draft = own_draft.clone().unwrap_or_else(|| foreign_draft.clone());
     out.push(("entry_update", ok(c.save_draft(who, &draft, "", "Rettet notat i adgangstesten"), "save")));
     if let Some(d) = &own_draft {
         out.push((
@@ -68,7 +68,7 @@ fn attempt_all(c: &mut Clinic, who: &SessionId, r: &Records) -> Vec<(&'static st
     // Search is allowed to everyone with journal access; what it finds follows the rule.
     let hits = c.search_journals(who, "adgangstesten");
     if let Ok(h) = &hits {
-        out.push(("journal_search_finds", h.iter().any(|x| x.client_id == client.as_str())));
+        out.push(("journal_search_finds", h.iter().any(|x| &x.client_id == client)));
     } else {
         out.push(("journal_search_finds", ok(hits, "search")));
     }

@@ -103,7 +103,7 @@ fn a_fielded_template_versions_checks_answers_and_renders_searchable_text() {
         c.save_template(&s, None, "Tom valg", "", &[field("x", FieldKind::SingleChoice, "Valg", &[], false)]),
         Err(Error::Invalid(_))
     ));
-    assert!(matches!(c.save_template(&s, Some("no-such-key"), "X", "", &[]), Err(Error::NotFound)));
+    assert!(matches!(c.save_template(&s, Some(&klinik::TemplateKey::parse("no-such-key").expect("a key")), "X", "", &[]), Err(Error::NotFound)));
     c.retire_template(&s, &v1.key).expect("retire");
     assert!(!c.templates(&s).expect("list").iter().any(|t| t.key == v1.key));
     assert!(c.journal(&s, &who).expect("journal").iter().any(|x| x.id == e.id && x.fields.is_some()));
@@ -128,12 +128,19 @@ fn a_starter_template_built_from_fields_ships_in_the_clinic_language() {
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     let list = c.templates(&s).expect("list");
-    let pain = list.iter().find(|t| t.key == "pain_follow_up").expect("pain follow-up");
+    let pain = list.iter().find(|t| t.key.as_str() == "pain_follow_up").expect("pain follow-up");
     assert_eq!(pain.name, "Smerteopfølgning", "the clinic's language (Danish)");
     assert!(pain.starter);
     assert_eq!(pain.fields.iter().filter(|f| f.kind == FieldKind::Scale).count(), 2);
     assert!(pain.fields.iter().any(|f| f.required && f.label == "Smerte i hvile (0–10)"));
     // Text starters are still free text.
     assert!(list.iter().find(|t| t.name == "SOAP-notat").expect("SOAP").fields.is_empty());
+    // A starter can be changed and retired like the clinic's own templates: its key is
+    // a short name, not a UUID, and the window sends it as text.
+    let key = klinik::TemplateKey::parse("pain_follow_up").expect("a starter's key is a key");
+    let v2 = c.save_template(&s, Some(&key), "Smerteopfølgning (vores)", "", &pain.fields).expect("a new version");
+    assert_eq!((v2.key.as_str(), v2.version), ("pain_follow_up", 2));
+    c.retire_template(&s, &key).expect("retire a starter");
+    assert!(!c.templates(&s).expect("list").iter().any(|t| t.key == key));
     OsKeyring.delete(c.id()).expect("clean up");
 }

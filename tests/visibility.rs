@@ -10,7 +10,7 @@ use klinik::policy::{AccessModel, Level, Role, Scope};
 use klinik::secret::Secret;
 use klinik::staff::NewStaff;
 use klinik::vault::{KeyStore, OsKeyring};
-use klinik::{Clinic, Error, SessionId, StaffId};
+use klinik::{ClientId, Clinic, Error, SessionId, StaffId};
 
 const PW: &str = "syv-lange-ord-om-hvem-der-ser-hvad";
 
@@ -56,7 +56,7 @@ fn the_client_list_and_search_show_exactly_what_the_policy_opens() {
             Err(Error::Denied(_)) => vec![],
             Err(e) => panic!("{e:?}"),
         };
-        let hits: Vec<String> = match c.search_journals(s, "synlighedstest") {
+        let hits: Vec<ClientId> = match c.search_journals(s, "synlighedstest") {
             Ok(h) => h.into_iter().map(|x| x.client_id).collect(),
             Err(Error::Denied(_)) => vec![],
             Err(e) => panic!("{e:?}"),
@@ -66,7 +66,7 @@ fn the_client_list_and_search_show_exactly_what_the_policy_opens() {
             assert_eq!(listed.contains(id), opens, "{:?}: list vs open for {id}", c.me(s).expect("me").name);
             let reads = c.journal(s, id).is_ok();
             assert_eq!(
-                hits.contains(&id.to_string()),
+                hits.contains(id),
                 reads,
                 "{:?}: search vs journal for {id}",
                 c.me(s).map(|m| m.name)

@@ -518,8 +518,8 @@ pub struct EntryDto {
 impl From<klinik::journal::Entry> for EntryDto {
     fn from(e: klinik::journal::Entry) -> Self {
         Self {
-            id: e.id,
-            client_id: e.client_id,
+            id: e.id.to_string(),
+            client_id: e.client_id.to_string(),
             author_name: e.author_name,
             care_at: e.care_at,
             template_name: e.template_name,
@@ -528,7 +528,7 @@ impl From<klinik::journal::Entry> for EntryDto {
             signed: e.signed,
             signed_at: e.signed_at,
             signed_by_name: e.signed_by_name,
-            addendum_to: e.addendum_to,
+            addendum_to: e.addendum_to.map(|a| a.to_string()),
             updated_at: e.updated_at,
             auto_signed: e.auto_signed,
             fields: e.fields.map(|f| f.into_iter().map(Into::into).collect()),
@@ -553,8 +553,8 @@ pub struct TemplateDto {
 impl From<klinik::journal::Template> for TemplateDto {
     fn from(t: klinik::journal::Template) -> Self {
         Self {
-            id: t.id,
-            key: t.key,
+            id: t.id.to_string(),
+            key: t.key.to_string(),
             name: t.name,
             body: t.body,
             version: small(t.version),
@@ -577,8 +577,8 @@ pub struct SearchHitDto {
 impl From<klinik::journal::SearchHit> for SearchHitDto {
     fn from(h: klinik::journal::SearchHit) -> Self {
         Self {
-            entry_id: h.entry_id,
-            client_id: h.client_id,
+            entry_id: h.entry_id.to_string(),
+            client_id: h.client_id.to_string(),
             client_name: h.client_name,
             care_at: h.care_at,
             snippet: h.snippet,
@@ -752,9 +752,9 @@ pub struct AttachmentDto {
 impl From<klinik::attachments::AttachmentMeta> for AttachmentDto {
     fn from(m: klinik::attachments::AttachmentMeta) -> Self {
         Self {
-            id: m.id,
-            client_id: m.client_id,
-            entry_id: m.entry_id,
+            id: m.id.to_string(),
+            client_id: m.client_id.to_string(),
+            entry_id: m.entry_id.map(|e| e.to_string()),
             name: m.name,
             mime: m.mime,
             size: u32::try_from(m.size).unwrap_or(u32::MAX),

@@ -25,7 +25,7 @@ impl Clinic {
         &mut self,
         session: &SessionId,
         client: &ClientId,
-        entry: Option<&str>,
+        entry: Option<&crate::EntryId>,
         name: &str,
         bytes: &[u8],
     ) -> Result<crate::attachments::AttachmentMeta> {
@@ -48,14 +48,14 @@ impl Clinic {
     pub fn open_attachment(
         &mut self,
         session: &SessionId,
-        id: &str,
+        id: &crate::AttachmentId,
     ) -> Result<(crate::attachments::AttachmentMeta, Vec<u8>)> {
         let client = crate::attachments::client_of(&self.conn, id)?;
         self.gated(session, Action::AttachmentOpen, client.as_ref(), |ctx| crate::attachments::open(ctx, id))
     }
 
     /// Removes an attachment from a draft entry.
-    pub fn remove_attachment(&mut self, session: &SessionId, id: &str) -> Result<()> {
+    pub fn remove_attachment(&mut self, session: &SessionId, id: &crate::AttachmentId) -> Result<()> {
         let client = crate::attachments::client_of(&self.conn, id)?;
         self.gated(session, Action::AttachmentRemove, client.as_ref(), |ctx| crate::attachments::remove(ctx, id))
     }
@@ -70,7 +70,7 @@ impl Clinic {
     pub fn save_template(
         &mut self,
         session: &SessionId,
-        key: Option<&str>,
+        key: Option<&crate::TemplateKey>,
         name: &str,
         body: &str,
         fields: &[crate::templates::Field],
@@ -82,7 +82,7 @@ impl Clinic {
     }
 
     /// Hides a template from new entries (admins; audited).
-    pub fn retire_template(&mut self, session: &SessionId, key: &str) -> Result<()> {
+    pub fn retire_template(&mut self, session: &SessionId, key: &crate::TemplateKey) -> Result<()> {
         self.gated(session, Action::TemplateChange, None, |ctx| crate::journal::retire_template(ctx, key))
     }
 
@@ -90,7 +90,7 @@ impl Clinic {
     pub fn save_answers(
         &mut self,
         session: &SessionId,
-        entry: &str,
+        entry: &crate::EntryId,
         title: &str,
         answers: &crate::templates::Answers,
     ) -> Result<crate::journal::Entry> {
@@ -105,7 +105,7 @@ impl Clinic {
         &mut self,
         session: &SessionId,
         client: &ClientId,
-        template_id: Option<&str>,
+        template_id: Option<&crate::TemplateId>,
         title: &str,
         body: &str,
     ) -> Result<crate::journal::Entry> {
@@ -118,7 +118,7 @@ impl Clinic {
     pub fn save_draft(
         &mut self,
         session: &SessionId,
-        entry: &str,
+        entry: &crate::EntryId,
         title: &str,
         body: &str,
     ) -> Result<crate::journal::Entry> {
@@ -130,7 +130,7 @@ impl Clinic {
 
     /// Signs (locks) a draft, confirmed with the person's password or PIN. The PIN is
     /// the same one, with the same lockout, as the unlock at the desk.
-    pub fn sign_entry(&mut self, session: &SessionId, entry: &str, password: &Secret) -> Result<crate::journal::Entry> {
+    pub fn sign_entry(&mut self, session: &SessionId, entry: &crate::EntryId, password: &Secret) -> Result<crate::journal::Entry> {
         let client = crate::journal::entry_client(&self.conn, entry)?;
         let now = self.clock.now();
         let confirm = gate::Confirm::PasswordOrPin(password);
@@ -147,7 +147,7 @@ impl Clinic {
     }
 
     /// Starts an addendum (a correction) to a signed entry.
-    pub fn add_addendum(&mut self, session: &SessionId, original: &str, body: &str) -> Result<crate::journal::Entry> {
+    pub fn add_addendum(&mut self, session: &SessionId, original: &crate::EntryId, body: &str) -> Result<crate::journal::Entry> {
         let client = crate::journal::entry_client(&self.conn, original)?;
         self.gated(session, Action::EntryAddendum, client.as_ref(), |ctx| crate::journal::addendum(ctx, original, body))
     }

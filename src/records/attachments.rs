@@ -10,7 +10,7 @@
 //! only from an entry that is still a draft (triggers hold this for any SQL path too).
 
 use crate::gate::GateCtx;
-use crate::ids::{ClientId, StaffId};
+use crate::ids::{AttachmentId, ClientId, EntryId, StaffId};
 use crate::{clock, Error, Result};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -24,9 +24,9 @@ pub const MAX_NAME_CHARS: usize = 255;
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttachmentMeta {
-    pub id: String,
-    pub client_id: String,
-    pub entry_id: Option<String>,
+    pub id: AttachmentId,
+    pub client_id: ClientId,
+    pub entry_id: Option<EntryId>,
     pub name: String,
     pub mime: String,
     pub size: i64,
@@ -77,7 +77,7 @@ pub(crate) fn check(bytes: &[u8], limit: usize) -> Result<&'static str> {
 pub(crate) fn add(
     ctx: &mut GateCtx<'_>,
     client: &ClientId,
-    entry: Option<&str>,
+    entry: Option<&EntryId>,
     name: &str,
     bytes: &[u8],
     mime: &str,
@@ -104,7 +104,7 @@ pub(crate) fn add(
     if !exists {
         return Err(Error::NotFound);
     }
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = AttachmentId::new();
     let digest = hex::encode(Sha256::digest(bytes));
     ctx.conn().execute(
         "INSERT INTO attachments (id, client_id, entry_id, name, mime, size, sha256, data, created_by, created_at)
@@ -142,7 +142,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentMeta> {
     })
 }
 
-fn meta(ctx: &GateCtx<'_>, id: &str) -> Result<AttachmentMeta> {
+fn meta(ctx: &GateCtx<'_>, id: &AttachmentId) -> Result<AttachmentMeta> {
     ctx.conn()
         .query_row(
             &format!("SELECT {META_COLUMNS} FROM attachments a JOIN staff s ON s.id = a.created_by WHERE a.id = ?1"),
@@ -164,7 +164,7 @@ pub(crate) fn list(ctx: &GateCtx<'_>, client: &ClientId) -> Result<Vec<Attachmen
 }
 
 /// The attachment and its bytes; the caller's gate records the opening.
-pub(crate) fn open(ctx: &mut GateCtx<'_>, id: &str) -> Result<(AttachmentMeta, Vec<u8>)> {
+pub(crate) fn open(ctx: &mut GateCtx<'_>, id: &AttachmentId) -> Result<(AttachmentMeta, Vec<u8>)> {
     let m = meta(ctx, id)?;
     let data: Vec<u8> = ctx.conn().query_row("SELECT data FROM attachments WHERE id = ?1", [id], |r| r.get(0))?;
     ctx.record_object(format!("attachment {id}"));
@@ -172,7 +172,7 @@ pub(crate) fn open(ctx: &mut GateCtx<'_>, id: &str) -> Result<(AttachmentMeta, V
 }
 
 /// Removes an attachment from a draft entry (the trigger refuses anything else).
-pub(crate) fn remove(ctx: &mut GateCtx<'_>, id: &str) -> Result<()> {
+pub(crate) fn remove(ctx: &mut GateCtx<'_>, id: &AttachmentId) -> Result<()> {
     let entry: Option<Option<String>> =
         ctx.conn().query_row("SELECT entry_id FROM attachments WHERE id = ?1", [id], |r| r.get(0)).optional()?;
     match entry {
@@ -207,7 +207,7 @@ fn only_the_author(ctx: &GateCtx<'_>, author: &StaffId) -> Result<()> {
 /// The client an attachment belongs to (for the gate's relation check); `None` when
 /// there is no such attachment (see [`crate::journal::entry_client`] for why that is not
 /// an error here).
-pub(crate) fn client_of(conn: &rusqlite::Connection, id: &str) -> Result<Option<ClientId>> {
+pub(crate) fn client_of(conn: &rusqlite::Connection, id: &AttachmentId) -> Result<Option<ClientId>> {
     Ok(conn.query_row("SELECT client_id FROM attachments WHERE id = ?1", [id], |r| r.get(0)).optional()?)
 }
 

@@ -9,7 +9,7 @@
 
 use crate::clock;
 use crate::gate::GateCtx;
-use crate::ids::ClientId;
+use crate::ids::{ClientId, EntryId, TemplateId, TemplateKey};
 use crate::{Error, Result};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
@@ -23,8 +23,8 @@ pub const MAX_QUERY_CHARS: usize = 200;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
-    pub id: String,
-    pub client_id: String,
+    pub id: EntryId,
+    pub client_id: ClientId,
     pub author_name: String,
     pub care_at: String,
     pub template_name: Option<String>,
@@ -33,7 +33,7 @@ pub struct Entry {
     pub signed: bool,
     pub signed_at: Option<String>,
     pub signed_by_name: Option<String>,
-    pub addendum_to: Option<String>,
+    pub addendum_to: Option<EntryId>,
     pub updated_at: String,
     /// Signed by the clinic's auto-sign rule rather than by the author's own hand.
     pub auto_signed: bool,
@@ -47,9 +47,9 @@ pub struct Entry {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Template {
-    pub id: String,
+    pub id: TemplateId,
     /// Stays the same across versions.
-    pub key: String,
+    pub key: TemplateKey,
     pub name: String,
     pub body: String,
     pub version: i64,
@@ -62,8 +62,8 @@ pub struct Template {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchHit {
-    pub entry_id: String,
-    pub client_id: String,
+    pub entry_id: EntryId,
+    pub client_id: ClientId,
     pub client_name: String,
     pub care_at: String,
     pub snippet: String,
@@ -105,7 +105,7 @@ fn check_text(title: &str, body: &str) -> Result<(String, String)> {
     ))
 }
 
-fn get(ctx: &GateCtx<'_>, id: &str) -> Result<Entry> {
+fn get(ctx: &GateCtx<'_>, id: &EntryId) -> Result<Entry> {
     ctx.conn().query_row(&format!("{SELECT} WHERE e.id = ?1"), [id], from_row).optional()?.ok_or(Error::NotFound)
 }
 
@@ -128,7 +128,7 @@ pub(crate) fn list(ctx: &mut GateCtx<'_>, client: &ClientId, limit: u32) -> Resu
 pub(crate) fn create_draft(
     ctx: &mut GateCtx<'_>,
     client: &ClientId,
-    template_id: Option<&str>,
+    template_id: Option<&TemplateId>,
     title: &str,
     body: &str,
 ) -> Result<Entry> {
@@ -142,19 +142,19 @@ pub(crate) fn create_draft(
             body = String::new();
         }
     }
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = EntryId::new();
     let now = clock::to_db(ctx.now());
     ctx.conn().execute(
         "INSERT INTO entries (id, client_id, author, care_at, template_id, title, body, status, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?4, ?4)",
         params![id, client, ctx.actor().staff_id, now, template_id, title, body],
     )?;
-    ctx.record_object(id.clone());
+    ctx.record_object(id.to_string());
     get(ctx, &id)
 }
 
 /// Saves a draft as typed. Only its author may, and never once it is signed.
-pub(crate) fn save_draft(ctx: &mut GateCtx<'_>, id: &str, title: &str, body: &str) -> Result<Entry> {
+pub(crate) fn save_draft(ctx: &mut GateCtx<'_>, id: &EntryId, title: &str, body: &str) -> Result<Entry> {
     let (title, body) = check_text(title, body)?;
     let entry = own_draft(ctx, id)?;
     if entry.fields.is_some() {
@@ -168,7 +168,7 @@ pub(crate) fn save_draft(ctx: &mut GateCtx<'_>, id: &str, title: &str, body: &st
 }
 
 /// Looks an entry up and names its client and id in the operation's audit event.
-fn touch(ctx: &mut GateCtx<'_>, id: &str) -> Result<(String, String)> {
+fn touch(ctx: &mut GateCtx<'_>, id: &EntryId) -> Result<(String, String)> {
     let (client, author, status): (ClientId, String, String) = ctx
         .conn()
         .query_row("SELECT client_id, author, status FROM entries WHERE id = ?1", [id], |r| {
@@ -177,11 +177,11 @@ fn touch(ctx: &mut GateCtx<'_>, id: &str) -> Result<(String, String)> {
         .optional()?
         .ok_or(Error::NotFound)?;
     ctx.record_client(client);
-    ctx.record_object(id.to_owned());
+    ctx.record_object(id.to_string());
     Ok((author, status))
 }
 
-fn own_draft(ctx: &mut GateCtx<'_>, id: &str) -> Result<Entry> {
+fn own_draft(ctx: &mut GateCtx<'_>, id: &EntryId) -> Result<Entry> {
     let (author, status) = touch(ctx, id)?;
     if status == "signed" {
         return Err(Error::Conflict("the entry is signed; add an addendum instead".into()));
@@ -193,7 +193,7 @@ fn own_draft(ctx: &mut GateCtx<'_>, id: &str) -> Result<Entry> {
 }
 
 /// Signs (locks) the author's draft for good and makes it searchable.
-pub(crate) fn sign(ctx: &mut GateCtx<'_>, id: &str) -> Result<Entry> {
+pub(crate) fn sign(ctx: &mut GateCtx<'_>, id: &EntryId) -> Result<Entry> {
     let entry = own_draft(ctx, id)?;
     if entry.body.trim().is_empty() && entry.title.trim().is_empty() {
         return Err(Error::invalid("an empty entry cannot be signed"));
@@ -218,21 +218,21 @@ pub(crate) fn sign(ctx: &mut GateCtx<'_>, id: &str) -> Result<Entry> {
 }
 
 /// Starts an addendum (a correction) to a signed entry, as a draft of its own.
-pub(crate) fn addendum(ctx: &mut GateCtx<'_>, original: &str, body: &str) -> Result<Entry> {
+pub(crate) fn addendum(ctx: &mut GateCtx<'_>, original: &EntryId, body: &str) -> Result<Entry> {
     touch(ctx, original)?;
     let orig = get(ctx, original)?;
     if !orig.signed {
         return Err(Error::Conflict("only a signed entry takes an addendum; edit the draft instead".into()));
     }
     let (_, body) = check_text("", body)?;
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = EntryId::new();
     let now = clock::to_db(ctx.now());
     ctx.conn().execute(
         "INSERT INTO entries (id, client_id, author, care_at, title, body, status, addendum_to, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, '', ?5, 'draft', ?6, ?4, ?4)",
         params![id, orig.client_id, ctx.actor().staff_id, now, body, orig.id],
     )?;
-    ctx.record_object(id.clone());
+    ctx.record_object(id.to_string());
     get(ctx, &id)
 }
 
@@ -242,7 +242,7 @@ pub(crate) fn addendum(ctx: &mut GateCtx<'_>, original: &str, body: &str) -> Res
 /// `None` when there is no such entry: the gate then decides as for a client the caller
 /// has no relation to, so someone without access hears "denied" whether or not the id
 /// exists, and only someone who may look hears "not found" (from the operation).
-pub(crate) fn entry_client(conn: &rusqlite::Connection, id: &str) -> Result<Option<ClientId>> {
+pub(crate) fn entry_client(conn: &rusqlite::Connection, id: &EntryId) -> Result<Option<ClientId>> {
     Ok(conn.query_row("SELECT client_id FROM entries WHERE id = ?1", [id], |r| r.get(0)).optional()?)
 }
 
@@ -311,7 +311,7 @@ pub(crate) fn search(ctx: &mut GateCtx<'_>, query: &str, limit: u32) -> Result<V
         }
         hits.push(SearchHit {
             entry_id: r.get(0)?,
-            client_id: client.to_string(),
+            client_id: client,
             client_name: r.get(2)?,
             care_at: r.get(3)?,
             snippet: r.get(4)?,
@@ -357,7 +357,7 @@ pub(crate) fn templates(conn: &rusqlite::Connection, language: &str) -> Result<V
 pub(crate) fn save_template(
     ctx: &mut GateCtx<'_>,
     language: &str,
-    key: Option<&str>,
+    key: Option<&TemplateKey>,
     name: &str,
     body: &str,
     fields: &[crate::templates::Field],
@@ -373,13 +373,13 @@ pub(crate) fn save_template(
         Some(k) => {
             let v: Option<i64> = ctx.conn().query_row(
                 "SELECT max(version) FROM templates WHERE key = ?1 AND language = ?2",
-                params![k, language],
+                params![k.as_str(), language],
                 |r| r.get(0),
             )?;
             (k.to_string(), v.ok_or(Error::NotFound)? + 1)
         }
     };
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = TemplateId::new();
     let fields_json = (!fields.is_empty())
         .then(|| serde_json::to_string(&fields))
         .transpose()
@@ -404,8 +404,8 @@ pub(crate) fn save_template(
 }
 
 /// Hides a template from new entries (entries already written keep it).
-pub(crate) fn retire_template(ctx: &mut GateCtx<'_>, key: &str) -> Result<()> {
-    let n = ctx.conn().execute("UPDATE templates SET retired = 1 WHERE key = ?1", [key])?;
+pub(crate) fn retire_template(ctx: &mut GateCtx<'_>, key: &TemplateKey) -> Result<()> {
+    let n = ctx.conn().execute("UPDATE templates SET retired = 1 WHERE key = ?1", [key.as_str()])?;
     if n == 0 {
         return Err(Error::NotFound);
     }
@@ -417,7 +417,7 @@ pub(crate) fn retire_template(ctx: &mut GateCtx<'_>, key: &str) -> Result<()> {
 /// from them.
 pub(crate) fn save_answers(
     ctx: &mut GateCtx<'_>,
-    id: &str,
+    id: &EntryId,
     title: &str,
     answers: &crate::templates::Answers,
 ) -> Result<Entry> {

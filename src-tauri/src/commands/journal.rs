@@ -4,17 +4,8 @@ use super::CmdResult;
 use crate::dto::{AttachmentDto, EntryDto, OpenedAttachment, SearchHitDto, TemplateDto};
 use crate::state::AppState;
 use klinik::secret::Secret;
-use klinik::ClientId;
+use klinik::{ClientId, EntryId};
 use tauri::State;
-
-/// Entry and template ids are UUIDs; anything else is refused before the core.
-fn entry_id(id: &str) -> CmdResult<String> {
-    uuid_like(id).then(|| id.to_owned()).ok_or_else(|| klinik::Error::Invalid("not a valid entry id".into()).into())
-}
-
-fn uuid_like(s: &str) -> bool {
-    s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
-}
 
 #[tauri::command]
 #[specta::specta]
@@ -43,10 +34,10 @@ pub async fn create_entry(
     body: String,
 ) -> CmdResult<EntryDto> {
     let client = ClientId::parse(&client_id)?;
-    let template = template_id.map(|t| entry_id(&t)).transpose()?;
+    let template = template_id.as_deref().map(klinik::TemplateId::parse).transpose()?;
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
-    Ok(clinic.create_entry(&session, &client, template.as_deref(), &title, &body)?.into())
+    Ok(clinic.create_entry(&session, &client, template.as_ref(), &title, &body)?.into())
 }
 
 #[tauri::command]
@@ -57,7 +48,7 @@ pub async fn save_draft(
     title: String,
     body: String,
 ) -> CmdResult<EntryDto> {
-    let id = self::entry_id(&entry_id)?;
+    let id = EntryId::parse(&entry_id)?;
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.save_draft(&session, &id, &title, &body)?.into())
@@ -66,7 +57,7 @@ pub async fn save_draft(
 #[tauri::command]
 #[specta::specta]
 pub async fn sign_entry(state: State<'_, AppState>, entry_id: String, password: String) -> CmdResult<EntryDto> {
-    let id = self::entry_id(&entry_id)?;
+    let id = EntryId::parse(&entry_id)?;
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.sign_entry(&session, &id, &Secret::new(password))?.into())
@@ -75,7 +66,7 @@ pub async fn sign_entry(state: State<'_, AppState>, entry_id: String, password: 
 #[tauri::command]
 #[specta::specta]
 pub async fn add_addendum(state: State<'_, AppState>, entry_id: String, body: String) -> CmdResult<EntryDto> {
-    let id = self::entry_id(&entry_id)?;
+    let id = EntryId::parse(&entry_id)?;
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.add_addendum(&session, &id, &body)?.into())
@@ -118,7 +109,7 @@ pub async fn add_attachment(
     use base64::Engine;
     super::check_len(&name)?;
     let client = ClientId::parse(&client_id)?;
-    let entry = entry_id.as_deref().map(self::entry_id).transpose()?;
+    let entry = entry_id.as_deref().map(EntryId::parse).transpose()?;
     if base64.len() > MAX_BASE64_CHARS {
         return Err(klinik::Error::Invalid("the file is too large".into()).into());
     }
@@ -127,7 +118,7 @@ pub async fn add_attachment(
         .map_err(|_| klinik::Error::Invalid("the file could not be read".into()))?;
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
-    Ok(clinic.add_attachment(&session, &client, entry.as_deref(), &name, &bytes)?.into())
+    Ok(clinic.add_attachment(&session, &client, entry.as_ref(), &name, &bytes)?.into())
 }
 
 #[tauri::command]
@@ -144,7 +135,7 @@ pub async fn list_attachments(state: State<'_, AppState>, client_id: String) -> 
 #[specta::specta]
 pub async fn open_attachment(state: State<'_, AppState>, attachment_id: String) -> CmdResult<OpenedAttachment> {
     use base64::Engine;
-    let id = entry_id(&attachment_id)?;
+    let id = klinik::AttachmentId::parse(&attachment_id)?;
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
     let (meta, bytes) = clinic.open_attachment(&session, &id)?;
@@ -154,7 +145,7 @@ pub async fn open_attachment(state: State<'_, AppState>, attachment_id: String) 
 #[tauri::command]
 #[specta::specta]
 pub async fn remove_attachment(state: State<'_, AppState>, attachment_id: String) -> CmdResult<()> {
-    let id = entry_id(&attachment_id)?;
+    let id = klinik::AttachmentId::parse(&attachment_id)?;
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.remove_attachment(&session, &id)?)
@@ -191,17 +182,17 @@ pub async fn save_template(
     if body.len() > 4 * klinik::templates::MAX_TEMPLATE_BODY_CHARS || fields.len() > klinik::templates::MAX_FIELDS {
         return Err(klinik::Error::Invalid("the template is too large".into()).into());
     }
-    let key = key.as_deref().map(entry_id).transpose()?;
+    let key = key.as_deref().map(klinik::TemplateKey::parse).transpose()?;
     let fields: Vec<klinik::templates::Field> = fields.into_iter().map(Into::into).collect();
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
-    Ok(clinic.save_template(&session, key.as_deref(), &name, &body, &fields)?.into())
+    Ok(clinic.save_template(&session, key.as_ref(), &name, &body, &fields)?.into())
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn retire_template(state: State<'_, AppState>, key: String) -> CmdResult<()> {
-    let key = entry_id(&key)?;
+    let key = klinik::TemplateKey::parse(&key)?;
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.retire_template(&session, &key)?)
@@ -217,7 +208,7 @@ pub async fn save_answers(
     answers: Vec<crate::dto::AnswerDto>,
 ) -> CmdResult<EntryDto> {
     super::check_len(&title)?;
-    let id = self::entry_id(&entry_id)?;
+    let id = EntryId::parse(&entry_id)?;
     if answers.len() > klinik::templates::MAX_FIELDS {
         return Err(klinik::Error::Invalid("too many answers".into()).into());
     }
