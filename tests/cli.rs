@@ -155,7 +155,10 @@ fn audit_export_signs_in_as_a_person_and_is_attributed_to_them() {
     let export_rows: Vec<&str> = csv.lines().filter(|l| l.contains(",audit_export,")).collect();
     assert_eq!(export_rows.len(), 1, "the first export is in the second: {csv}");
     assert!(export_rows[0].contains("Sune Skagen"), "attributed to the person: {}", export_rows[0]);
-    assert!(csv.contains(",login_failed,") && csv.contains(",login,"), "the refused and the good login are in the trail: {csv}");
+    assert!(
+        csv.contains(",login_failed,") && csv.contains(",login,"),
+        "the refused and the good login are in the trail: {csv}"
+    );
 }
 
 /// The files `klinik bench` would leave in the temp folder `tmp`.

@@ -359,8 +359,16 @@ fn a_drafts_files_are_its_authors_and_unknown_ids_answer_like_inaccessible_ones(
         klinik::AttachmentId::parse(made_up).expect("an attachment id"),
     );
     for (what, real, fake) in [
-        ("save", c.save_draft(&nina, &draft, "", "x").map(|_| ()), c.save_draft(&nina, &made_up_entry, "", "x").map(|_| ())),
-        ("addendum", c.add_addendum(&nina, &draft, "x").map(|_| ()), c.add_addendum(&nina, &made_up_entry, "x").map(|_| ())),
+        (
+            "save",
+            c.save_draft(&nina, &draft, "", "x").map(|_| ()),
+            c.save_draft(&nina, &made_up_entry, "", "x").map(|_| ()),
+        ),
+        (
+            "addendum",
+            c.add_addendum(&nina, &draft, "x").map(|_| ()),
+            c.add_addendum(&nina, &made_up_entry, "x").map(|_| ()),
+        ),
         ("open", c.open_attachment(&nina, &kept).map(|_| ()), c.open_attachment(&nina, &made_up_file).map(|_| ())),
         ("remove", c.remove_attachment(&nina, &kept), c.remove_attachment(&nina, &made_up_file)),
     ] {

@@ -103,7 +103,10 @@ fn a_fielded_template_versions_checks_answers_and_renders_searchable_text() {
         c.save_template(&s, None, "Tom valg", "", &[field("x", FieldKind::SingleChoice, "Valg", &[], false)]),
         Err(Error::Invalid(_))
     ));
-    assert!(matches!(c.save_template(&s, Some(&klinik::TemplateKey::parse("no-such-key").expect("a key")), "X", "", &[]), Err(Error::NotFound)));
+    assert!(matches!(
+        c.save_template(&s, Some(&klinik::TemplateKey::parse("no-such-key").expect("a key")), "X", "", &[]),
+        Err(Error::NotFound)
+    ));
     c.retire_template(&s, &v1.key).expect("retire");
     assert!(!c.templates(&s).expect("list").iter().any(|t| t.key == v1.key));
     assert!(c.journal(&s, &who).expect("journal").iter().any(|x| x.id == e.id && x.fields.is_some()));

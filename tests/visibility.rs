@@ -65,12 +65,7 @@ fn the_client_list_and_search_show_exactly_what_the_policy_opens() {
             let opens = c.get_client(s, id).is_ok();
             assert_eq!(listed.contains(id), opens, "{:?}: list vs open for {id}", c.me(s).expect("me").name);
             let reads = c.journal(s, id).is_ok();
-            assert_eq!(
-                hits.contains(id),
-                reads,
-                "{:?}: search vs journal for {id}",
-                c.me(s).map(|m| m.name)
-            );
+            assert_eq!(hits.contains(id), reads, "{:?}: search vs journal for {id}", c.me(s).map(|m| m.name));
         }
     }
     OsKeyring.delete(c.id()).expect("clean up");

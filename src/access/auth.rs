@@ -24,8 +24,9 @@ pub use super::password::{
 };
 
 /// What kind of sign-in a session is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "snake_case")]
 pub enum SessionKind {
     Personal,
     Business,
@@ -34,11 +35,7 @@ pub enum SessionKind {
 
 impl SessionKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            SessionKind::Personal => "personal",
-            SessionKind::Business => "business",
-            SessionKind::Pin => "pin",
-        }
+        self.into()
     }
 }
 

@@ -15,6 +15,8 @@ pub const EMERGENCY_HOURS: i64 = 8;
 pub const MIN_REASON_CHARS: usize = 10;
 
 /// How a relation arose (the `kind` column; its CHECK lists the same three).
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum RelationKind {
@@ -28,16 +30,12 @@ pub enum RelationKind {
 }
 
 impl RelationKind {
-    pub const ALL: [RelationKind; 3] = [RelationKind::Assignment, RelationKind::Emergency, RelationKind::Block];
+    pub const ALL: &'static [RelationKind] = <RelationKind as strum::VariantArray>::VARIANTS;
     pub fn as_str(self) -> &'static str {
-        match self {
-            RelationKind::Assignment => "assignment",
-            RelationKind::Emergency => "emergency",
-            RelationKind::Block => "block",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+        s.parse().ok()
     }
 }
 

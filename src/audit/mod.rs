@@ -102,6 +102,8 @@ use sha2::{Digest, Sha256};
 
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
@@ -112,20 +114,11 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "ok" => Ok(Outcome::Ok),
-            "denied" => Ok(Outcome::Denied),
-            "failed" => Ok(Outcome::Failed),
-            _ => Err(Error::invalid("outcome must be ok, denied or failed")),
-        }
+        s.trim().to_ascii_lowercase().parse().map_err(|_| Error::invalid("outcome must be ok, denied or failed"))
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Ok => "ok",
-            Outcome::Denied => "denied",
-            Outcome::Failed => "failed",
-        }
+        self.into()
     }
 }
 

@@ -43,11 +43,7 @@ impl Filter {
     /// Limits the filter to whole days `first..=last` (UTC), either end open.
     pub fn days(self, first: Option<chrono::NaiveDate>, last: Option<chrono::NaiveDate>) -> Self {
         let start = |d: chrono::NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
-        Self {
-            from: first.map(start),
-            to: last.and_then(|d| d.succ_opt()).map(start),
-            ..self
-        }
+        Self { from: first.map(start), to: last.and_then(|d| d.succ_opt()).map(start), ..self }
     }
 }
 

@@ -155,6 +155,8 @@ impl Clinic {
 }
 
 /// The two export formats of the audit trail.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
     Csv,
@@ -163,17 +165,10 @@ pub enum ExportFormat {
 
 impl ExportFormat {
     pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "csv" => Ok(Self::Csv),
-            "fhir" => Ok(Self::Fhir),
-            _ => Err(Error::invalid("export format must be csv or fhir")),
-        }
+        s.trim().to_ascii_lowercase().parse().map_err(|_| Error::invalid("export format must be csv or fhir"))
     }
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Csv => "csv",
-            Self::Fhir => "fhir",
-        }
+        self.into()
     }
 }
 

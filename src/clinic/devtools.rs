@@ -8,7 +8,11 @@ use super::*;
 impl Clinic {
     /// Signs a synthetic demo entry through the gate without asking for the password
     /// (generating a million entries would otherwise spend hours in Argon2).
-    pub(crate) fn demo_sign_entry(&mut self, session: &SessionId, entry: &crate::EntryId) -> Result<crate::journal::Entry> {
+    pub(crate) fn demo_sign_entry(
+        &mut self,
+        session: &SessionId,
+        entry: &crate::EntryId,
+    ) -> Result<crate::journal::Entry> {
         let client = crate::journal::entry_client(&self.conn, entry)?;
         self.gated(session, Action::EntrySign, client.as_ref(), |ctx| crate::journal::sign(ctx, entry))
     }

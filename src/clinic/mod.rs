@@ -29,31 +29,34 @@ use serde::Serialize;
 use std::path::Path;
 use std::sync::Arc;
 
+/// The clinic's settings chosen at setup, stored and typed as lower-case text; the
+/// mapping is strum's, in one place per enum.
 macro_rules! text_enum {
-    ($name:ident { $($variant:ident = $text:literal),+ $(,)? }, $what:literal) => {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident),+ $(,)? }, $what:literal) => {
+        $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+        #[strum(serialize_all = "snake_case")]
         pub enum $name { $($variant),+ }
         impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const ALL: &'static [$name] = <$name as strum::VariantArray>::VARIANTS;
             pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
+                self.into()
             }
             pub fn parse(s: &str) -> Result<Self> {
-                match s.trim().to_ascii_lowercase().as_str() {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err(Error::invalid(concat!("unknown ", $what))),
-                }
+                s.trim().to_ascii_lowercase().parse().map_err(|_| Error::invalid(concat!("unknown ", $what)))
             }
         }
     };
 }
 
-text_enum!(Country { Dk = "dk", Se = "se", No = "no" }, "country (dk, se or no)");
+text_enum!(Country { Dk, Se, No }, "country (dk, se or no)");
 text_enum!(
-    JournalMode { Notes = "notes", Journals = "journals", JournalsWithId = "journals_with_id" },
+    /// How much of a record the clinic keeps: notes, journals, or journals with national IDs.
+    JournalMode { Notes, Journals, JournalsWithId },
     "journal mode (notes, journals or journals_with_id)"
 );
-text_enum!(Language { Da = "da", Sv = "sv", Nb = "nb", En = "en" }, "language (da, sv, nb or en)");
+text_enum!(Language { Da, Sv, Nb, En }, "language (da, sv, nb or en)");
 
 /// Everything the setup wizard (or `klinik init`) collects.
 #[derive(Debug)]

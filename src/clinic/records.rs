@@ -130,7 +130,12 @@ impl Clinic {
 
     /// Signs (locks) a draft, confirmed with the person's password or PIN. The PIN is
     /// the same one, with the same lockout, as the unlock at the desk.
-    pub fn sign_entry(&mut self, session: &SessionId, entry: &crate::EntryId, password: &Secret) -> Result<crate::journal::Entry> {
+    pub fn sign_entry(
+        &mut self,
+        session: &SessionId,
+        entry: &crate::EntryId,
+        password: &Secret,
+    ) -> Result<crate::journal::Entry> {
         let client = crate::journal::entry_client(&self.conn, entry)?;
         let now = self.clock.now();
         let confirm = gate::Confirm::PasswordOrPin(password);
@@ -147,7 +152,12 @@ impl Clinic {
     }
 
     /// Starts an addendum (a correction) to a signed entry.
-    pub fn add_addendum(&mut self, session: &SessionId, original: &crate::EntryId, body: &str) -> Result<crate::journal::Entry> {
+    pub fn add_addendum(
+        &mut self,
+        session: &SessionId,
+        original: &crate::EntryId,
+        body: &str,
+    ) -> Result<crate::journal::Entry> {
         let client = crate::journal::entry_client(&self.conn, original)?;
         self.gated(session, Action::EntryAddendum, client.as_ref(), |ctx| crate::journal::addendum(ctx, original, body))
     }

@@ -17,6 +17,8 @@ use std::path::Path;
 use zeroize::Zeroizing;
 
 /// Where the master key is kept between starts.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum KeyStorage {
@@ -26,11 +28,7 @@ pub enum KeyStorage {
 
 impl KeyStorage {
     pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "keyring" => Ok(Self::Keyring),
-            "passphrase" => Ok(Self::Passphrase),
-            _ => Err(Error::invalid("key storage must be keyring or passphrase")),
-        }
+        s.trim().to_ascii_lowercase().parse().map_err(|_| Error::invalid("key storage must be keyring or passphrase"))
     }
 }
 

@@ -9,6 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 /// A staff member's role.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -20,19 +22,14 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Owner, Role::Admin, Role::Practitioner, Role::Reception];
+    pub const ALL: &'static [Role] = <Role as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Admin => "admin",
-            Role::Practitioner => "practitioner",
-            Role::Reception => "reception",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
+        s.parse().ok()
     }
 
     pub fn is_admin(self) -> bool {
@@ -188,6 +185,8 @@ impl Action {
 }
 
 /// Planway's three ways a clinic works (a clinic setting).
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum AccessModel {
@@ -200,20 +199,18 @@ pub enum AccessModel {
 }
 
 impl AccessModel {
-    pub const ALL: [AccessModel; 3] = [AccessModel::Solo, AccessModel::Individual, AccessModel::BusinessPin];
+    pub const ALL: &'static [AccessModel] = <AccessModel as strum::VariantArray>::VARIANTS;
     pub fn as_str(self) -> &'static str {
-        match self {
-            AccessModel::Solo => "solo",
-            AccessModel::Individual => "individual",
-            AccessModel::BusinessPin => "business_pin",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.as_str() == s)
+        s.parse().ok()
     }
 }
 
 /// Which clients a staff member's work reaches (EasyPractice: "all, own or none").
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Scope {
@@ -224,22 +221,20 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 3] = [Scope::All, Scope::Own, Scope::None];
+    pub const ALL: &'static [Scope] = <Scope as strum::VariantArray>::VARIANTS;
     pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::All => "all",
-            Scope::Own => "own",
-            Scope::None => "none",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
+        s.parse().ok()
     }
 }
 
 /// How far a right reaches: nothing, looking, or looking and changing. Used for the
 /// access every staff member gets to a new client (a clinic setting, kept per client)
 /// and for rights on another person's calendar.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Level {
@@ -249,20 +244,18 @@ pub enum Level {
 }
 
 impl Level {
-    pub const ALL: [Level; 3] = [Level::None, Level::View, Level::Edit];
+    pub const ALL: &'static [Level] = <Level as strum::VariantArray>::VARIANTS;
     pub fn as_str(self) -> &'static str {
-        match self {
-            Level::None => "none",
-            Level::View => "view",
-            Level::Edit => "edit",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
+        s.parse().ok()
     }
 }
 
 /// The parts of the app a staff member may use (EasyPractice's per-app rights).
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Feature {
@@ -275,20 +268,12 @@ pub enum Feature {
 }
 
 impl Feature {
-    pub const ALL: [Feature; 6] =
-        [Feature::Clients, Feature::Journal, Feature::Calendar, Feature::Reports, Feature::Audit, Feature::Settings];
+    pub const ALL: &'static [Feature] = <Feature as strum::VariantArray>::VARIANTS;
     pub fn as_str(self) -> &'static str {
-        match self {
-            Feature::Clients => "clients",
-            Feature::Journal => "journal",
-            Feature::Calendar => "calendar",
-            Feature::Reports => "reports",
-            Feature::Audit => "audit",
-            Feature::Settings => "settings",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
+        s.parse().ok()
     }
 }
 
@@ -304,7 +289,7 @@ impl Features {
         self.0 & (1 << (f as u8)) != 0
     }
     pub fn list(self) -> Vec<Feature> {
-        Feature::ALL.into_iter().filter(|f| self.has(*f)).collect()
+        Feature::ALL.iter().copied().filter(|f| self.has(*f)).collect()
     }
     pub fn to_db(self) -> String {
         self.list().iter().map(|f| f.as_str()).collect::<Vec<_>>().join(",")
@@ -333,9 +318,7 @@ impl Rights {
     pub fn default_for(role: Role) -> Self {
         use Feature::*;
         match role {
-            Role::Owner | Role::Admin => {
-                Rights { scope: Scope::All, edit: true, features: Features::of(&Feature::ALL) }
-            }
+            Role::Owner | Role::Admin => Rights { scope: Scope::All, edit: true, features: Features::of(Feature::ALL) },
             Role::Practitioner => {
                 Rights { scope: Scope::Own, edit: true, features: Features::of(&[Clients, Journal, Calendar]) }
             }

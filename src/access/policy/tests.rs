@@ -72,10 +72,10 @@ fn expected(s: &Subject, action: Action) -> bool {
 
 fn rights_cases() -> Vec<Rights> {
     let mut out = Vec::new();
-    for scope in Scope::ALL {
+    for scope in Scope::ALL.iter().copied() {
         for edit in [true, false] {
             for features in [
-                Features::of(&Feature::ALL),
+                Features::of(Feature::ALL),
                 Features::of(&[Feature::Clients, Feature::Journal]),
                 Features::of(&[Feature::Clients, Feature::Calendar]),
                 Features::of(&[Feature::Journal, Feature::Audit]),
@@ -94,9 +94,9 @@ fn rights_cases() -> Vec<Rights> {
 #[test]
 fn decision_matrix() {
     let mut cells = 0;
-    for role in Role::ALL {
+    for role in Role::ALL.iter().copied() {
         for active in [true, false] {
-            for model in AccessModel::ALL {
+            for model in AccessModel::ALL.iter().copied() {
                 for (business_login, via_pin) in [(false, false), (true, false), (false, true)] {
                     for relation in RelationState::ALL {
                         for national_id_mode in [false, true] {
@@ -148,7 +148,7 @@ fn role_defaults_keep_reception_out_of_journals_and_practitioners_to_their_own()
 fn calendar_rights_follow_the_grant_the_feature_and_view_only() {
     for rights in rights_cases() {
         for own in [true, false] {
-            for granted in Level::ALL {
+            for granted in Level::ALL.iter().copied() {
                 let got = calendar_level(rights, own, granted);
                 let want = if !rights.features.has(Feature::Calendar) {
                     Level::None
@@ -199,8 +199,8 @@ fn a_block_always_wins_and_an_ended_relation_is_no_relation() {
 
 #[test]
 fn a_business_login_never_opens_a_journal_without_a_pin() {
-    for role in Role::ALL {
-        for model in AccessModel::ALL {
+    for role in Role::ALL.iter().copied() {
+        for model in AccessModel::ALL.iter().copied() {
             let s = Subject {
                 role,
                 active: true,
@@ -229,8 +229,29 @@ fn every_action_has_its_own_audit_name() {
 
 #[test]
 fn roles_round_trip_through_text() {
-    for r in Role::ALL {
+    for r in Role::ALL.iter().copied() {
         assert_eq!(Role::parse(r.as_str()), Some(r));
     }
     assert_eq!(Role::parse("root"), None);
+}
+
+/// The stored texts are the database's (CHECK constraints and rows written by older
+/// versions): the derived mapping must keep them exactly.
+#[test]
+fn stored_texts_stay_what_the_database_holds() {
+    let texts = |all: &[&'static str]| all.join(",");
+    assert_eq!(texts(&Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>()), "owner,admin,practitioner,reception");
+    assert_eq!(texts(&AccessModel::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>()), "solo,individual,business_pin");
+    assert_eq!(texts(&Level::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>()), "none,view,edit");
+    assert_eq!(
+        texts(&crate::relations::RelationKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+        "assignment,emergency,block"
+    );
+    assert_eq!(crate::clinic::JournalMode::JournalsWithId.as_str(), "journals_with_id");
+    assert_eq!(
+        crate::clinic::JournalMode::parse(" Journals_With_Id ").ok(),
+        Some(crate::clinic::JournalMode::JournalsWithId)
+    );
+    assert_eq!(crate::audit::Outcome::parse("denied").ok(), Some(crate::audit::Outcome::Denied));
+    assert_eq!(AccessModel::parse("businessPin"), None, "one spelling, the stored one");
 }
