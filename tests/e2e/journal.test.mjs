@@ -67,6 +67,7 @@ test('write from a template, sign, add an addendum and find it again', async () 
     // Print view of a period: the browser's print dialog is replaced by a counter (the
     // dialog itself is the system's); what is printed is decided by the page.
     await win.exec(`window.__prints = 0; window.print = () => { window.__prints += 1; };`);
+    // The date fields are text fields (see ui/src/lib/ui/DateField.svelte) that also take ISO.
     const setDate = (css, v) =>
       win.exec(
         `const el = document.querySelector(arguments[0]); el.value = arguments[1];
@@ -74,7 +75,8 @@ test('write from a template, sign, add an addendum and find it again', async () 
         css,
         v,
       );
-    await setDate(tid('journal.printFrom'), '2020-01-01');
+    // The period is typed as the clinic's language writes a date (Danish: 1-1-2020), or ISO.
+    await win.type(tid('journal.printFrom'), '1-1-2020');
     await setDate(tid('journal.printTo'), '2020-12-31');
     await until('a past period leaves today\'s entry out', async () =>
       (await win.attrs(tid('journal.entry'), 'data-in-print')).every((v) => v === 'false'),

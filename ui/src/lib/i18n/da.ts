@@ -532,4 +532,11 @@ export const da: Messages = {
   'app.opening': 'Åbner klinikken…',
   'app.checking': 'Klinik blev ikke lukket normalt sidste gang. Klinikkens data kontrolleres, før den åbnes — i en stor klinik kan det tage et minut. Intet bliver ændret.',
   'review.security': 'Rettigheder, indstillinger og systemhændelser (medarbejderændringer, sikkerhedskopier, kontrol efter nedbrud, urspring)',
+  'date.invalid': 'Det er ikke en gyldig dato. Skriv den som {pattern}.',
+  'date.missing': 'Skriv en dato.',
+  'date.tooEarly': 'Datoen skal være {date} eller senere.',
+  'date.tooLate': 'Datoen skal være {date} eller tidligere.',
+  'file.choose': 'Vælg fil…',
+  'file.none': 'Ingen fil valgt',
+  'field.required': 'skal udfyldes',
 };

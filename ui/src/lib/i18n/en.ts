@@ -532,6 +532,13 @@ export const en = {
   'app.opening': 'Opening the clinic…',
   'app.checking': 'Klinik was not closed normally last time. Checking the clinic’s data before opening it — on a large clinic this can take a minute. Nothing is changed.',
   'review.security': 'Rights, settings and system events (staff changes, backups, checks after a crash, clock jumps)',
+  'date.invalid': 'Not a valid date. Write it as {pattern}.',
+  'date.missing': 'Enter a date.',
+  'date.tooEarly': 'The date must be {date} or later.',
+  'date.tooLate': 'The date must be {date} or earlier.',
+  'file.choose': 'Choose file…',
+  'file.none': 'No file chosen',
+  'field.required': 'required',
 } as const;
 
 export type MessageKey = keyof typeof en;

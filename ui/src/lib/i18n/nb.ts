@@ -532,4 +532,11 @@ export const nb: Messages = {
   'app.opening': 'Åpner klinikken…',
   'app.checking': 'Klinik ble ikke lukket normalt forrige gang. Klinikkens data kontrolleres før den åpnes — i en stor klinikk kan det ta et minutt. Ingenting blir endret.',
   'review.security': 'Rettigheter, innstillinger og systemhendelser (endringer av ansatte, sikkerhetskopier, kontroller etter krasj, klokkehopp)',
+  'date.invalid': 'Det er ikke en gyldig dato. Skriv den som {pattern}.',
+  'date.missing': 'Skriv inn en dato.',
+  'date.tooEarly': 'Datoen må være {date} eller senere.',
+  'date.tooLate': 'Datoen må være {date} eller tidligere.',
+  'file.choose': 'Velg fil…',
+  'file.none': 'Ingen fil valgt',
+  'field.required': 'må fylles ut',
 };

@@ -532,4 +532,11 @@ export const sv: Messages = {
   'app.opening': 'Öppnar kliniken…',
   'app.checking': 'Klinik stängdes inte normalt förra gången. Klinikens data kontrolleras innan den öppnas — i en stor klinik kan det ta en minut. Inget ändras.',
   'review.security': 'Behörigheter, inställningar och systemhändelser (personaländringar, säkerhetskopior, kontroller efter krasch, klockhopp)',
+  'date.invalid': 'Det är inget giltigt datum. Skriv det som {pattern}.',
+  'date.missing': 'Skriv ett datum.',
+  'date.tooEarly': 'Datumet måste vara {date} eller senare.',
+  'date.tooLate': 'Datumet måste vara {date} eller tidigare.',
+  'file.choose': 'Välj fil…',
+  'file.none': 'Ingen fil vald',
+  'field.required': 'måste fyllas i',
 };
