@@ -1,5 +1,5 @@
 import { errorCode, isAppError, needsStatusRefresh } from './backend';
-import { t } from './i18n/index.svelte';
+import { t, tp } from './i18n/index.svelte';
 import type { MessageKey } from './i18n/en';
 
 /** The translated message for any failure; never the raw text from the core. */
@@ -8,13 +8,13 @@ export function errorText(e: unknown): string {
   if ((code === 'pinLocked' || code === 'tooManyAttempts') && isAppError(e) && e.detail) {
     return t(`error.${code}`, { wait: waitText(Number(e.detail)) });
   }
-  return t(`error.${code}` as MessageKey, { wait: t('wait.seconds', { n: 30 }) });
+  return t(`error.${code}` as MessageKey, { wait: tp('unit.seconds', 30) });
 }
 
 /** How long to wait, in the words of the UI's language (seconds up to two minutes). */
 export function waitText(seconds: number): string {
   const s = Math.max(1, Math.ceil(seconds));
-  return s <= 120 ? t('wait.seconds', { n: s }) : t('wait.minutes', { n: Math.ceil(s / 60) });
+  return s <= 120 ? tp('unit.seconds', s) : tp('unit.minutes', Math.ceil(s / 60));
 }
 
 /**

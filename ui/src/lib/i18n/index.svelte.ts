@@ -27,6 +27,54 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 
+/** The locale of the UI language, for numbers, dates and plural rules. */
+export function locale(): string {
+  return LOCALES[state.current];
+}
+
+// Intl objects are not cheap to make; one of each per locale and options.
+const intlCache = new Map<string, Intl.PluralRules | Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<T extends Intl.PluralRules | Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let made = intlCache.get(key) as T | undefined;
+  if (!made) intlCache.set(key, (made = make()));
+  return made;
+}
+
+/** Message keys that come as a singular and a plural: `key.one` and `key.other`. */
+export type PluralKey = {
+  [K in MessageKey]: K extends `${infer Base}.one` ? (`${Base}.other` extends MessageKey ? Base : never) : never;
+}[MessageKey];
+
+/**
+ * The form for `count` by the UI language's plural rules. Danish, Swedish, Norwegian and
+ * English know only 'one' and 'other' (Danish says "1,5 time", English "1.5 hours").
+ */
+export function plural<T>(count: number, forms: { one: T; other: T }): T {
+  const rules = cached(`plural|${locale()}`, () => new Intl.PluralRules(locale()));
+  return rules.select(count) === 'one' ? forms.one : forms.other;
+}
+
+/** t() for a count: `key.one` or `key.other`, with {count} written as the language writes numbers. */
+export function tp(key: PluralKey, count: number, params: Record<string, string | number> = {}): string {
+  return t(plural(count, { one: `${key}.one`, other: `${key}.other` }) as MessageKey, { ...params, count: formatNumber(count) });
+}
+
+/** A number as the UI language writes it (da 1.234,5 · sv and nb 1 234,5 · en 1,234.5). */
+export function formatNumber(n: number, options: Intl.NumberFormatOptions = {}): string {
+  return cached(`number|${locale()}|${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale(), options)).format(n);
+}
+
+/**
+ * A day in words (da "31. december 2026", en "31 December 2026"): an ISO day (YYYY-MM-DD,
+ * read as that day wherever the computer is) or a timestamp (its local day).
+ */
+export function formatDate(iso: string): string {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  const d = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])) : new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return cached(`date|${locale()}`, () => new Intl.DateTimeFormat(locale(), { dateStyle: 'long' })).format(d);
+}
+
 /** A key that is only known at run time (audit actions, error codes). */
 export function tDynamic(key: string, fallback: string): string {
   const dict = dictionaries[state.current] as Record<string, string>;
