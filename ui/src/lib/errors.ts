@@ -5,16 +5,24 @@ import type { MessageKey } from './i18n/en';
 /** The translated message for any failure; never the raw text from the core. */
 export function errorText(e: unknown): string {
   const code = errorCode(e);
-  if ((code === 'pinLocked' || code === 'tooManyAttempts') && isAppError(e) && e.detail) {
-    return t(`error.${code}`, { wait: waitText(Number(e.detail)) });
+  if (code === 'pinLocked' || code === 'tooManyAttempts') {
+    // The core says how many seconds are left (`detail`); without it, "in a little while".
+    const seconds = isAppError(e) && e.detail !== null ? Number(e.detail) : NaN;
+    return t(`error.${code}`, { wait: Number.isFinite(seconds) ? waitText(seconds) : t('wait.moment') });
   }
-  return t(`error.${code}` as MessageKey, { wait: tp('unit.seconds', 30) });
+  return t(`error.${code}` as MessageKey);
 }
 
-/** How long to wait, in the words of the UI's language (seconds up to two minutes). */
+/**
+ * How long to wait, in words and in the UI language's plural forms: seconds up to two
+ * minutes ("1 sekund", "30 sekunder"), then whole minutes, rounded up ("4 minutter"), then
+ * hours ("1 time"; the core never asks for more than an hour today).
+ */
 export function waitText(seconds: number): string {
   const s = Math.max(1, Math.ceil(seconds));
-  return s <= 120 ? tp('unit.seconds', s) : tp('unit.minutes', Math.ceil(s / 60));
+  if (s <= 120) return tp('unit.seconds', s);
+  const minutes = Math.ceil(s / 60);
+  return minutes <= 120 ? tp('unit.minutes', minutes) : tp('unit.hours', Math.ceil(minutes / 60));
 }
 
 /**

@@ -372,6 +372,7 @@ export const da: Messages = {
   'error.passwordExpired': 'Engangsadgangskoden er udløbet (efter 72 timer). Bed en administrator om en ny.',
   'error.passwordChangeRequired': 'Vælg først din egen adgangskode.',
   'error.strongLoginRequired': 'Med CPR-journaler åbnes skranken af en medarbejder: log ind med din egen e-mail, adgangskode og kode, og skift derefter til skranken.',
+  'wait.moment': 'lidt',
   'unit.seconds.one': '{count} sekund',
   'unit.seconds.other': '{count} sekunder',
   'unit.minutes.one': '{count} minut',

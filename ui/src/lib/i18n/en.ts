@@ -372,6 +372,7 @@ export const en = {
   'error.passwordExpired': 'The one-time password has expired (after 72 hours). Ask an administrator for a new one.',
   'error.passwordChangeRequired': 'Choose your own password first.',
   'error.strongLoginRequired': 'In national-ID mode the desk is opened by a staff member: log in with your own email, password and code, then switch to the desk.',
+  'wait.moment': 'a little while',
   'unit.seconds.one': '{count} second',
   'unit.seconds.other': '{count} seconds',
   'unit.minutes.one': '{count} minute',

@@ -372,6 +372,7 @@ export const nb: Messages = {
   'error.passwordExpired': 'Engangspassordet har utløpt (etter 72 timer). Be en administrator om et nytt.',
   'error.passwordChangeRequired': 'Velg ditt eget passord først.',
   'error.strongLoginRequired': 'Med fødselsnummer i journalen åpnes resepsjonen av en medarbeider: logg inn med din egen e-post, ditt passord og din kode, og bytt så til resepsjonen.',
+  'wait.moment': 'litt',
   'unit.seconds.one': '{count} sekund',
   'unit.seconds.other': '{count} sekunder',
   'unit.minutes.one': '{count} minutt',

@@ -372,6 +372,7 @@ export const sv: Messages = {
   'error.passwordExpired': 'Engångslösenordet har gått ut (efter 72 timmar). Be en administratör om ett nytt.',
   'error.passwordChangeRequired': 'Välj först ditt eget lösenord.',
   'error.strongLoginRequired': 'Med personnummer i journalen öppnas receptionen av en medarbetare: logga in med din egen e-post, ditt lösenord och din kod, och byt sedan till receptionen.',
+  'wait.moment': 'en stund',
   'unit.seconds.one': '{count} sekund',
   'unit.seconds.other': '{count} sekunder',
   'unit.minutes.one': '{count} minut',
