@@ -183,6 +183,12 @@ impl Error {
     }
 }
 
+/// The code of a failure, `None` for success: tests assert which error, not just "an error".
+#[cfg(test)]
+pub(crate) fn code_of<T>(r: Result<T>) -> Option<ErrorCode> {
+    r.err().map(|e| e.code())
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         // SQLite's own messages name tables and constraints, never values, so they are

@@ -21,7 +21,7 @@ fn add_client(c: &mut Clinic, name: &str) {
 
 #[test]
 fn a_clinic_file_replaced_by_an_older_copy_is_refused_at_open() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     add_client(&mut c, "Alma Anker");
     let id = c.id().clone();
@@ -44,7 +44,7 @@ fn a_clinic_file_replaced_by_an_older_copy_is_refused_at_open() {
 
 #[test]
 fn in_passphrase_mode_the_anchor_is_a_signed_file_that_cannot_be_edited() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let store = MemoryKeyStore::new();
     let (mut c, code) = setup_with(d.path(), KeyStorage::Passphrase, &store, Arc::new(SystemClock));
     add_client(&mut c, "Cecilie Chiffer");
@@ -88,7 +88,7 @@ fn in_passphrase_mode_the_anchor_is_a_signed_file_that_cannot_be_edited() {
 
 #[test]
 fn opening_checks_before_it_writes_anything() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let s = login(&mut c);

@@ -19,7 +19,7 @@ fn client(name: &str) -> ClientInput {
 
 #[test]
 fn filters_narrow_the_trail_and_keyset_pages_cover_it_exactly_once() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock =
         Arc::new(FixedClock::new(chrono::DateTime::parse_from_rfc3339("2026-03-02T08:00:00Z").expect("t").into()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
@@ -82,7 +82,7 @@ fn filters_narrow_the_trail_and_keyset_pages_cover_it_exactly_once() {
 
 #[test]
 fn the_client_access_log_shows_who_saw_the_record_and_is_itself_audited() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     let me = c.me(&s).expect("me");
@@ -106,7 +106,7 @@ fn the_client_access_log_shows_who_saw_the_record_and_is_itself_audited() {
 
 #[test]
 fn csv_export_is_complete_inert_in_spreadsheets_and_audited() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     let evil = c.create_client(&s, &client("=HYPERLINK(\"http://x\",\"klik\")")).expect("create");
@@ -131,7 +131,7 @@ fn csv_export_is_complete_inert_in_spreadsheets_and_audited() {
 
 #[test]
 fn fhir_export_is_one_r4_bundle_of_audit_events() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     let a = c.create_client(&s, &client("Gro Grønli")).expect("create");

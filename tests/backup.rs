@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 #[test]
 fn a_backup_is_an_encrypted_openable_copy_with_a_manifest_and_restores_without_deleting() {
-    let root = tempfile::tempdir().expect("tempdir");
+    let root = tmp();
     let live = root.path().join("klinik");
     let (mut c, recovery) = setup(&live);
     let s = login(&mut c);

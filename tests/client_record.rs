@@ -28,7 +28,7 @@ fn clinic(dir: &std::path::Path, mode: JournalMode) -> Clinic {
 
 #[test]
 fn a_national_id_is_masked_revealed_with_an_audit_event_and_never_duplicated() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let mut c = clinic(d.path(), JournalMode::JournalsWithId);
     let s = login(&mut c);
     // National-ID mode: two-factor login first (codes from Debian's oathtool).
@@ -83,7 +83,7 @@ fn a_national_id_is_masked_revealed_with_an_audit_event_and_never_duplicated() {
 
 #[test]
 fn no_national_id_outside_the_national_id_mode() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let mut c = clinic(d.path(), JournalMode::Journals);
     let s = login(&mut c);
     let input = ClientInput { name: "Y".into(), national_id: Some("070761-4285".into()), ..Default::default() };

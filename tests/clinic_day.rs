@@ -57,7 +57,7 @@ fn a_clinic_day_at_the_reception_desk_from_opening_to_backup_and_reopen() {
         .expect("a local time that exists")
         .with_timezone(&chrono::Utc);
     let clock = Arc::new(FixedClock::new(opening));
-    let root = tempfile::tempdir().expect("tempdir");
+    let root = tmp();
     let dir = root.path().join("klinik");
     let (mut c, _recovery) = setup_at(&dir, clock.clone());
     let id = c.id().clone();

@@ -58,7 +58,7 @@ fn actions(c: &mut Clinic, s: &SessionId, n: u32) -> Vec<(String, String)> {
 
 #[test]
 fn a_pin_typed_to_sign_counts_in_the_same_lockout_as_the_desk() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let k = desk_clinic(&mut c);
@@ -105,7 +105,7 @@ fn a_pin_typed_to_sign_counts_in_the_same_lockout_as_the_desk() {
 
 #[test]
 fn wrong_passwords_wait_per_account_and_per_workstation_at_every_door() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     // Login: three free wrong passwords, then even the right one waits.
@@ -162,7 +162,7 @@ fn wrong_passwords_wait_per_account_and_per_workstation_at_every_door() {
 
 #[test]
 fn a_login_never_tells_a_right_password_before_the_code_and_ten_wrong_codes_disable_it() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let s = login(&mut c);
@@ -201,7 +201,7 @@ fn a_login_never_tells_a_right_password_before_the_code_and_ten_wrong_codes_disa
 
 #[test]
 fn replacing_a_pin_needs_the_password_and_a_lock_ends_the_pin_unlock() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let k = desk_clinic(&mut c);
     assert!(matches!(c.set_pin(&k.lars_s, &Secret::new("274917"), None), Err(Error::WrongCredentials)));
@@ -229,7 +229,7 @@ fn replacing_a_pin_needs_the_password_and_a_lock_ends_the_pin_unlock() {
 
 #[test]
 fn a_one_time_password_allows_only_choosing_a_new_one_and_expires_after_72_hours() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let owner = login(&mut c);
@@ -268,7 +268,7 @@ const CPR: &str = "070761-4285";
 
 #[test]
 fn in_national_id_mode_the_desk_is_opened_by_a_strong_login_and_ids_need_a_pin_and_a_relation() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let k = desk_clinic(&mut c);
@@ -335,7 +335,7 @@ fn in_national_id_mode_the_desk_is_opened_by_a_strong_login_and_ids_need_a_pin_a
 
 #[test]
 fn a_drafts_files_are_its_authors_and_unknown_ids_answer_like_inaccessible_ones() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let k = desk_clinic(&mut c);
     c.set_access_model(&k.owner, AccessModel::Individual, &Secret::new(OWNER_PASSWORD)).expect("individual");
@@ -382,7 +382,7 @@ fn a_drafts_files_are_its_authors_and_unknown_ids_answer_like_inaccessible_ones(
 
 #[test]
 fn a_taken_national_id_names_the_existing_client_only_to_someone_who_may_open_it() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let k = desk_clinic(&mut c);
@@ -415,7 +415,7 @@ fn a_taken_national_id_names_the_existing_client_only_to_someone_who_may_open_it
 
 #[test]
 fn an_emergency_reason_stays_out_of_the_audit_chain_and_exports_take_the_password() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let k = desk_clinic(&mut c);
     c.set_access_model(&k.owner, AccessModel::Individual, &Secret::new(OWNER_PASSWORD)).expect("individual");
@@ -448,7 +448,7 @@ fn an_emergency_reason_stays_out_of_the_audit_chain_and_exports_take_the_passwor
 
 #[test]
 fn a_right_password_with_a_wrong_code_counts_like_a_wrong_password() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let s = login(&mut c);
@@ -470,7 +470,7 @@ fn a_right_password_with_a_wrong_code_counts_like_a_wrong_password() {
 
 #[test]
 fn a_desk_ends_when_the_person_who_opened_it_is_deactivated_in_any_mode() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let k = desk_clinic(&mut c);
     // Lars (not national-ID mode) opens the desk from his own login.

@@ -41,7 +41,7 @@ fn input(name: &str) -> ClientInput {
 
 #[test]
 fn every_client_operation_writes_exactly_one_event_in_the_same_transaction() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     let me = c.me(&s).expect("me").staff_id.to_string();
@@ -88,7 +88,7 @@ fn every_client_operation_writes_exactly_one_event_in_the_same_transaction() {
 
 #[test]
 fn logins_failures_locks_and_logouts_are_audited_and_enforced() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let start = c.verify_audit().expect("v").head_seq;
     assert!(matches!(c.login(OWNER_EMAIL, &Secret::new("forkert kodeord")), Err(Error::WrongCredentials)));
@@ -129,7 +129,7 @@ fn logins_failures_locks_and_logouts_are_audited_and_enforced() {
 
 #[test]
 fn an_idle_session_expires_after_the_clinic_timeout() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let s = login(&mut c);
@@ -143,7 +143,7 @@ fn an_idle_session_expires_after_the_clinic_timeout() {
 
 #[test]
 fn the_owner_resets_a_forgotten_password_with_the_recovery_code() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, code) = setup(d.path());
     let old = login(&mut c);
     let new_pw = Secret::new("ny-sommerfugl-over-engen-88");
@@ -164,7 +164,7 @@ fn the_owner_resets_a_forgotten_password_with_the_recovery_code() {
 
 #[test]
 fn oversized_and_hostile_input_is_refused_or_stored_verbatim() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     let huge = ClientInput { name: "x".repeat(10_000), ..Default::default() };
@@ -186,7 +186,7 @@ fn oversized_and_hostile_input_is_refused_or_stored_verbatim() {
 
 #[test]
 fn client_search_matches_word_prefixes_in_name_phone_and_email() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     let add = |c: &mut klinik::Clinic, name: &str, phone: &str, email: &str| {
@@ -219,7 +219,7 @@ fn client_search_matches_word_prefixes_in_name_phone_and_email() {
 
 #[test]
 fn sessions_are_listed_and_can_be_ended_and_the_timeout_has_no_never() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let first = login(&mut c);
     let second = login(&mut c);
@@ -246,7 +246,7 @@ fn sessions_are_listed_and_can_be_ended_and_the_timeout_has_no_never() {
 /// verifiable.
 #[test]
 fn a_clock_that_moves_backwards_is_noticed_and_audited() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = std::sync::Arc::new(klinik::FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     login(&mut c);

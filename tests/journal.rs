@@ -17,7 +17,7 @@ fn client(c: &mut klinik::Clinic, s: &klinik::SessionId, name: &str) -> klinik::
 
 #[test]
 fn a_signed_entry_never_changes_and_corrections_are_addenda() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     let who = client(&mut c, &s, "Karl Kvist");
@@ -63,7 +63,7 @@ fn a_signed_entry_never_changes_and_corrections_are_addenda() {
 
 #[test]
 fn full_text_search_finds_signed_entries_in_either_unicode_form() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     let a = client(&mut c, &s, "Åse Ødegård");
@@ -93,7 +93,7 @@ fn full_text_search_finds_signed_entries_in_either_unicode_form() {
 
 #[test]
 fn a_ten_megabyte_body_is_refused_and_payloads_are_stored_verbatim() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     let a = client(&mut c, &s, "Test Testesen");
@@ -129,7 +129,7 @@ fn kill9_child_helper() {
 
 #[test]
 fn a_saved_draft_survives_kill_9() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     client(&mut c, &s, "Kill Kristensen");
@@ -178,7 +178,7 @@ fn a_saved_draft_survives_kill_9() {
 /// and when the clinic is opened after a weekend. Empty drafts are left alone.
 #[test]
 fn drafts_are_signed_automatically_after_the_clinic_auto_sign_time() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = std::sync::Arc::new(klinik::FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let s = login(&mut c);

@@ -85,7 +85,7 @@ fn none_allowed(results: &[(&'static str, bool)]) -> bool {
 
 #[test]
 fn every_journal_operation_in_every_access_situation() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let owner = login(&mut c);
     c.set_access_model(&owner, AccessModel::Individual, &Secret::new(OWNER_PASSWORD)).expect("individual");

@@ -18,7 +18,7 @@ fn local(y: i32, m: u32, d: u32, h: u32) -> chrono::DateTime<Utc> {
 
 #[test]
 fn the_month_report_flags_late_access_and_heavy_days_and_can_be_signed_off() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(local(2026, 3, 4, 9))); // Wednesday 09:15
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let s = login(&mut c);
@@ -86,7 +86,7 @@ fn the_month_report_flags_late_access_and_heavy_days_and_can_be_signed_off() {
 
 #[test]
 fn working_hours_and_the_threshold_are_configurable() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(local(2026, 3, 4, 8))); // Wednesday 08:15
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let s = login(&mut c);

@@ -60,7 +60,7 @@ fn reception_clinic(c: &mut Clinic) -> Desk {
 
 #[test]
 fn the_pin_owner_is_the_actor_via_the_business_login_until_idle_relock() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let desk = reception_clinic(&mut c);
@@ -108,7 +108,7 @@ fn the_pin_owner_is_the_actor_via_the_business_login_until_idle_relock() {
 
 #[test]
 fn pin_lockout_survives_a_restart_and_never_blocks_another_person() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let store = klinik::vault::MemoryKeyStore::new();
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_with(d.path(), KeyStorage::Keyring, &store, clock.clone());
@@ -150,7 +150,7 @@ fn pin_lockout_survives_a_restart_and_never_blocks_another_person() {
 
 #[test]
 fn solo_and_individual_models_guard_the_journals() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let owner = login(&mut c);
     let client = c
@@ -208,7 +208,7 @@ fn solo_and_individual_models_guard_the_journals() {
 
 #[test]
 fn an_admin_resets_a_forgotten_password_and_reenables_a_disabled_pin() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let desk = reception_clinic(&mut c);
     let owner = login(&mut c);

@@ -51,7 +51,7 @@ fn names(c: &mut Clinic, s: &SessionId) -> Vec<String> {
 
 #[test]
 fn own_scope_sees_related_clients_and_what_the_clinic_opens_to_everyone() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let owner = login(&mut c);
     c.set_access_model(&owner, AccessModel::Individual, &Secret::new(OWNER_PASSWORD)).expect("model");
@@ -117,7 +117,7 @@ fn own_scope_sees_related_clients_and_what_the_clinic_opens_to_everyone() {
 
 #[test]
 fn a_block_hides_the_client_even_from_scope_all() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let owner = login(&mut c);
     let (rita, rita_s) = add(&mut c, &owner, "Rita Skranke", "rita@example.dk", Role::Reception);
@@ -132,7 +132,7 @@ fn a_block_hides_the_client_even_from_scope_all() {
 
 #[test]
 fn admins_edit_and_deactivate_staff_within_limits() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let owner = login(&mut c);
     let owner_id = c.me(&owner).expect("me").staff_id;
@@ -205,7 +205,7 @@ fn admins_edit_and_deactivate_staff_within_limits() {
 
 #[test]
 fn pins_set_by_an_admin_demanded_before_journals_and_confirmed_on_a_personal_login() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let owner = login(&mut c);
@@ -266,7 +266,7 @@ fn pins_set_by_an_admin_demanded_before_journals_and_confirmed_on_a_personal_log
 /// (checked and counted in one IMMEDIATE transaction), and the counter matches.
 #[test]
 fn concurrent_wrong_pins_cannot_get_past_the_limit() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let owner = login(&mut c);
@@ -309,7 +309,7 @@ fn concurrent_wrong_pins_cannot_get_past_the_limit() {
 /// listed on the client's page with ended ones kept.
 #[test]
 fn a_relation_for_a_period_opens_the_journal_only_within_it() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
     let (mut c, _) = setup_at(d.path(), clock.clone());
     let owner = login(&mut c);

@@ -27,7 +27,7 @@ fn answers(pairs: &[(&str, &[&str])]) -> Answers {
 
 #[test]
 fn a_fielded_template_versions_checks_answers_and_renders_searchable_text() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     let fields = vec![
@@ -127,7 +127,7 @@ fn a_fielded_template_versions_checks_answers_and_renders_searchable_text() {
 
 #[test]
 fn a_starter_template_built_from_fields_ships_in_the_clinic_language() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     let list = c.templates(&s).expect("list");

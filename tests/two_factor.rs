@@ -26,7 +26,7 @@ fn next_step_code(secret: &str) -> String {
 
 #[test]
 fn enrollment_and_login_with_codes_from_oathtool() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     let enrollment = c.begin_totp(&s, None).expect("begin");
@@ -82,7 +82,7 @@ fn enrollment_and_login_with_codes_from_oathtool() {
 
 #[test]
 fn national_id_mode_requires_two_factor_login_before_client_data() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let setup = ClinicSetup {
         clinic_name: CLINIC_NAME.into(),
         country: Country::Se,
@@ -111,7 +111,7 @@ fn national_id_mode_requires_two_factor_login_before_client_data() {
 
 #[test]
 fn an_admin_can_require_two_factor_login_for_everyone() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let s = login(&mut c);
     assert!(

@@ -10,10 +10,6 @@ use klinik::vault::{KeyStorage, KeyStore, MemoryKeyStore, OsKeyring};
 use klinik::{Clinic, Error, SystemClock};
 use std::sync::Arc;
 
-fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir().expect("tempdir")
-}
-
 #[test]
 fn a_new_clinic_reopens_with_the_key_from_the_os_keyring() {
     let d = tmp();
@@ -36,7 +32,10 @@ fn a_passphrase_clinic_opens_only_with_its_passphrase() {
     let (c, _) = setup_with(d.path(), KeyStorage::Passphrase, &OsKeyring, Arc::new(SystemClock));
     let id = c.id().clone();
     drop(c);
-    assert!(OsKeyring.load(&id).is_err(), "passphrase mode must not put the key in the keyring");
+    assert!(
+        matches!(OsKeyring.load(&id), Err(klinik::Error::KeyringEntryMissing)),
+        "passphrase mode must not put the key in the keyring"
+    );
     let before = data_files(d.path());
     let none = Clinic::open(d.path(), &Unlock::default(), &OsKeyring, Arc::new(SystemClock));
     assert!(matches!(none, Err(Error::Locked)), "{:?}", none.err());
@@ -280,7 +279,7 @@ fn a_fixture_made_by_an_earlier_build_still_opens() {
 /// damage in the newest audit events is refused as `Corrupted` and changes nothing.
 #[test]
 fn an_unclean_shutdown_is_checked_on_the_next_open_and_damage_is_refused() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (c, _) = setup(d.path());
     let id = c.id().clone();
     drop(c);
@@ -320,4 +319,22 @@ fn an_unclean_shutdown_is_checked_on_the_next_open_and_damage_is_refused() {
     }
     assert_eq!(snapshot(d.path()), before, "a refused open changes nothing");
     OsKeyring.delete(&id).expect("clean up");
+}
+
+#[test]
+fn a_failing_test_leaves_no_key_in_the_keyring() {
+    let id = std::sync::Mutex::new(None);
+    let outcome = std::panic::catch_unwind(|| {
+        let d = tmp();
+        let (c, _) = setup(d.path());
+        *id.lock().expect("lock") = Some(c.id().clone());
+        OsKeyring.load(c.id()).expect("the key is in the keyring");
+        panic!("a test fails halfway");
+    });
+    assert!(outcome.is_err(), "the closure panicked");
+    let id = id.into_inner().expect("lock").expect("a clinic was made");
+    assert!(
+        matches!(OsKeyring.load(&id), Err(Error::KeyringEntryMissing)),
+        "the guard removed the key while unwinding"
+    );
 }

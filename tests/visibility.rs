@@ -24,7 +24,7 @@ fn person(c: &mut Clinic, owner: &SessionId, name: &str, role: Role, scope: Scop
 
 #[test]
 fn the_client_list_and_search_show_exactly_what_the_policy_opens() {
-    let d = tempfile::tempdir().expect("tempdir");
+    let d = tmp();
     let (mut c, _) = setup(d.path());
     let owner = login(&mut c);
     c.set_access_model(&owner, AccessModel::Individual, &Secret::new(OWNER_PASSWORD)).expect("individual");

@@ -84,14 +84,26 @@ mod tests {
     #[test]
     fn pin_rules_refuse_short_common_sequential_and_birth_dates() {
         let born = NaiveDate::from_ymd_opt(1984, 7, 23);
-        assert!(check_rules("12345", None).is_err(), "too short");
-        assert!(check_rules("12a456", None).is_err(), "digits only");
-        assert!(check_rules("1234567890123", None).is_err(), "too long");
+        assert_eq!(crate::error::code_of(check_rules("12345", None)), Some(crate::ErrorCode::Invalid), "too short");
+        assert_eq!(crate::error::code_of(check_rules("12a456", None)), Some(crate::ErrorCode::Invalid), "digits only");
+        assert_eq!(
+            crate::error::code_of(check_rules("1234567890123", None)),
+            Some(crate::ErrorCode::Invalid),
+            "too long"
+        );
         for pin in ["123456", "000000", "654321", "111111", "456789", "987654", "3456789"] {
-            assert!(check_rules(pin, None).is_err(), "{pin} is too obvious");
+            assert_eq!(
+                crate::error::code_of(check_rules(pin, None)),
+                Some(crate::ErrorCode::Invalid),
+                "{pin} is too obvious"
+            );
         }
         for pin in ["230784", "840723", "23071984", "19840723"] {
-            assert!(check_rules(pin, born).is_err(), "{pin} is the birth date");
+            assert_eq!(
+                crate::error::code_of(check_rules(pin, born)),
+                Some(crate::ErrorCode::Invalid),
+                "{pin} is the birth date"
+            );
         }
         assert!(check_rules("230784", None).is_ok(), "fine for someone else");
         assert!(check_rules("583920", born).is_ok());

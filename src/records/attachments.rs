@@ -231,17 +231,17 @@ mod tests {
         assert_eq!(clean_name("C:\\Users\\x\\henvisning.pdf").expect("ok"), "henvisning.pdf");
         assert_eq!(clean_name("../../etc/passwd").expect("ok"), "passwd");
         assert_eq!(clean_name("sår\u{0007}.png").expect("ok"), "sår.png");
-        assert!(clean_name("   ").is_err());
-        assert!(clean_name(&"a".repeat(300)).is_err());
+        assert_eq!(crate::error::code_of(clean_name("   ")), Some(crate::ErrorCode::Invalid));
+        assert_eq!(crate::error::code_of(clean_name(&"a".repeat(300))), Some(crate::ErrorCode::Invalid));
     }
 
     #[test]
     fn size_and_emptiness_are_checked_before_anything_is_written() {
         let pdf = b"%PDF-1.4\n".to_vec();
         assert!(check(&pdf, 1024).is_ok());
-        assert!(check(&[], 1024).is_err());
+        assert_eq!(crate::error::code_of(check(&[], 1024)), Some(crate::ErrorCode::Invalid));
         let mut big = pdf.clone();
         big.resize(2048, b' ');
-        assert!(check(&big, 1024).is_err());
+        assert_eq!(crate::error::code_of(check(&big, 1024)), Some(crate::ErrorCode::Invalid));
     }
 }

@@ -379,11 +379,11 @@ mod tests {
         let v = validate(&input("  Åse Ødegård ", " +47 912 34 567 ", "ase@example.no")).expect("valid");
         assert_eq!(v.name, "Åse Ødegård");
         assert_eq!(v.phone, "+47 912 34 567");
-        assert!(validate(&input("   ", "", "")).is_err());
-        assert!(validate(&input(&"x".repeat(201), "", "")).is_err());
-        assert!(validate(&input("A", "12ab", "")).is_err());
-        assert!(validate(&input("A", "", "not-an-email")).is_err());
-        assert!(validate(&input("A\u{0007}", "", "")).is_err());
+        assert_eq!(crate::error::code_of(validate(&input("   ", "", ""))), Some(crate::ErrorCode::Invalid));
+        assert_eq!(crate::error::code_of(validate(&input(&"x".repeat(201), "", ""))), Some(crate::ErrorCode::Invalid));
+        assert_eq!(crate::error::code_of(validate(&input("A", "12ab", ""))), Some(crate::ErrorCode::Invalid));
+        assert_eq!(crate::error::code_of(validate(&input("A", "", "not-an-email"))), Some(crate::ErrorCode::Invalid));
+        assert_eq!(crate::error::code_of(validate(&input("A\u{0007}", "", ""))), Some(crate::ErrorCode::Invalid));
         // Markup is data, not code: stored verbatim.
         assert_eq!(
             validate(&input("<img src=x onerror=alert(1)>", "", "")).expect("ok").name,

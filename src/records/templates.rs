@@ -287,10 +287,13 @@ mod tests {
             answers(&[("nope", &["x"])]),
             answers(&[("short", &["a\u{0007}b"])]),
         ] {
-            assert!(check_answers(&f, &bad).is_err(), "{bad:?}");
+            assert_eq!(crate::error::code_of(check_answers(&f, &bad)), Some(crate::ErrorCode::Invalid), "{bad:?}");
         }
         let long = "x".repeat(MAX_LONG_TEXT_CHARS + 1);
-        assert!(check_answers(&f, &answers(&[("note", &[long.as_str()])])).is_err());
+        assert_eq!(
+            crate::error::code_of(check_answers(&f, &answers(&[("note", &[long.as_str()])]))),
+            Some(crate::ErrorCode::Invalid)
+        );
     }
 
     #[test]
@@ -298,14 +301,26 @@ mod tests {
         assert!(check_fields(&sample()).is_ok());
         let mut dup = sample();
         dup[1].id = "h".into();
-        assert!(check_fields(&dup).is_err());
-        assert!(check_fields(&[field("c", FieldKind::SingleChoice, "Valg", &[], false)]).is_err());
-        assert!(check_fields(&[field("c", FieldKind::SingleChoice, "Valg", &["a", "a"], false)]).is_err());
-        assert!(check_fields(&[field("c", FieldKind::ShortText, "  ", &[], false)]).is_err());
-        assert!(check_fields(&[field("bad id!", FieldKind::ShortText, "x", &[], false)]).is_err());
+        assert_eq!(crate::error::code_of(check_fields(&dup)), Some(crate::ErrorCode::Invalid));
+        assert_eq!(
+            crate::error::code_of(check_fields(&[field("c", FieldKind::SingleChoice, "Valg", &[], false)])),
+            Some(crate::ErrorCode::Invalid)
+        );
+        assert_eq!(
+            crate::error::code_of(check_fields(&[field("c", FieldKind::SingleChoice, "Valg", &["a", "a"], false)])),
+            Some(crate::ErrorCode::Invalid)
+        );
+        assert_eq!(
+            crate::error::code_of(check_fields(&[field("c", FieldKind::ShortText, "  ", &[], false)])),
+            Some(crate::ErrorCode::Invalid)
+        );
+        assert_eq!(
+            crate::error::code_of(check_fields(&[field("bad id!", FieldKind::ShortText, "x", &[], false)])),
+            Some(crate::ErrorCode::Invalid)
+        );
         let many: Vec<Field> =
             (0..=MAX_FIELDS).map(|i| field(&format!("f{i}"), FieldKind::ShortText, "x", &[], false)).collect();
-        assert!(check_fields(&many).is_err());
+        assert_eq!(crate::error::code_of(check_fields(&many)), Some(crate::ErrorCode::Invalid));
         // A heading cannot be required; choices of a text field are dropped.
         let cleaned = check_fields(&[
             field("h", FieldKind::Heading, "Overskrift", &[], true),
