@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, render } from '@testing-library/svelte';
+import { cleanup, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { readFileSync } from 'node:fs';
 import Main from './Main.svelte';
 import type { Me } from '../backend';
 
@@ -82,5 +83,24 @@ describe('the signed-in window', () => {
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'l', ctrlKey: true }));
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toContain('lock_session');
+  });
+
+  it('keeps every control of the desk bar during a PIN unlock, the names whole on hover', () => {
+    const desk: Me = { ...me, name: 'Receptionen', businessLogin: true, pinName: 'Lars Holm', accessModel: 'businessPin', isAdmin: false };
+    setup(desk);
+    for (const id of ['nav.clients', 'nav.account', 'nav.me', 'nav.pinName', 'nav.pinEnd', 'nav.language', 'nav.lock', 'nav.logout']) {
+      expect(screen.getByTestId(id), id).toBeTruthy();
+    }
+    // The names may end in an ellipsis in a narrow window (app.css); the title keeps them whole.
+    expect(screen.getByTestId('nav.pinName').title).toBe('Journal unlocked by Lars Holm');
+    expect(screen.getByTestId('nav.me').title).toBe('Workstation: Receptionen');
+  });
+
+  it('keeps the top bar on one row by its style, not by hiding anything', () => {
+    // Vitest runs in ui/ (npm test); the stylesheet is read as text, jsdom lays nothing out.
+    const css = readFileSync('src/app.css', 'utf8');
+    expect(css).toMatch(/\.app > header \{[^}]*flex-wrap: nowrap/);
+    expect(css).toMatch(/\.app > header > \.brand, \.app > header > \.muted, \.app > header > \.badge \{[^}]*text-overflow: ellipsis/);
+    expect(css).not.toMatch(/\.app > header[^{]*\{[^}]*display: none/);
   });
 });
