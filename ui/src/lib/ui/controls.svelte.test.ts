@@ -103,6 +103,33 @@ describe('DateField', () => {
     expect(input.value).toBe('');
   });
 
+  it('settles when two fields bound each other (a period: from ≤ to)', async () => {
+    setLanguage('da');
+    const from = $state<DateProps>({ value: '', label: 'Fra', 'data-testid': 'from' });
+    const to = $state<DateProps>({ value: '', label: 'Til', 'data-testid': 'to' });
+    const stop = $effect.root(() => {
+      $effect(() => {
+        from.max = to.value || undefined;
+      });
+      $effect(() => {
+        to.min = from.value || undefined;
+      });
+    });
+    render(DateField, { props: from });
+    render(DateField, { props: to });
+    const [fromInput, toInput] = [screen.getByTestId('from'), screen.getByTestId('to')] as HTMLInputElement[];
+    await typeInto(fromInput!, '1-1-2020');
+    await typeInto(toInput!, '1-1-2019');
+    flushSync();
+    expect([from.value, to.value]).toEqual(['2020-01-01', '']);
+    expect(screen.getByTestId('to.error').textContent).toBe('Datoen skal være 01-01-2020 eller senere.');
+    await typeInto(fromInput!, '1-1-2018');
+    flushSync();
+    expect([from.value, to.value]).toEqual(['2018-01-01', '2019-01-01']);
+    expect(screen.getByTestId('to.error').textContent).toBe('');
+    stop();
+  });
+
   it('marks a required field for screen readers and forms', async () => {
     setLanguage('en');
     const { input } = dateField({ required: true });
