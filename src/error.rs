@@ -47,6 +47,8 @@ pub enum ErrorCode {
     PasswordChangeRequired,
     /// In national-ID mode the desk is opened by a staff member's strong personal login.
     StrongLoginRequired,
+    /// The time is taken in the calendar or the room (the detail names the appointment).
+    DoubleBooked,
     Denied,
     NotFound,
     Conflict,
@@ -120,6 +122,8 @@ pub enum Error {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("the time is taken: {message}")]
+    DoubleBooked { appointment: crate::ids::AppointmentId, message: String },
     #[error("another client already has this national ID")]
     DuplicateNationalId(crate::ids::ClientId),
     #[error("storage error: {0}")]
@@ -160,6 +164,7 @@ impl Error {
             Error::PasswordExpired => ErrorCode::PasswordExpired,
             Error::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
             Error::StrongLoginRequired => ErrorCode::StrongLoginRequired,
+            Error::DoubleBooked { .. } => ErrorCode::DoubleBooked,
             Error::Denied(_) => ErrorCode::Denied,
             Error::NotFound => ErrorCode::NotFound,
             Error::Conflict(_) | Error::DuplicateNationalId(_) => ErrorCode::Conflict,
@@ -173,6 +178,7 @@ impl Error {
     pub fn detail(&self) -> Option<String> {
         match self {
             Error::DuplicateNationalId(id) => Some(id.to_string()),
+            Error::DoubleBooked { appointment, .. } => Some(appointment.to_string()),
             Error::PinLocked { seconds } | Error::TooManyAttempts { seconds } => Some(seconds.to_string()),
             _ => None,
         }

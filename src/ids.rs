@@ -6,6 +6,7 @@ macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
         #[serde(transparent)]
         pub struct $name(String);
 
@@ -78,6 +79,22 @@ id_type!(
 id_type!(
     /// One version of a journal template (a template's stable key is text).
     TemplateId
+);
+id_type!(
+    /// A calendar: a staff member's or a resource's (a room).
+    CalendarId
+);
+id_type!(
+    /// A service the clinic offers (a treatment with its length and price).
+    ServiceId
+);
+id_type!(
+    /// One appointment (or a block of time without a client).
+    AppointmentId
+);
+id_type!(
+    /// A recurring series of appointments.
+    SeriesId
 );
 
 /// A template's stable key across its versions: a UUID for a template built in the

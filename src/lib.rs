@@ -8,8 +8,9 @@
 //!
 //! The folders show the floors: [`vault`] (keys and the encrypted file), [`access`] (who
 //! acts and what they may do), [`records`] (the clinical record), [`audit`] (the trail,
-//! its anchors and reviews), [`admin`] (staff, settings, backups), and [`clinic`] (the
-//! facade, one file per area).
+//! its anchors and reviews), [`calendar`] (the practice's day: calendars, services,
+//! appointments), [`admin`] (staff, settings, backups), and [`clinic`] (the facade, one
+//! file per area).
 #![forbid(unsafe_code)]
 
 pub mod access;
@@ -18,6 +19,7 @@ pub mod audit;
 /// Benchmarks of a demo clinic (developer builds only).
 #[cfg(feature = "devtools")]
 pub mod bench;
+pub mod calendar;
 pub mod clinic;
 pub mod clock;
 /// The demo clinic (developer builds only).
@@ -41,4 +43,7 @@ pub use records::{attachments, clients, journal, national_id, templates};
 pub use clinic::{Clinic, ClinicSetup, OpenedWith};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, Result};
-pub use ids::{AttachmentId, ClientId, ClinicId, EntryId, SessionId, StaffId, TemplateId, TemplateKey};
+pub use ids::{
+    AppointmentId, AttachmentId, CalendarId, ClientId, ClinicId, EntryId, SeriesId, ServiceId, SessionId, StaffId,
+    TemplateId, TemplateKey,
+};

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0011_auto_sign.sql", include_str!("../migrations/0011_auto_sign.sql")),
     ("0012_template_fields.sql", include_str!("../migrations/0012_template_fields.sql")),
     ("0013_hardening.sql", include_str!("../migrations/0013_hardening.sql")),
+    ("0014_calendar.sql", include_str!("../migrations/0014_calendar.sql")),
 ];
 
 /// The schema version this build writes.

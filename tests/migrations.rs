@@ -253,6 +253,25 @@ fn seed(conn: &Connection, v: i64) {
             ),
         );
     }
+    if v >= 14 {
+        seed_calendar(conn);
+    }
+}
+
+/// Rows of the calendar (schema 14 on).
+fn seed_calendar(conn: &Connection) {
+    exec(
+        conn,
+        &format!(
+            "INSERT INTO calendars (id, kind, staff_id, name, created_at) VALUES ('cal-lars', 'staff', '{LARS}', 'Lars', '{T0}');
+             INSERT INTO calendars (id, kind, name, created_at) VALUES ('cal-room', 'resource', 'Behandlingsrum 1', '{T0}');
+             INSERT INTO services (id, name, minutes, buffer_minutes, price_minor, created_at)
+                 VALUES ('svc-1', 'Første konsultation', 60, 10, 75000, '{T0}');
+             INSERT INTO appointments (id, calendar_id, room_id, client_id, service_id, starts_at, ends_at, busy_until,
+                                       created_by, created_at, updated_at)
+                 VALUES ('apt-1', 'cal-lars', 'cal-room', '{CLIENT}', 'svc-1', '{T0}', '{T1}', '{T1}', '{OWNER}', '{T0}', '{T0}');"
+        ),
+    );
 }
 
 /// The rows [`seed`] wrote at schema `v`, with the values it wrote.
@@ -264,7 +283,11 @@ fn check_seed(conn: &Connection, v: i64) {
         rows(conn, "SELECT id, singleton, name, country, journal_mode, language, created_at FROM clinic"),
         [[t(CLINIC), i(1), t("Zorblax Fysioterapi"), t("dk"), t("journals"), t("da"), t(T0)]]
     );
-    assert_eq!(rows(conn, "SELECT key, value FROM settings"), [[t("work_start_hour"), t("8")]]);
+    assert_eq!(
+        rows(conn, "SELECT key, value FROM settings WHERE key NOT IN ('time_zone', 'appointment_relation')"),
+        [[t("work_start_hour"), t("8")]],
+        "(schema 14 adds the calendar's two settings: step_14 checks them)"
+    );
     assert_eq!(
         rows(
             conn,
@@ -463,6 +486,12 @@ fn check_seed(conn: &Connection, v: i64) {
         );
         assert_eq!(row(conn, "SELECT strong, opened_by FROM sessions"), [i(1), t(OWNER)]);
     }
+    if v >= 14 {
+        assert_eq!(
+            row(conn, "SELECT id, calendar_id, room_id, client_id, starts_at, busy_until, status FROM appointments"),
+            [t("apt-1"), t("cal-lars"), t("cal-room"), t(CLIENT), t(T0), t(T1), t("booked")]
+        );
+    }
 }
 
 /// What holds after every step on a database seeded at schema `v`: the file is sound,
@@ -498,8 +527,8 @@ fn check_sound(conn: &Connection, v: i64) {
 
 #[test]
 fn there_is_a_step_test_for_every_migration() {
-    // Adding migrations/0014_*.sql: add a step_14 test below (and its rows to `seed`).
-    assert_eq!(migrations::latest(), 13, "a new migration needs its step test in tests/migrations.rs");
+    // Adding migrations/0015_*.sql: add a step_15 test below (and its rows to `seed`).
+    assert_eq!(migrations::latest(), 14, "a new migration needs its step test in tests/migrations.rs");
     assert_eq!(MIGRATIONS.len() as i64, migrations::latest());
 }
 
@@ -859,6 +888,62 @@ fn step_13_hardening_starts_every_counter_at_zero() {
     refused(c, "UPDATE sessions SET strong = 2", "CHECK constraint failed");
     refused(c, "UPDATE sessions SET opened_by = 'staff-unknown'", "FOREIGN KEY constraint failed");
     refused(c, "UPDATE sessions SET opened_by_session = 'session-unknown'", "FOREIGN KEY constraint failed");
+}
+
+#[test]
+fn step_14_calendar_adds_calendars_and_keeps_every_relation_while_allowing_appointment_relations() {
+    let db = migrated(14);
+    let c = &db.conn;
+    for table in
+        ["calendars", "working_hours", "absences", "services", "service_calendars", "appointments", "audit_seen"]
+    {
+        assert!(exists(c, "table", table), "{table}");
+    }
+    assert!(exists(c, "index", "appointments_by_calendar"));
+    assert!(exists(c, "index", "relations_by_pair"), "the rebuilt relations table has its indexes");
+    // The relations table was rebuilt for its new kind: its rows are the same (checked by
+    // check_seed) and the new kind is accepted, an unknown one still refused.
+    exec(
+        c,
+        &format!(
+            "INSERT INTO relations (id, staff_id, client_id, kind, starts_at, created_by, created_at)
+             VALUES ('rel-apt', '{LARS}', '{CLIENT}', 'appointment', '{T1}', '{OWNER}', '{T1}')"
+        ),
+    );
+    refused(
+        c,
+        &format!(
+            "INSERT INTO relations (id, staff_id, client_id, kind, starts_at, created_by, created_at)
+             VALUES ('rel-x', '{LARS}', '{CLIENT}', 'friendship', '{T1}', '{OWNER}', '{T1}')"
+        ),
+        "CHECK constraint failed",
+    );
+    assert_eq!(
+        rows(c, "SELECT key, value FROM settings WHERE key IN ('time_zone', 'appointment_relation') ORDER BY key"),
+        [[t("appointment_relation"), t("1")], [t("time_zone"), t("Europe/Copenhagen")]],
+        "the Danish clinic's zone"
+    );
+    seed_calendar(c);
+    assert_eq!(row(c, "SELECT status, late_cancel FROM appointments"), [t("booked"), i(0)]);
+    refused(c, &format!("UPDATE appointments SET ends_at = '{T0}'"), "CHECK constraint failed");
+    refused(c, "UPDATE appointments SET status = 'cancelled'", "CHECK constraint failed");
+    refused(c, "UPDATE appointments SET room_id = 'cal-lars'", "CHECK constraint failed");
+    refused(c, "UPDATE appointments SET calendar_id = 'cal-none'", "FOREIGN KEY constraint failed");
+    refused(c, "UPDATE services SET colour = 'red'", "CHECK constraint failed");
+    refused(c, "UPDATE services SET minutes = 0", "CHECK constraint failed");
+    refused(
+        c,
+        &format!("INSERT INTO calendars (id, kind, name, created_at) VALUES ('cal-x', 'staff', 'Nobody', '{T0}')"),
+        "CHECK constraint failed",
+    );
+    refused(
+        c,
+        &format!("INSERT INTO calendars (id, kind, staff_id, name, created_at) VALUES ('cal-y', 'staff', '{LARS}', 'Lars 2', '{T0}')"),
+        "UNIQUE constraint failed",
+    );
+    exec(c, &format!("INSERT INTO audit_seen (seq, client_id) VALUES (1, '{CLIENT}')"));
+    refused(c, "DELETE FROM audit_seen", "audit events cannot be deleted");
+    refused(c, "UPDATE audit_seen SET client_id = 'other'", "audit events cannot be changed");
 }
 
 // ---- the steps together -------------------------------------------------------------

@@ -46,7 +46,7 @@ mirror_enum!(ErrorCodeDto as "ErrorCode" <- ErrorCode {
     KeyringUnavailable, KeyringLocked, KeyringEntryMissing, Corrupted, NotEncrypted, NewerVersion,
     AlreadyRunning, Locked, NotLoggedIn, SessionExpired, PinRequired, PinSetupRequired, WrongPin, PinLocked, PinDisabled, PinNotSet, TotpRequired, WrongTotp,
     TooManyAttempts, TotpDisabled, PasswordExpired, PasswordChangeRequired, StrongLoginRequired,
-    Denied, NotFound, Conflict, Storage, Internal,
+    DoubleBooked, Denied, NotFound, Conflict, Storage, Internal,
 });
 mirror_enum!(LanguageDto as "Language" <- Language { Da, Sv, Nb, En });
 mirror_enum!(CountryDto as "Country" <- Country { Dk, Se, No });
@@ -55,7 +55,8 @@ mirror_enum!(KeyStorageDto as "KeyStorage" <- KeyStorage { Keyring, Passphrase }
 mirror_enum!(AccessModelDto as "AccessModel" <- AccessModel { Solo, Individual, BusinessPin });
 mirror_enum!(RoleDto as "Role" <- Role { Owner, Admin, Practitioner, Reception });
 mirror_enum!(ScopeDto as "Scope" <- Scope { All, Own, None });
-mirror_enum!(LevelDto as "Level" <- Level { None, View, Edit });
+/// The core's own type (one serialized shape).
+pub type LevelDto = Level;
 mirror_enum!(FeatureDto as "Feature" <- Feature { Clients, Journal, Calendar, Reports, Audit, Settings });
 mirror_enum!(FieldKindDto as "FieldKind" <- FieldKind {
     Heading, ShortText, LongText, Number, Date, Checkbox, SingleChoice, MultiChoice, Scale,
@@ -657,7 +658,7 @@ impl From<klinik::staff::StaffView> for StaffDto {
             calendars: v
                 .calendars
                 .into_iter()
-                .map(|(of, level)| CalendarRight { calendar_of: of.to_string(), level: level.into() })
+                .map(|(of, level)| CalendarRight { calendar_of: of.to_string(), level })
                 .collect(),
         }
     }

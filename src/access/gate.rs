@@ -11,12 +11,13 @@
 
 use crate::audit::{self, NewEvent, Outcome};
 use crate::auth::{self, Actor, Workstation};
-use crate::ids::{ClientId, SessionId};
+use crate::ids::{CalendarId, ClientId, SessionId};
 use crate::policy::{self, Action, Decision, Subject};
 use crate::secret::Secret;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
+use sha2::Digest as _;
 
 /// The context of one gated operation: the open transaction, who acts, and when.
 pub struct GateCtx<'a> {
@@ -33,6 +34,9 @@ pub struct GateCtx<'a> {
     /// Further clients whose data the operation returned (search hits): each gets its own
     /// event, so it shows in that client's "who has seen this record" log.
     seen: Vec<ClientId>,
+    /// Clients a view showed (a calendar week): listed beside the operation's ONE event
+    /// in `audit_seen`, so each client's access log finds it without an event per client.
+    shown: std::collections::BTreeSet<ClientId>,
 }
 
 impl<'a> GateCtx<'a> {
@@ -80,6 +84,18 @@ impl<'a> GateCtx<'a> {
         if !self.seen.contains(&client) {
             self.seen.push(client);
         }
+    }
+
+    /// How far the acting person reaches into `calendar`, decided by the policy on the
+    /// same facts as the operation (`None`: no such calendar).
+    pub(crate) fn calendar_reach(&self, calendar: &CalendarId) -> Result<Option<crate::policy::Level>> {
+        let facts = crate::calendar::calendars::facts(self.conn, &self.actor.staff_id, calendar)?;
+        Ok(facts.map(|f| policy::calendar_reach(&self.subject, f)))
+    }
+
+    /// Records that the operation showed `client`'s name (one event, many clients).
+    pub(crate) fn record_shown(&mut self, client: ClientId) {
+        self.shown.insert(client);
     }
 
     /// Names the record inside the client's data (e.g. a journal entry id).
@@ -198,7 +214,45 @@ pub(crate) fn run_confirmed<T>(
     confirm: Confirm<'_>,
     op: impl FnOnce(&mut GateCtx<'_>) -> Result<T>,
 ) -> Result<T> {
-    let admitted = match admit(conn, ws, now, session, action, client) {
+    run_with(conn, ws, now, session, action, Target { client, calendar: None }, confirm, op)
+}
+
+/// What an operation is about: a client, a calendar, both or neither.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Target<'t> {
+    pub client: Option<&'t ClientId>,
+    pub calendar: Option<&'t CalendarId>,
+}
+
+/// [`run`] for work in one calendar (and on one client's appointment in it, if any): the
+/// policy decides on the person's reach into that calendar as well.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run_in_calendar<T>(
+    conn: &mut Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    session: &SessionId,
+    action: Action,
+    calendar: &CalendarId,
+    client: Option<&ClientId>,
+    op: impl FnOnce(&mut GateCtx<'_>) -> Result<T>,
+) -> Result<T> {
+    run_with(conn, ws, now, session, action, Target { client, calendar: Some(calendar) }, Confirm::Nothing, op)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_with<T>(
+    conn: &mut Connection,
+    ws: &Workstation,
+    now: DateTime<Utc>,
+    session: &SessionId,
+    action: Action,
+    target: Target<'_>,
+    confirm: Confirm<'_>,
+    op: impl FnOnce(&mut GateCtx<'_>) -> Result<T>,
+) -> Result<T> {
+    let client = target.client;
+    let admitted = match admit(conn, ws, now, session, action, target) {
         Ok(a) => a,
         Err(e) => {
             audit_early_refusal(conn, ws, now, session, action, client, &e)?;
@@ -250,8 +304,9 @@ fn admit(
     now: DateTime<Utc>,
     session: &SessionId,
     action: Action,
-    client: Option<&ClientId>,
+    target: Target<'_>,
 ) -> Result<Admitted> {
+    let client = target.client;
     let mut actor = auth::resolve(conn, ws, now, session, auth::Door::Work)?;
     let model = crate::settings::access_model(conn)?;
     let mut business_login = actor.kind == auth::SessionKind::Business;
@@ -304,7 +359,7 @@ fn admit(
             }
         }
     }
-    let client_work = journal_work || action.is_client();
+    let client_work = journal_work || action.is_client() || action.is_calendar();
     let relation = match client {
         Some(c) if client_work => crate::relations::state(conn, &actor.staff_id, c, now)?,
         _ => crate::relations::RelationState::None,
@@ -328,6 +383,10 @@ fn admit(
             return Err(Error::TotpRequired);
         }
     }
+    let calendar = match target.calendar {
+        Some(cal) => Some(crate::calendar::calendars::facts(conn, &actor.staff_id, cal)?.ok_or(Error::NotFound)?),
+        None => None,
+    };
     let subject = Subject {
         role: actor.role,
         active: actor.active,
@@ -338,6 +397,7 @@ fn admit(
         national_id_mode,
         rights,
         client_access,
+        calendar,
     };
     Ok(Admitted { actor, rights, subject, pin_owner })
 }
@@ -369,19 +429,39 @@ fn execute<T>(
         reason: None,
         subject,
         seen: Vec::new(),
+        shown: Default::default(),
     };
     let result = op(&mut ctx);
     let seen = std::mem::take(&mut ctx.seen);
+    let shown = std::mem::take(&mut ctx.shown);
     let touched = ctx.client.take();
-    let object = ctx.object.take();
+    let mut object = ctx.object.take();
+    if !shown.is_empty() {
+        // The event carries how many clients it showed and a fingerprint of their ids,
+        // so the list beside it cannot lose a row unnoticed.
+        let mut h = sha2::Sha256::new();
+        for c in &shown {
+            sha2::Digest::update(&mut h, c.as_str().as_bytes());
+            sha2::Digest::update(&mut h, b"\n");
+        }
+        let digest = hex::encode(sha2::Digest::finalize(h));
+        let what = object.unwrap_or_default();
+        object = Some(format!("{what} · {} clients shown #{}", shown.len(), &digest[..16]));
+    }
     let stated = ctx.reason.take();
     match result {
         Ok(value) => {
-            audit::append(
+            let seq = audit::append(
                 &tx,
                 now,
                 &event(&actor, ws, action, touched.as_ref(), object.as_deref(), Outcome::Ok, stated.as_deref()),
             )?;
+            if !shown.is_empty() {
+                let mut put = tx.prepare_cached("INSERT INTO audit_seen (seq, client_id) VALUES (?1, ?2)")?;
+                for c in &shown {
+                    put.execute(rusqlite::params![seq, c])?;
+                }
+            }
             for other in &seen {
                 let what = format!("{} hit", action.audit_name());
                 audit::append(&tx, now, &event(&actor, ws, action, Some(other), Some(&what), Outcome::Ok, None))?;

@@ -14,7 +14,7 @@ use serde::Serialize;
 pub const EMERGENCY_HOURS: i64 = 8;
 pub const MIN_REASON_CHARS: usize = 10;
 
-/// How a relation arose (the `kind` column; its CHECK lists the same three).
+/// How a relation arose (the `kind` column; its CHECK lists the same four).
 #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -27,6 +27,9 @@ pub enum RelationKind {
     Emergency,
     /// Keeps one person from one client whatever else they may.
     Block,
+    /// Booking the client with the practitioner made them the practitioner's client
+    /// (when the clinic's setting says so).
+    Appointment,
 }
 
 impl RelationKind {

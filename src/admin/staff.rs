@@ -122,6 +122,7 @@ pub(crate) fn create(ctx: &mut GateCtx<'_>, new: &NewStaff) -> Result<(StaffView
             clock::to_db(ctx.now() + one_time_password_lifetime())
         ],
     )?;
+    crate::calendar::calendars::ensure_staff_calendars(ctx.conn(), ctx.now())?;
     ctx.record_object(format!("staff {id}"));
     let view = list(ctx.conn())?.into_iter().find(|s| s.id == id).ok_or(Error::NotFound)?;
     Ok((view, otp))

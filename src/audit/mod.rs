@@ -54,6 +54,12 @@ pub const ACTIONS: &[&str] = &[
     "template_change",
     "relation_list",
     "backup_create",
+    "calendar_list",
+    "calendar_read",
+    "appointment_book",
+    "appointment_change",
+    "calendar_export",
+    "calendar_manage",
     // Sessions, accounts, the desk and the clinic.
     "clinic_created",
     "login",

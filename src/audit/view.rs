@@ -85,30 +85,36 @@ fn select(conn: &Connection, filter: &Filter, before_seq: Option<i64>, limit: Op
          WHERE 1 = 1",
     );
     let mut args: Vec<Value> = Vec::new();
+    // `clause` names the bound value as `?`; it becomes the value's own number.
     let mut add = |clause: &str, v: Value| {
         args.push(v);
-        sql.push_str(&format!(" AND {clause} ?{}", args.len()));
+        sql.push_str(&format!(" AND {}", clause.replace('?', &format!("?{}", args.len()))));
     };
     if let Some(b) = before_seq {
-        add("a.seq <", Value::Integer(b));
+        add("a.seq < ?", Value::Integer(b));
     }
     if let Some(a) = &filter.actor {
-        add("a.actor =", Value::Text(a.as_str().to_owned()));
+        add("a.actor = ?", Value::Text(a.as_str().to_owned()));
     }
     if let Some(c) = &filter.client {
-        add("a.client_id =", Value::Text(c.as_str().to_owned()));
+        // The client's own events, and the views that showed the client among others
+        // (a calendar week: one event, its clients listed in audit_seen).
+        add(
+            "(a.client_id = ? OR a.seq IN (SELECT seq FROM audit_seen WHERE client_id = ?))",
+            Value::Text(c.as_str().to_owned()),
+        );
     }
     if let Some(a) = &filter.action {
-        add("a.action =", Value::Text(a.clone()));
+        add("a.action = ?", Value::Text(a.clone()));
     }
     if let Some(o) = filter.outcome {
-        add("a.outcome =", Value::Text(o.as_str().to_owned()));
+        add("a.outcome = ?", Value::Text(o.as_str().to_owned()));
     }
     if let Some(f) = filter.from {
-        add("a.at >=", Value::Text(clock::to_db(f)));
+        add("a.at >= ?", Value::Text(clock::to_db(f)));
     }
     if let Some(t) = filter.to {
-        add("a.at <", Value::Text(clock::to_db(t)));
+        add("a.at < ?", Value::Text(clock::to_db(t)));
     }
     sql.push_str(" ORDER BY a.seq DESC");
     if let Some(l) = limit {

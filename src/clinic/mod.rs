@@ -236,6 +236,7 @@ pub(crate) fn check_email(s: &str) -> Result<String> {
 pub(crate) mod account;
 pub(crate) mod audit_log;
 pub(crate) mod backup;
+pub(crate) mod calendar;
 pub(crate) mod configure;
 pub(crate) mod desk;
 #[cfg(feature = "devtools")]
@@ -247,6 +248,7 @@ pub(crate) mod session;
 pub(crate) mod staff;
 
 pub use audit_log::{ExportFormat, Exported};
+pub use calendar::CalendarView;
 
 impl Clinic {
     pub fn data_dir(&self) -> &Path {

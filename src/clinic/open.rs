@@ -78,6 +78,7 @@ impl Clinic {
             // Anchored from the start (below): a missing anchor later is a removed one.
             settings::set_i64(&tx, settings::AUDIT_ANCHORED, 1)?;
             crate::records::starters::ensure_starter_templates(&tx, &clock::to_db(now))?;
+            crate::calendar::calendars::ensure_staff_calendars(&tx, now)?;
             tx.commit()?;
             Ok(conn)
         };
@@ -238,6 +239,7 @@ impl Clinic {
         }
         migrations::migrate(&mut conn)?;
         let now = clock.now();
+        crate::calendar::calendars::ensure_staff_calendars(&conn, now)?;
         if let Opening::Restore(what) = &opening {
             // The first event a restored clinic writes is its own restoring.
             audit::append(

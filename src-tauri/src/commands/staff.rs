@@ -188,7 +188,7 @@ pub async fn security_info(state: State<'_, AppState>) -> CmdResult<crate::dto::
         timeout_choices: klinik::clinic::SESSION_TIMEOUT_CHOICES.iter().map(|m| *m as u32).collect(),
         pin_idle_seconds: u32::try_from(pin_idle).unwrap_or(120),
         require_totp,
-        new_client_access: clinic.new_client_access()?.into(),
+        new_client_access: clinic.new_client_access()?,
         attachment_limit_mb: u32::try_from(clinic.attachment_limit_mb()?).unwrap_or(25),
         auto_sign_hours: u32::try_from(clinic.auto_sign_hours()?).unwrap_or(0),
     })
@@ -296,7 +296,7 @@ pub async fn update_staff(
     let calendars = input
         .calendars
         .into_iter()
-        .map(|c| Ok((StaffId::parse(&c.calendar_of)?, c.level.into())))
+        .map(|c| Ok((StaffId::parse(&c.calendar_of)?, c.level)))
         .collect::<klinik::Result<Vec<_>>>()?;
     let changes = klinik::staff::StaffChanges {
         name: input.name,
@@ -398,7 +398,7 @@ pub async fn set_new_client_access(
 ) -> CmdResult<()> {
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
-    Ok(clinic.set_new_client_access(&session, level.into(), &Secret::new(admin_password))?)
+    Ok(clinic.set_new_client_access(&session, level, &Secret::new(admin_password))?)
 }
 
 /// Ten new two-factor recovery codes (the old ones stop working); shown once.

@@ -88,10 +88,22 @@ pub enum Action {
     RelationList,
     /// Making a backup of the whole clinic (admins, with the password).
     Backup,
+    /// Listing the calendars and services one may book in (no client data).
+    CalendarList,
+    /// Looking at one or more calendars' appointments (names of the clients shown).
+    CalendarRead,
+    /// Booking an appointment or a block of time in a calendar.
+    AppointmentBook,
+    /// Moving, resizing, cancelling or changing the status of an appointment.
+    AppointmentChange,
+    /// Printing a schedule or exporting a calendar as iCalendar (own, or any as admin).
+    CalendarExport,
+    /// Services, working hours, absences and rooms (admins).
+    CalendarManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 37] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -123,6 +135,12 @@ impl Action {
         Action::TemplateChange,
         Action::RelationList,
         Action::Backup,
+        Action::CalendarList,
+        Action::CalendarRead,
+        Action::AppointmentBook,
+        Action::AppointmentChange,
+        Action::CalendarExport,
+        Action::CalendarManage,
     ];
 
     pub fn audit_name(self) -> &'static str {
@@ -158,6 +176,12 @@ impl Action {
             Action::TemplateChange => "template_change",
             Action::RelationList => "relation_list",
             Action::Backup => "backup_create",
+            Action::CalendarList => "calendar_list",
+            Action::CalendarRead => "calendar_read",
+            Action::AppointmentBook => "appointment_book",
+            Action::AppointmentChange => "appointment_change",
+            Action::CalendarExport => "calendar_export",
+            Action::CalendarManage => "calendar_manage",
         }
     }
 }
@@ -237,6 +261,7 @@ impl Scope {
 #[strum(serialize_all = "snake_case")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Level {
     None,
     View,
@@ -352,6 +377,19 @@ pub struct Subject {
     /// What every staff member may do with the client concerned (set when the client
     /// was created, from the clinic's default); `None` when no client is concerned.
     pub client_access: Option<Level>,
+    /// The calendar concerned, for calendar actions on one calendar.
+    pub calendar: Option<CalendarFacts>,
+}
+
+/// What the decision about one calendar depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CalendarFacts {
+    /// The acting person's own calendar.
+    pub own: bool,
+    /// A room or other resource's calendar (shared by everyone who books).
+    pub resource: bool,
+    /// The right an admin granted on this colleague's calendar (`calendar_rights`).
+    pub granted: Level,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -373,11 +411,25 @@ impl Action {
         )
     }
 
+    /// Work in the calendar (decided per calendar by [`calendar_reach`]).
+    pub fn is_calendar(self) -> bool {
+        matches!(
+            self,
+            Action::CalendarList
+                | Action::CalendarRead
+                | Action::AppointmentBook
+                | Action::AppointmentChange
+                | Action::CalendarExport
+        )
+    }
+
     /// Changes something (needs the "edit" right), as opposed to only looking.
     pub fn is_edit(self) -> bool {
         matches!(
             self,
-            Action::ClientCreate
+            Action::AppointmentBook
+                | Action::AppointmentChange
+                | Action::ClientCreate
                 | Action::ClientUpdate
                 | Action::EntryCreate
                 | Action::EntryUpdate
@@ -424,6 +476,50 @@ pub fn calendar_level(rights: Rights, own: bool, granted: Level) -> Level {
     }
 }
 
+/// How far the acting person reaches into the calendar concerned: their own fully; a
+/// room, and every calendar for an administrator or the desk's business login (the
+/// desk books for everyone), as far as their rights go; a colleague's as granted.
+pub fn calendar_reach(subject: &Subject, facts: CalendarFacts) -> Level {
+    let granted =
+        if facts.resource || subject.business_login || subject.role.is_admin() { Level::Edit } else { facts.granted };
+    calendar_level(subject.rights, facts.own, granted)
+}
+
+/// The calendar's part of [`decide`].
+fn decide_calendar(s: &Subject, action: Action) -> Decision {
+    let rights = s.rights;
+    if !rights.features.has(Feature::Calendar) {
+        return Decision::Deny("no access to the calendar");
+    }
+    if action.is_edit() && !rights.edit {
+        return Decision::Deny("view-only access to the calendar");
+    }
+    let reach = s.calendar.map(|f| calendar_reach(s, f));
+    let needed = if action.is_edit() { Level::Edit } else { Level::View };
+    match (action, reach) {
+        (Action::CalendarList, _) | (Action::CalendarRead, None) => return Decision::Allow,
+        (_, None) => return Decision::Deny("no calendar named"),
+        (_, Some(l)) if l < needed => {
+            return Decision::Deny(if l == Level::View {
+                "view-only access to this calendar"
+            } else {
+                "no access to this calendar"
+            })
+        }
+        _ => {}
+    }
+    if action == Action::CalendarExport && !s.calendar.is_some_and(|f| f.own) && !s.role.is_admin() {
+        return Decision::Deny("only your own calendar (administrators: any)");
+    }
+    // Booking or changing a client's appointment needs sight of that client.
+    if let Some(access) = s.client_access {
+        if client_level(rights, s.relation, access) == Level::None {
+            return Decision::Deny("no access to this client");
+        }
+    }
+    Decision::Allow
+}
+
 /// Decides whether `subject` may perform `action`.
 pub fn decide(subject: &Subject, action: Action) -> Decision {
     if !subject.active {
@@ -434,6 +530,9 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         return decide_journal(subject, action);
     }
     let personal = !subject.business_login && !subject.via_pin;
+    if action.is_calendar() {
+        return decide_calendar(subject, action);
+    }
     match action {
         // Reception work on clients' contact details, by scope, relation and view/edit.
         Action::ClientCreate | Action::ClientList | Action::ClientRead | Action::ClientUpdate => {
@@ -466,6 +565,7 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         | Action::RelationChange
         | Action::RelationList
         | Action::Backup
+        | Action::CalendarManage
         | Action::TemplateChange => {
             if subject.role.is_admin() && rights.features.has(Feature::Settings) && personal {
                 Decision::Allow

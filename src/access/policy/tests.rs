@@ -28,6 +28,9 @@ fn expected(s: &Subject, action: Action) -> bool {
             | AttachmentAdd
             | AttachmentRemove
     );
+    if matches!(action, CalendarList | CalendarRead | AppointmentBook | AppointmentChange | CalendarExport) {
+        return expected_calendar(s, action);
+    }
     match action {
         ClientCreate | ClientList => {
             r.features.has(Feature::Clients) && r.scope != Scope::None && (r.edit || !wants_edit)
@@ -51,7 +54,7 @@ fn expected(s: &Subject, action: Action) -> bool {
             r.features.has(Feature::Audit) && !business
         }
         StaffCreate | StaffList | StaffUpdate | SettingsChange | RelationChange | RelationList | Backup
-        | TemplateChange => admin && r.features.has(Feature::Settings) && !business && !pin,
+        | TemplateChange | CalendarManage => admin && r.features.has(Feature::Settings) && !business && !pin,
         _ => {
             if !r.features.has(Feature::Journal) || r.scope == Scope::None || business || (wants_edit && !r.edit) {
                 return false;
@@ -68,6 +71,62 @@ fn expected(s: &Subject, action: Action) -> bool {
             }
         }
     }
+}
+
+/// The calendar's rules, written out: the calendar right; one's own calendar fully, a
+/// room and (for admins and the desk) every calendar as far as one's rights go, a
+/// colleague's as granted; view-only rights never change anything; export only one's
+/// own (admins: any); a client's appointment only for someone who may see the client.
+fn expected_calendar(s: &Subject, action: Action) -> bool {
+    use Action::*;
+    let r = s.rights;
+    if !r.features.has(Feature::Calendar) {
+        return false;
+    }
+    let edit = matches!(action, AppointmentBook | AppointmentChange);
+    if edit && !r.edit {
+        return false;
+    }
+    let admin = matches!(s.role, Role::Owner | Role::Admin);
+    let Some(cal) = s.calendar else { return matches!(action, CalendarList | CalendarRead) };
+    if action == CalendarList {
+        return true;
+    }
+    let level = if cal.own || cal.resource || admin || s.business_login { Level::Edit } else { cal.granted };
+    let level = if r.edit { level } else { level.min(Level::View) };
+    if level == Level::None || (edit && level != Level::Edit) {
+        return false;
+    }
+    if action == CalendarExport && !cal.own && !admin {
+        return false;
+    }
+    match s.client_access {
+        None => true,
+        Some(_) if s.relation == RelationState::Blocked || r.scope == Scope::None => false,
+        Some(_) if r.scope == Scope::All || s.relation == RelationState::Active => true,
+        Some(everyone) => {
+            if r.edit {
+                everyone != Level::None
+            } else {
+                everyone.min(Level::View) != Level::None
+            }
+        }
+    }
+}
+
+/// The calendars a calendar action is tried on: none named, and each kind of calendar
+/// with each grant (other actions: none).
+fn calendar_cases(action: Action) -> Vec<Option<CalendarFacts>> {
+    if !action.is_calendar() {
+        return vec![None];
+    }
+    let mut out = vec![None];
+    for (own, resource) in [(true, false), (false, true), (false, false)] {
+        for granted in Level::ALL.iter().copied() {
+            out.push(Some(CalendarFacts { own, resource, granted }));
+        }
+    }
+    out
 }
 
 fn rights_cases() -> Vec<Rights> {
@@ -102,25 +161,28 @@ fn decision_matrix() {
                         for national_id_mode in [false, true] {
                             for rights in rights_cases() {
                                 for client_access in [None, Some(Level::None), Some(Level::View), Some(Level::Edit)] {
-                                    let subject = Subject {
-                                        role,
-                                        active,
-                                        model,
-                                        business_login,
-                                        via_pin,
-                                        relation,
-                                        national_id_mode,
-                                        rights,
-                                        client_access,
-                                    };
                                     for action in Action::ALL {
-                                        let got = decide(&subject, action);
-                                        assert_eq!(
-                                            got == Decision::Allow,
-                                            expected(&subject, action),
-                                            "{subject:?} {action:?} → {got:?}"
-                                        );
-                                        cells += 1;
+                                        for calendar in calendar_cases(action) {
+                                            let subject = Subject {
+                                                role,
+                                                active,
+                                                model,
+                                                business_login,
+                                                via_pin,
+                                                relation,
+                                                national_id_mode,
+                                                rights,
+                                                client_access,
+                                                calendar,
+                                            };
+                                            let got = decide(&subject, action);
+                                            assert_eq!(
+                                                got == Decision::Allow,
+                                                expected(&subject, action),
+                                                "{subject:?} {action:?} → {got:?}"
+                                            );
+                                            cells += 1;
+                                        }
                                     }
                                 }
                             }
@@ -130,7 +192,8 @@ fn decision_matrix() {
             }
         }
     }
-    assert_eq!(cells, 4 * 2 * 3 * 3 * 4 * 2 * 30 * 4 * Action::ALL.len());
+    let per_subject: usize = Action::ALL.iter().map(|a| calendar_cases(*a).len()).sum();
+    assert_eq!(cells, 4 * 2 * 3 * 3 * 4 * 2 * 30 * 4 * per_subject);
 }
 
 #[test]
@@ -188,6 +251,7 @@ fn a_block_always_wins_and_an_ended_relation_is_no_relation() {
                 national_id_mode: true,
                 rights: Rights::default_for(role),
                 client_access: None,
+                calendar: None,
             };
             assert_ne!(decide(&s(RelationState::Blocked), Action::JournalRead), Decision::Allow);
             assert_ne!(decide(&s(RelationState::Blocked), Action::EmergencyAccess), Decision::Allow);
@@ -211,6 +275,7 @@ fn a_business_login_never_opens_a_journal_without_a_pin() {
                 national_id_mode: false,
                 rights: Rights::owner(),
                 client_access: None,
+                calendar: None,
             };
             for action in Action::ALL.into_iter().filter(|a| a.is_journal()) {
                 assert_ne!(decide(&s, action), Decision::Allow, "{role:?} {model:?} {action:?}");
@@ -245,7 +310,7 @@ fn stored_texts_stay_what_the_database_holds() {
     assert_eq!(texts(&Level::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>()), "none,view,edit");
     assert_eq!(
         texts(&crate::relations::RelationKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
-        "assignment,emergency,block"
+        "assignment,emergency,block,appointment"
     );
     assert_eq!(crate::clinic::JournalMode::JournalsWithId.as_str(), "journals_with_id");
     assert_eq!(
