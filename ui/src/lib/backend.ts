@@ -1,5 +1,7 @@
-// The one module that talks to the Rust side. Components import from here, never from
-// @tauri-apps/api or the generated bindings directly.
+// The one module that talks to the Rust side: the only importer of the generated bindings.
+// The commands are called through the per-area modules in ./api/ (clients, journal, staff,
+// …), which wrap them in named, typed functions; components import those, and the types
+// and error helpers from here, never @tauri-apps/api or the bindings directly.
 import { commands } from './bindings';
 export { AUDIT_ACTIONS } from './bindings';
 import type { AppError, ErrorCode } from './bindings';

@@ -4,7 +4,7 @@ import { da } from './da';
 import { en, type MessageKey, type Messages } from './en';
 import { nb } from './nb';
 import { sv } from './sv';
-import type { Language } from '../bindings';
+import type { Language } from '../backend';
 
 export const dictionaries: Record<Language, Messages> = { da, sv, nb, en };
 export const LANGUAGES: readonly Language[] = ['da', 'sv', 'nb', 'en'];

@@ -1,7 +1,7 @@
 // Dates as a person types and reads them in the UI language, and as the core stores them
 // (ISO `YYYY-MM-DD`). The native date control follows the machine's locale instead (a
 // Danish clinic got mm/dd/yyyy), so DateField is a text field built on these functions.
-import type { Language } from '../bindings';
+import type { Language } from '../backend';
 
 /** How each UI language writes a date, and the pattern shown while the field is empty. */
 export const DATE_FORMATS: Record<Language, { order: 'dmy' | 'ymd'; separator: string; pattern: string }> = {

@@ -1,0 +1,31 @@
+// The clinic's settings that administrators change: the access model, the journal mode,
+// new clients' access, the auto-sign rule, the attachment size limit, and backups.
+import { backend, type AccessModel, type AppStatus, type BackupResult, type JournalMode, type Level } from '../backend';
+
+export function setAccessModel(model: AccessModel, password: string): Promise<AppStatus> {
+  return backend.setAccessModel(model, password);
+}
+
+/** Moves the journal mode towards more protection (with the password). */
+export function setJournalMode(mode: JournalMode, password: string): Promise<AppStatus> {
+  return backend.setJournalMode(mode, password);
+}
+
+/** What staff who see only their own clients may do with a newly registered client. */
+export function setNewClientAccess(level: Level, adminPassword: string): Promise<null> {
+  return backend.setNewClientAccess(level, adminPassword);
+}
+
+/** The auto-sign rule: 0 (never) or 1 to 720 hours. */
+export function setAutoSignHours(hours: number): Promise<null> {
+  return backend.setAutoSignHours(hours);
+}
+
+export function setAttachmentLimit(megabytes: number): Promise<null> {
+  return backend.setAttachmentLimit(megabytes);
+}
+
+/** Makes a backup in the Downloads folder (with the password) and says where it went. */
+export function makeBackup(password: string): Promise<BackupResult> {
+  return backend.makeBackup(password);
+}
