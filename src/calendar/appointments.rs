@@ -402,9 +402,12 @@ pub(crate) fn view(
     let (from_s, to_s) = (clock::to_db(from), clock::to_db(to));
     let mut out: Vec<Appointment> = Vec::new();
     {
+        // A room's column shows what is booked into the room from anyone's calendar.
         let mut stmt = ctx.conn().prepare_cached(&format!(
-            "{SELECT} WHERE a.calendar_id = ?1 AND a.starts_at > ?2 AND a.starts_at < ?4 AND a.ends_at > ?3
-             ORDER BY a.starts_at"
+            "{SELECT} WHERE a.id IN (
+                SELECT id FROM appointments WHERE calendar_id = ?1 AND starts_at > ?2 AND starts_at < ?4 AND ends_at > ?3
+                UNION
+                SELECT id FROM appointments WHERE room_id = ?1 AND starts_at > ?2 AND starts_at < ?4 AND ends_at > ?3)"
         ))?;
         for c in calendars {
             for a in stmt.query_map(params![c, lower, from_s, to_s], from_row)? {
@@ -413,6 +416,7 @@ pub(crate) fn view(
         }
     }
     out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.id.cmp(&b.id)));
+    out.dedup_by(|a, b| a.id == b.id);
     name_visible_clients(ctx, &mut out)?;
     ctx.record_object(format!(
         "calendar view {}..{} ({} calendars)",

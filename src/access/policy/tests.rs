@@ -320,3 +320,10 @@ fn stored_texts_stay_what_the_database_holds() {
     assert_eq!(crate::audit::Outcome::parse("denied").ok(), Some(crate::audit::Outcome::Denied));
     assert_eq!(AccessModel::parse("businessPin"), None, "one spelling, the stored one");
 }
+
+#[test]
+fn levels_parse_from_their_stored_text() {
+    for l in Level::ALL.iter().copied() {
+        assert_eq!(Level::parse(l.as_str()), Some(l), "{l:?}");
+    }
+}
