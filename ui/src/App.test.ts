@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, render, screen } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import App from './App.svelte';
+import { OWNER } from './lib/testing';
 
 afterEach(() => {
   cleanup();
@@ -24,5 +25,22 @@ describe('the window while the clinic opens', () => {
     await screen.findByTestId('login.email', {}, { timeout: 3000 });
     expect(asked).toBeGreaterThanOrEqual(3);
     expect(screen.queryByTestId('app.opening')).toBeNull();
+  });
+});
+
+describe('the signed-in window', () => {
+  it('gets who is signed in and the clinic from the session App provides, and hands new statuses back', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'app_status') return { state: 'ready', language: 'en', clinicName: 'Fjordklinikken', journalMode: 'journals', me: OWNER };
+      if (cmd === 'list_clients') return [];
+      if (cmd === 'lock_session') return { state: 'locked', language: 'en', clinicName: 'Fjordklinikken', me: OWNER };
+      return null;
+    });
+    render(App);
+    expect((await screen.findByTestId('nav.me')).textContent).toContain('Ida');
+    expect(screen.getByText('Fjordklinikken')).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('nav.lock'));
+    expect((await screen.findByTestId('lock.name')).textContent).toContain('Ida');
+    expect(screen.queryByTestId('nav.me')).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Clients from './Clients.svelte';
+import { withSession } from '../testing';
 
 afterEach(() => {
   cleanup();
@@ -17,7 +18,7 @@ describe('clients', () => {
         return [{ id: '1', name: hostile, phone: '', email: '<b>x</b>@example.dk', createdAt: '', updatedAt: '' }];
       }
     });
-    render(Clients, { props: { onRefresh: () => {} } });
+    render(Clients, { context: withSession() });
     const row = await screen.findByTestId('clients.row');
     expect(row.textContent).toContain(hostile);
     expect(row.querySelector('img')).toBeNull();
@@ -30,7 +31,7 @@ describe('clients', () => {
     mockIPC((cmd) => {
       if (cmd === 'list_clients') throw { code: 'locked', message: 'the session is locked' };
     });
-    render(Clients, { props: { onRefresh: () => refreshed++ } });
+    render(Clients, { context: withSession({ refresh: () => refreshed++ }) });
     await new Promise((r) => setTimeout(r, 10));
     expect(refreshed).toBe(1);
     expect(screen.queryByTestId('clients.row')).toBeNull();

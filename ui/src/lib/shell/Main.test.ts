@@ -4,30 +4,10 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { readFileSync } from 'node:fs';
 import Main from './Main.svelte';
 import type { Me } from '../backend';
+import { OWNER, withSession } from '../testing';
 
-const me: Me = {
-  staffId: 's',
-  name: 'Ida',
-  email: 'ida@example.dk',
-  isOwner: true,
-  canViewAudit: true,
-  isAdmin: true,
-  idleLockMinutes: 10,
-  pinIdleSeconds: 120,
-  businessLogin: false,
-  pinName: null,
-  deskOpenedBy: null,
-  mustChangePassword: false,
-  hasPin: false,
-  accessModel: 'solo' as const,
-  totpEnabled: false,
-  mustEnrollTotp: false,
-  mustCreatePin: false,
-  requiresPin: false,
-  features: ['clients', 'journal', 'calendar', 'reports', 'audit', 'settings'],
-  scope: 'all',
-  canEdit: true,
-};
+// Ida owns clinic K: every right, idle lock after 10 minutes, PIN idle time 120 seconds.
+const me: Me = OWNER;
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => {
@@ -44,7 +24,7 @@ function setup(who: Me = me) {
     if (cmd === 'list_clients') return [];
     if (cmd === 'lock_session') return { state: 'locked', language: 'en', clinicName: 'K', me };
   });
-  render(Main, { props: { me: who, clinicName: 'K', onStatus: (s: unknown) => statuses.push(s), onRefresh: () => {} } });
+  render(Main, { context: withSession({ me: who, clinicName: 'K', onStatus: (s) => statuses.push(s), refresh: () => {} }) });
   return { calls, statuses };
 }
 

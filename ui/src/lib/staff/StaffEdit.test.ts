@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import StaffEdit from './StaffEdit.svelte';
 import type { StaffMember } from '../backend';
+import { withSession } from '../testing';
 
 afterEach(() => {
   cleanup();
@@ -38,7 +39,8 @@ function setup(member = per, isMe = false) {
   });
   let saved = 0;
   render(StaffEdit, {
-    props: { member, everyone: [member, anna], isMe, onSaved: () => saved++, onClose: () => {}, onRefresh: () => {} },
+    props: { member, everyone: [member, anna], isMe, onSaved: () => saved++, onClose: () => {} },
+    context: withSession(),
   });
   return { calls, saved: () => saved };
 }

@@ -1,0 +1,79 @@
+// The signed-in session as every view under the signed-in window sees it: who is signed in
+// (`me`), the clinic's name and journal mode, and the two ways back to the window:
+// `onStatus` applies a status the core returned (after a lock, a PIN unlock, a changed
+// setting, …) and `refresh` asks the core what the window should show now (after
+// `locked`, `sessionExpired`, …). App provides it once (setSession); views read it with
+// getSession() instead of having it passed down through every component as props.
+import { getContext, setContext } from 'svelte';
+import type { AppStatus, JournalMode, Me } from './backend';
+
+export interface Session {
+  /** The signed-in person, as the core last described them. */
+  readonly me: Me;
+  readonly clinicName: string;
+  readonly journalMode: JournalMode;
+  /** Applies a status the core returned: the window shows what it says. */
+  readonly onStatus: (s: AppStatus) => void;
+  /** Asks the core what the window should show now. */
+  readonly refresh: () => void;
+}
+
+/** The parts of a signed-in (ready) status the session is read from. */
+export type SignedIn = Pick<Extract<AppStatus, { state: 'ready' }>, 'me' | 'clinicName' | 'journalMode'>;
+
+/**
+ * The session App keeps: it follows the signed-in statuses the core sends (`follow`), and
+ * keeps the last one while the window shows something else (locked, signed out), so a view
+ * that is closing then (a journal ending the PIN unlock as it goes) still reads who it was.
+ */
+export class SignedInSession implements Session {
+  #current = $state.raw<SignedIn | null>(null);
+  readonly onStatus: (s: AppStatus) => void;
+  readonly refresh: () => void;
+
+  constructor(onStatus: (s: AppStatus) => void, refresh: () => void) {
+    this.onStatus = onStatus;
+    this.refresh = refresh;
+  }
+
+  /** Takes the person, the clinic's name and the journal mode from a signed-in status. */
+  follow(s: AppStatus): void {
+    if (s.state === 'ready') this.#current = { me: s.me, clinicName: s.clinicName, journalMode: s.journalMode };
+  }
+
+  #signedIn(): SignedIn {
+    if (!this.#current) throw new Error('no one has signed in: the session is read only under the signed-in window');
+    return this.#current;
+  }
+
+  get me(): Me {
+    return this.#signedIn().me;
+  }
+
+  get clinicName(): string {
+    return this.#signedIn().clinicName;
+  }
+
+  get journalMode(): JournalMode {
+    return this.#signedIn().journalMode;
+  }
+}
+
+const KEY = Symbol('klinik.session');
+
+/** Provides the session to the component being created and everything under it. */
+export function setSession(session: Session): Session {
+  return setContext(KEY, session);
+}
+
+/** The session provided above this component (by App; in a unit test, by its `context`). */
+export function getSession(): Session {
+  const session = getContext<Session | undefined>(KEY);
+  if (!session) throw new Error('no session: render under App, or give the component a context made by sessionContext()');
+  return session;
+}
+
+/** A `context` for mount() or a unit test's render() that holds `session`. */
+export function sessionContext(session: Session): Map<symbol, Session> {
+  return new Map([[KEY, session]]);
+}
