@@ -48,6 +48,9 @@ pub fn from_db(s: &str) -> crate::Result<DateTime<Utc>> {
         .map_err(|e| crate::Error::Storage(format!("bad timestamp in database: {e}")))
 }
 
+/// A calendar day (no time, no zone).
+pub type Day = chrono::NaiveDate;
+
 /// A calendar day as the window sends it (`YYYY-MM-DD`); blank means "no day". Parsed
 /// here so that no adapter parses dates of its own.
 pub fn parse_day(s: Option<&str>) -> crate::Result<Option<chrono::NaiveDate>> {

@@ -11,7 +11,7 @@ use tauri_specta::{collect_commands, Builder, ErrorHandlingMode};
 
 /// The typed command set; also the source of `ui/src/lib/bindings.ts`.
 pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
-    use commands::{audit, clients, journal, session, staff};
+    use commands::{audit, calendar, clients, journal, session, staff};
     Builder::<R>::new()
         // The window's audit filter and its translations follow the core's one list.
         .constant("AUDIT_ACTIONS", klinik::audit::ACTIONS)
@@ -87,6 +87,19 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             audit::mark_log_reviewed,
             audit::set_review_settings,
             audit::make_backup,
+            calendar::list_calendars,
+            calendar::list_services,
+            calendar::calendar_view,
+            calendar::book_appointment,
+            calendar::move_appointment,
+            calendar::set_appointment_status,
+            calendar::client_appointments,
+            calendar::save_service,
+            calendar::retire_service,
+            calendar::add_room,
+            calendar::working_hours,
+            calendar::set_working_hours,
+            calendar::export_calendar,
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .disable_serde_phases()

@@ -31,7 +31,7 @@ pub const LATE_CANCEL_HOURS: i64 = 24;
 /// A view covers at most this many days (the month overview).
 pub const MAX_VIEW_DAYS: i64 = 62;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "camelCase")]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

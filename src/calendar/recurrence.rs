@@ -57,6 +57,15 @@ impl Rule {
         self.weekdays.iter().map(|d| char::from(b'1' + d.num_days_from_monday() as u8)).collect()
     }
 
+    /// Weekdays as ISO numbers (1 = Monday … 7 = Sunday), as the window sends them.
+    pub fn weekdays_from_iso(days: &[u8]) -> Result<Vec<Weekday>> {
+        days.iter()
+            .map(|d| {
+                Weekday::try_from(d.wrapping_sub(1)).map_err(|_| Error::invalid("weekdays are 1 (Monday) to 7 (Sunday)"))
+            })
+            .collect()
+    }
+
     pub fn parse_weekdays(s: &str) -> Result<Vec<Weekday>> {
         s.chars()
             .map(|c| match c {

@@ -29,7 +29,7 @@ pub struct Service {
     pub name: String,
     pub minutes: u32,
     pub buffer_minutes: u32,
-    pub price_minor: i64,
+    pub price_minor: u32,
     pub vat: Vat,
     pub colour: String,
     pub active: bool,
@@ -43,7 +43,7 @@ pub struct ServiceInput {
     pub name: String,
     pub minutes: u32,
     pub buffer_minutes: u32,
-    pub price_minor: i64,
+    pub price_minor: u32,
     pub vat_standard: bool,
     pub colour: String,
     pub calendars: Vec<CalendarId>,
@@ -59,7 +59,7 @@ fn check(input: &ServiceInput) -> Result<(String, String)> {
     if input.buffer_minutes > 240 {
         return Err(Error::invalid("the buffer after a service is at most 4 hours"));
     }
-    if !(0..=100_000_000).contains(&input.price_minor) {
+    if input.price_minor > 100_000_000 {
         return Err(Error::invalid("the price must be between 0 and 1 000 000"));
     }
     let colour = input.colour.trim().to_ascii_lowercase();
@@ -166,7 +166,7 @@ pub(crate) fn retire(ctx: &mut GateCtx<'_>, id: &ServiceId) -> Result<()> {
 
 /// Starter services for a new demo clinic, in its language: (name, minutes, buffer,
 /// price in kroner, standard VAT, colour).
-pub fn starters(language: &str) -> [(&'static str, u32, u32, i64, bool, &'static str); 4] {
+pub fn starters(language: &str) -> [(&'static str, u32, u32, u32, bool, &'static str); 4] {
     match language {
         "sv" => [
             ("Första besök", 60, 10, 850, false, "#4a7dbf"),

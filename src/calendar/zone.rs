@@ -57,6 +57,14 @@ pub fn day_bounds(tz: Tz, day: NaiveDate) -> Result<(DateTime<Utc>, DateTime<Utc
     Ok((to_utc(tz, day.and_time(chrono::NaiveTime::MIN))?, to_utc(tz, next.and_time(chrono::NaiveTime::MIN))?))
 }
 
+/// A local wall-clock time as the window sends it (`YYYY-MM-DDTHH:MM`, seconds optional).
+pub fn parse_local(s: &str) -> Result<NaiveDateTime> {
+    let s = s.trim();
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| Error::invalid("not a local time (YYYY-MM-DDTHH:MM)"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

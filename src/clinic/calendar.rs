@@ -207,4 +207,22 @@ impl Clinic {
             Ok(crate::calendar::ical::render(&name, &list, with_names, fallback, ctx.now()))
         })
     }
+
+    /// [`Clinic::export_calendar`] into `dir` as `klinik-calendar-<first>-<last>.ics`
+    /// (dates only: no person's name in a file name).
+    pub fn export_calendar_into(
+        &mut self,
+        session: &SessionId,
+        calendar: &CalendarId,
+        first: NaiveDate,
+        last: NaiveDate,
+        with_names: bool,
+        dir: &Path,
+    ) -> Result<std::path::PathBuf> {
+        let text = self.export_calendar(session, calendar, first, last, with_names)?;
+        let path = dir.join(format!("klinik-calendar-{first}-{last}.ics"));
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(&path, text)?;
+        Ok(path)
+    }
 }

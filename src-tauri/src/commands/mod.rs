@@ -2,6 +2,7 @@
 //! No SQL, no rules and no clock here. One file per area.
 
 pub mod audit;
+pub mod calendar;
 pub mod clients;
 pub mod journal;
 pub mod session;

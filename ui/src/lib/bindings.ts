@@ -115,12 +115,37 @@ export const commands = {
 	 *  with the password) and says where it went.
 	 */
 	makeBackup: (password: string) => __TAURI_INVOKE<BackupResult>("make_backup", { password }),
+	listCalendars: () => __TAURI_INVOKE<Calendar[]>("list_calendars"),
+	listServices: () => __TAURI_INVOKE<Service[]>("list_services"),
+	/**  `days` days from `first_day` (YYYY-MM-DD, the clinic's local days) of these calendars. */
+	calendarView: (calendarIds: string[], firstDay: string, days: number) => __TAURI_INVOKE<CalendarView>("calendar_view", { calendarIds, firstDay, days }),
+	bookAppointment: (booking: BookingInput) => __TAURI_INVOKE<Appointment[]>("book_appointment", { booking }),
+	/**  Moves or resizes an appointment; `following` moves the rest of its series too. */
+	moveAppointment: (appointmentId: string, start: string, minutes: number, calendarId: string | null, following: boolean) => __TAURI_INVOKE<Appointment[]>("move_appointment", { appointmentId, start, minutes, calendarId, following }),
+	setAppointmentStatus: (appointmentId: string, status: Status, reason: string | null) => __TAURI_INVOKE<Appointment>("set_appointment_status", { appointmentId, status, reason }),
+	clientAppointments: (clientId: string) => __TAURI_INVOKE<Appointment[]>("client_appointments", { clientId }),
+	saveService: (serviceId: string | null, form: ServiceForm) => __TAURI_INVOKE<Service>("save_service", { serviceId, form }),
+	retireService: (serviceId: string) => __TAURI_INVOKE<null>("retire_service", { serviceId }),
+	addRoom: (name: string) => __TAURI_INVOKE<string>("add_room", { name }),
+	workingHours: (calendarId: string) => __TAURI_INVOKE<Hours[]>("working_hours", { calendarId }),
+	setWorkingHours: (calendarId: string, hours: Hours[]) => __TAURI_INVOKE<null>("set_working_hours", { calendarId, hours }),
+	/**  Exports one calendar as an iCalendar file into the Downloads folder and says where. */
+	exportCalendar: (calendarId: string, firstDay: string, lastDay: string, withNames: boolean) => __TAURI_INVOKE<string>("export_calendar", { calendarId, firstDay, lastDay, withNames }),
 };
 
 /* Constants */
-export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_restore","crash_check"] as const;
+export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_restore","crash_check"] as const;
 
 /* Types */
+export type Absence = {
+	id: string,
+	calendarId: CalendarId,
+	firstDay: string,
+	lastDay: string,
+	kind: string,
+	note: string,
+};
+
 export type AccessModel = "solo" | "individual" | "businessPin";
 
 /**  The answer to one field: one value for most kinds, several for multiple choice. */
@@ -144,6 +169,32 @@ export type AppError = {
 export type AppStatus = 
 /**  The clinic is being opened; `checking`: with the check after an unclean shutdown. */
 { state: "opening"; language: Language; checking: boolean } | { state: "setup"; language: Language } | { state: "unlockVault"; language: Language; keyStorage: KeyStorage; reason: ErrorCode } | { state: "failed"; language: Language; reason: ErrorCode } | { state: "login"; language: Language; clinicName: string } | { state: "locked"; language: Language; clinicName: string; me: Me } | { state: "ready"; language: Language; clinicName: string; journalMode: JournalMode; me: Me };
+
+export type Appointment = {
+	id: AppointmentId,
+	calendarId: CalendarId,
+	roomId: CalendarId | null,
+	clientId: ClientId | null,
+	/**
+	 *  `None` when there is no client, or the person may not see this client (the slot
+	 *  then shows as taken, without a name).
+	 */
+	clientName: string | null,
+	serviceId: ServiceId | null,
+	serviceName: string | null,
+	colour: string | null,
+	seriesId: SeriesId | null,
+	title: string,
+	note: string,
+	startsAt: string,
+	endsAt: string,
+	status: Status,
+	lateCancel: boolean,
+	cancelReason: string | null,
+};
+
+/**  One appointment (or a block of time without a client). */
+export type AppointmentId = string;
 
 /**  An attachment's details (never its bytes, except in [`OpenedAttachment`]). */
 export type Attachment = {
@@ -203,10 +254,50 @@ export type BackupResult = {
 	auditSeq: number,
 };
 
+export type BookingInput = {
+	calendarId: string,
+	roomId: string | null,
+	clientId: string | null,
+	serviceId: string | null,
+	title: string,
+	note: string,
+	/**  Local time in the clinic's zone, `YYYY-MM-DDTHH:MM`. */
+	start: string,
+	minutes: number | null,
+	repeat: RepeatInput | null,
+};
+
+export type Calendar = {
+	id: CalendarId,
+	kind: CalendarKind,
+	staffId: StaffId | null,
+	name: string,
+	allowOverlap: boolean,
+	/**
+	 *  How far the person asking reaches into it (view or edit; calendars they cannot
+	 *  see are not listed).
+	 */
+	reach: Level,
+	own: boolean,
+};
+
+/**  A calendar: a staff member's or a resource's (a room). */
+export type CalendarId = string;
+
+export type CalendarKind = "staff" | "resource";
+
 /**  One staff member's right on another's calendar. */
 export type CalendarRight = {
 	calendarOf: string,
 	level: Level,
+};
+
+/**  What the calendar shows for a period: the appointments and the absences. */
+export type CalendarView = {
+	appointments: Appointment[],
+	absences: Absence[],
+	/**  The clinic's time zone (IANA name), which the days are counted in. */
+	timeZone: string,
 };
 
 export type Client = {
@@ -222,6 +313,9 @@ export type Client = {
 	active: boolean,
 	nationalIdMasked: string | null,
 };
+
+/**  A client (patient/customer). */
+export type ClientId = string;
 
 export type ClientInput = {
 	name: string,
@@ -257,7 +351,7 @@ export type Entry = {
 	templateVersion: number | null,
 };
 
-export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "pinRequired" | "pinSetupRequired" | "wrongPin" | "pinLocked" | "pinDisabled" | "pinNotSet" | "totpRequired" | "wrongTotp" | "tooManyAttempts" | "totpDisabled" | "passwordExpired" | "passwordChangeRequired" | "strongLoginRequired" | "denied" | "notFound" | "conflict" | "storage" | "internal";
+export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "pinRequired" | "pinSetupRequired" | "wrongPin" | "pinLocked" | "pinDisabled" | "pinNotSet" | "totpRequired" | "wrongTotp" | "tooManyAttempts" | "totpDisabled" | "passwordExpired" | "passwordChangeRequired" | "strongLoginRequired" | "doubleBooked" | "denied" | "notFound" | "conflict" | "storage" | "internal";
 
 export type ExportFormat = "csv" | "fhir";
 
@@ -286,12 +380,24 @@ export type HeavyDay = {
 	clients: number,
 };
 
+/**  One interval of working time on a weekday (1 = Monday), in minutes after midnight. */
+export type Hours = {
+	weekday: number,
+	startMin: number,
+	endMin: number,
+};
+
 export type JournalMode = "notes" | "journals" | "journalsWithId";
 
 export type KeyStorage = "keyring" | "passphrase";
 
 export type Language = "da" | "sv" | "nb" | "en";
 
+/**
+ *  How far a right reaches: nothing, looking, or looking and changing. Used for the
+ *  access every staff member gets to a new client (a clinic setting, kept per client)
+ *  and for rights on another person's calendar.
+ */
 export type Level = "none" | "view" | "edit";
 
 /**  The monthly log review report. */
@@ -389,6 +495,17 @@ export type Relation = {
 
 export type RelationChange = "assign" | "block" | "end";
 
+/**  A recurring series as the booking dialog sends it. */
+export type RepeatInput = {
+	everyWeeks: number,
+	/**  1 = Monday … 7 = Sunday. */
+	weekdays: number[],
+	/**  The last day (YYYY-MM-DD), or */
+	untilDay: string | null,
+	/**  the number of appointments. */
+	times: number | null,
+};
+
 export type ReviewMark = {
 	reviewerName: string,
 	reviewedAt: string,
@@ -420,6 +537,36 @@ export type SecurityInfo = {
 	/**  Drafts untouched this long are signed automatically (0 = never). */
 	autoSignHours: number,
 };
+
+/**  A recurring series of appointments. */
+export type SeriesId = string;
+
+export type Service = {
+	id: ServiceId,
+	name: string,
+	minutes: number,
+	bufferMinutes: number,
+	priceMinor: number,
+	vat: Vat,
+	colour: string,
+	active: boolean,
+	/**  Empty: offered in every calendar. */
+	calendars: CalendarId[],
+};
+
+export type ServiceForm = {
+	name: string,
+	minutes: number,
+	bufferMinutes: number,
+	/**  Hundredths of the currency (øre / öre). */
+	priceMinor: number,
+	vatStandard: boolean,
+	colour: string,
+	calendarIds: string[],
+};
+
+/**  A service the clinic offers (a treatment with its length and price). */
+export type ServiceId = string;
 
 export type Session = {
 	id: string,
@@ -462,6 +609,9 @@ export type StaffChangesInput = {
 	calendars: CalendarRight[],
 };
 
+/**  A staff member. */
+export type StaffId = string;
+
 export type StaffMember = {
 	id: string,
 	name: string,
@@ -485,6 +635,8 @@ export type StaffName = {
 	name: string,
 };
 
+export type Status = "booked" | "arrived" | "done" | "cancelled" | "noShow";
+
 export type Template = {
 	id: string,
 	key: string,
@@ -501,4 +653,10 @@ export type TotpEnrollment = {
 	/**  The QR code as an SVG document (rendered by the UI as an image, never as markup). */
 	qrSvg: string,
 };
+
+export type Vat = 
+/**  A health service exempt from VAT (treatment by an authorised practitioner). */
+"exempt" | 
+/**  The standard rate (wellness, beauty, products). */
+"standard";
 
