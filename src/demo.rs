@@ -6,7 +6,7 @@ use crate::clinic::{Clinic, ClinicSetup, Country, JournalMode, Language};
 use crate::clock::Clock;
 use crate::secret::Secret;
 use crate::vault::{KeyStorage, KeyStore};
-use crate::Result;
+use crate::{Error, Result};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::path::Path;
@@ -127,6 +127,7 @@ pub fn create(
         clinic.set_bulk_load(false)?;
     }
     reception_desk(&mut clinic, &session)?;
+    demo_calendar(&mut clinic, &session)?;
     clinic.logout(&session)?;
     Ok(DemoClinic { clinic, recovery_code: recovery.display().to_owned(), clients })
 }
@@ -224,6 +225,116 @@ fn reception_desk(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
     }
     clinic.set_pin(owner, &Secret::new(OWNER_PIN), None)?;
     clinic.set_access_model(owner, AccessModel::BusinessPin, &Secret::new(OWNER_PASSWORD))
+}
+
+/// A lived-in calendar: the starter services, two rooms, and the past eight and next four
+/// weeks of each practitioner's days — a weekly series for some clients, single visits
+/// for others; past ones marked done (now and then a no-show or a late cancellation).
+/// All booked through the gate as the owner would.
+fn demo_calendar(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
+    use crate::calendar::appointments::{Booking, Status};
+    use crate::calendar::recurrence::{End, Rule};
+    use crate::calendar::services::{starters, ServiceInput};
+    use chrono::{Datelike, Duration};
+    let language = clinic.info()?.language;
+    let mut services = Vec::new();
+    for (name, minutes, buffer, kroner, standard, colour) in starters(language.as_str()) {
+        let input = ServiceInput {
+            name: name.into(),
+            minutes,
+            buffer_minutes: buffer,
+            price_minor: kroner * 100,
+            vat_standard: standard,
+            colour: colour.into(),
+            calendars: vec![],
+        };
+        services.push(clinic.save_service(owner, None, &input)?);
+    }
+    let room = clinic.add_room(owner, "Behandlingsrum 1")?;
+    clinic.add_room(owner, "Træningssal")?;
+    let tz = clinic.time_zone()?;
+    let today = crate::calendar::zone::to_local(tz, clinic.now()).date();
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let first_monday = monday - Duration::weeks(8);
+    let calendars = clinic.calendars(owner)?;
+    let clients = clinic.list_clients(owner, "")?;
+    if clients.is_empty() {
+        return Ok(());
+    }
+    let mut rng = StdRng::seed_from_u64(14);
+    let staff_calendars: Vec<_> = calendars.iter().filter(|c| c.staff_id.is_some()).collect();
+    for (n, cal) in staff_calendars.iter().enumerate() {
+        // A weekly series on Tuesdays at 08:00 for one client per practitioner.
+        let client = &clients[n % clients.len()];
+        let tuesday = first_monday + Duration::days(1);
+        let b = Booking {
+            calendar: cal.id.clone(),
+            room: None,
+            client: Some(client.id.clone()),
+            service: Some(services[1].id.clone()),
+            title: String::new(),
+            note: String::new(),
+            start: tuesday.and_hms_opt(8, 0, 0).unwrap_or_default(),
+            minutes: None,
+            repeat: Some(Rule { every_weeks: 1, weekdays: vec![], end: End::Times(12) }),
+        };
+        clinic.book(owner, &b)?;
+        // Single visits: two or three a day, Monday to Friday, between 09:00 and 15:00.
+        for week in 0..12 {
+            for weekday in 0..5 {
+                let day = first_monday + Duration::weeks(week) + Duration::days(weekday);
+                for _ in 0..rng.gen_range(2..4) {
+                    let hour = rng.gen_range(9..15);
+                    let service = &services[rng.gen_range(0..services.len())];
+                    let client = &clients[rng.gen_range(0..clients.len())];
+                    let b = Booking {
+                        calendar: cal.id.clone(),
+                        room: (n == 0 && hour % 2 == 0).then(|| room.clone()),
+                        client: Some(client.id.clone()),
+                        service: Some(service.id.clone()),
+                        title: String::new(),
+                        note: String::new(),
+                        start: day.and_hms_opt(hour, 0, 0).unwrap_or_default(),
+                        minutes: None,
+                        repeat: None,
+                    };
+                    let booked = match clinic.book(owner, &b) {
+                        Ok(list) => list,
+                        // A taken slot or someone the practitioner is blocked from: skip it.
+                        Err(Error::DoubleBooked { .. } | Error::Conflict(_)) => continue,
+                        Err(e) => return Err(e),
+                    };
+                    if day < today {
+                        let status = match rng.gen_range(0..20) {
+                            0 => Status::NoShow,
+                            1 => Status::Cancelled,
+                            _ => Status::Done,
+                        };
+                        let reason = (status == Status::Cancelled).then_some("Meldt afbud");
+                        clinic.set_appointment_status(owner, &booked[0].id, status, reason)?;
+                    }
+                }
+            }
+        }
+        // A staff meeting without a client every Friday at 15:30 for the four weeks ahead.
+        let friday = monday + Duration::days(4);
+        let meeting = Booking {
+            calendar: cal.id.clone(),
+            room: None,
+            client: None,
+            service: None,
+            title: "Personalemøde".into(),
+            note: String::new(),
+            start: friday.and_hms_opt(15, 30, 0).unwrap_or_default(),
+            minutes: Some(45),
+            repeat: Some(Rule { every_weeks: 1, weekdays: vec![], end: End::Times(4) }),
+        };
+        match clinic.book(owner, &meeting) {
+            Ok(_) | Err(Error::DoubleBooked { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 const PHRASES: &[&str] = &[

@@ -72,6 +72,11 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         entries_per_client: usize,
     },
+    /// The calendar.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// Make a backup: an encrypted, checked copy of the clinic with its key slots and a
     /// manifest, into a new or empty folder. An administrator signs in with --as.
     Backup {
@@ -94,6 +99,32 @@ enum Command {
     Bench {
         #[arg(long, default_value_t = 300)]
         iterations: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Export one person's calendar as iCalendar (.ics) for a phone calendar. Client names
+    /// are left out unless --with-names (recorded in the audit trail). Your own calendar;
+    /// an administrator may export anyone's.
+    Export {
+        /// Sign in as this person; password from KLINIK_PASSWORD or a prompt
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: String,
+        /// Whose calendar (their email)
+        #[arg(long, value_name = "EMAIL")]
+        staff: String,
+        /// First day, YYYY-MM-DD (the clinic's local days)
+        #[arg(long)]
+        from: String,
+        /// Last day, YYYY-MM-DD
+        #[arg(long)]
+        to: String,
+        /// Put client names in the events
+        #[arg(long)]
+        with_names: bool,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -288,6 +319,27 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             let mut clinic = open(&dir)?;
             let (session, password) = sign_in(&mut clinic, &as_email)?;
             let text = clinic.export_audit(&session, &filter, format, &password);
+            clinic.logout(&session)?;
+            std::fs::write(&out, text?)?;
+            println!("exported to {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Calendar { command: CalendarCommand::Export { as_email, staff, from, to, with_names, out } } => {
+            let day = |s: &str| {
+                klinik::clock::parse_day(Some(s))?.ok_or_else(|| Error::Invalid("a day is needed (YYYY-MM-DD)".into()))
+            };
+            let (first, last) = (day(&from)?, day(&to)?);
+            let mut clinic = open(&dir)?;
+            let (session, _password) = sign_in(&mut clinic, &as_email)?;
+            let text = clinic
+                .calendar_of(&session, &staff)
+                .map_err(|e| match e {
+                    Error::NotFound => {
+                        Error::Invalid(format!("{staff} has no calendar (no staff member with that email)"))
+                    }
+                    e => e,
+                })
+                .and_then(|cal| clinic.export_calendar(&session, &cal, first, last, with_names));
             clinic.logout(&session)?;
             std::fs::write(&out, text?)?;
             println!("exported to {}", out.display());

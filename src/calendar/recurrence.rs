@@ -61,7 +61,8 @@ impl Rule {
     pub fn weekdays_from_iso(days: &[u8]) -> Result<Vec<Weekday>> {
         days.iter()
             .map(|d| {
-                Weekday::try_from(d.wrapping_sub(1)).map_err(|_| Error::invalid("weekdays are 1 (Monday) to 7 (Sunday)"))
+                Weekday::try_from(d.wrapping_sub(1))
+                    .map_err(|_| Error::invalid("weekdays are 1 (Monday) to 7 (Sunday)"))
             })
             .collect()
     }

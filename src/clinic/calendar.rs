@@ -43,6 +43,21 @@ impl Clinic {
         self.gated(session, Action::CalendarList, None, |ctx| cals::list(ctx))
     }
 
+    /// The calendar of the staff member with this email (the command line names people
+    /// by email).
+    pub fn calendar_of(&mut self, session: &SessionId, email: &str) -> Result<CalendarId> {
+        self.gated(session, Action::CalendarList, None, |ctx| {
+            ctx.conn()
+                .query_row(
+                    "SELECT c.id FROM calendars c JOIN staff s ON s.id = c.staff_id WHERE s.email = ?1",
+                    [email.trim()],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or(Error::NotFound)
+        })
+    }
+
     /// Every service (retired ones last).
     pub fn services(&mut self, session: &SessionId) -> Result<Vec<Service>> {
         self.gated(session, Action::CalendarList, None, |ctx| services::list(ctx.conn()))
