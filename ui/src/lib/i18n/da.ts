@@ -544,6 +544,7 @@ export const da: Messages = {
   'date.missing': 'Skriv en dato.',
   'date.tooEarly': 'Datoen skal være {date} eller senere.',
   'date.tooLate': 'Datoen skal være {date} eller tidligere.',
+  'month.year': 'År',
   'file.choose': 'Vælg fil…',
   'file.none': 'Ingen fil valgt',
   'field.required': 'skal udfyldes',

@@ -544,6 +544,7 @@ export const en = {
   'date.missing': 'Enter a date.',
   'date.tooEarly': 'The date must be {date} or later.',
   'date.tooLate': 'The date must be {date} or earlier.',
+  'month.year': 'Year',
   'file.choose': 'Choose file…',
   'file.none': 'No file chosen',
   'field.required': 'required',

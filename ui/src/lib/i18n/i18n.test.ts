@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../backend';
-import { dictionaries, formatDate, formatNumber, LANGUAGES, plural, setLanguage, t, tp } from './index.svelte';
+import { dictionaries, formatDate, formatMonth, formatNumber, LANGUAGES, monthNames, plural, setLanguage, t, tp } from './index.svelte';
 import { en } from './en';
 import { AUDIT_ACTIONS } from '../audit/actions';
 
@@ -117,5 +117,23 @@ describe('plurals, numbers and dates in the UI language', () => {
     setLanguage('en');
     expect(formatDate('2026-12-31')).toBe('31 December 2026');
     expect(formatDate('not a date')).toBe('not a date');
+  });
+
+  it('writes a month and names the months as the language does', () => {
+    setLanguage('da');
+    expect(formatMonth('2026-03')).toBe('marts 2026');
+    expect(t('review.title', { period: formatMonth('2026-03') })).toBe('Logkontrol for marts 2026');
+    expect(monthNames()).toHaveLength(12);
+    expect(monthNames()[0]).toBe('januar');
+    expect(monthNames()[4]).toBe('maj');
+    setLanguage('sv');
+    expect(formatMonth('2026-03')).toBe('mars 2026');
+    expect(monthNames()[0]).toBe('januari');
+    setLanguage('nb');
+    expect(formatMonth('2026-05')).toBe('mai 2026');
+    setLanguage('en');
+    expect(formatMonth('2026-03')).toBe('March 2026');
+    expect(monthNames()[11]).toBe('December');
+    expect(formatMonth('2026')).toBe('2026');
   });
 });

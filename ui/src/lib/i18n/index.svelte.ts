@@ -75,6 +75,20 @@ export function formatDate(iso: string): string {
   return cached(`date|${locale()}`, () => new Intl.DateTimeFormat(locale(), { dateStyle: 'long' })).format(d);
 }
 
+/** A month (YYYY-MM) in words, as the UI language writes it (da "marts 2026", en "March 2026"). */
+export function formatMonth(yearMonth: string): string {
+  const ym = /^(\d{4})-(\d{2})$/.exec(yearMonth);
+  if (!ym) return yearMonth;
+  const d = new Date(Number(ym[1]), Number(ym[2]) - 1, 1);
+  return cached(`month|${locale()}`, () => new Intl.DateTimeFormat(locale(), { month: 'long', year: 'numeric' })).format(d);
+}
+
+/** The twelve months' names in the UI language, January first (da "januar", sv "januari"). */
+export function monthNames(): string[] {
+  const format = cached(`monthName|${locale()}`, () => new Intl.DateTimeFormat(locale(), { month: 'long' }));
+  return Array.from({ length: 12 }, (_, m) => format.format(new Date(2000, m, 1)));
+}
+
 /** A key that is only known at run time (audit actions, error codes). */
 export function tDynamic(key: string, fallback: string): string {
   const dict = dictionaries[state.current] as Record<string, string>;

@@ -544,6 +544,7 @@ export const nb: Messages = {
   'date.missing': 'Skriv inn en dato.',
   'date.tooEarly': 'Datoen må være {date} eller senere.',
   'date.tooLate': 'Datoen må være {date} eller tidligere.',
+  'month.year': 'År',
   'file.choose': 'Velg fil…',
   'file.none': 'Ingen fil valgt',
   'field.required': 'må fylles ut',

@@ -544,6 +544,7 @@ export const sv: Messages = {
   'date.missing': 'Skriv ett datum.',
   'date.tooEarly': 'Datumet måste vara {date} eller senare.',
   'date.tooLate': 'Datumet måste vara {date} eller tidigare.',
+  'month.year': 'År',
   'file.choose': 'Välj fil…',
   'file.none': 'Ingen fil vald',
   'field.required': 'måste fyllas i',
