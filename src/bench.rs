@@ -289,6 +289,8 @@ pub fn run(clinic: &mut Clinic, session: &SessionId, iterations: usize) -> Resul
         ));
     }
 
+    calendar(clinic, session, iterations, &sample_ids, &mut out)?;
+
     let t = Instant::now();
     let v = clinic.verify_audit()?;
     let secs = t.elapsed().as_secs_f64();
@@ -300,4 +302,64 @@ pub fn run(clinic: &mut Clinic, session: &SessionId, iterations: usize) -> Resul
         v.intact
     ));
     Ok(out)
+}
+
+/// The calendar: a week of (up to) ten calendars side by side through the gate with its
+/// audit event; booking (conflict check, relation, audit); a client's appointment list.
+fn calendar(
+    clinic: &mut Clinic,
+    session: &SessionId,
+    iterations: usize,
+    sample_ids: &[crate::ClientId],
+    out: &mut Vec<String>,
+) -> Result<()> {
+    use crate::calendar::appointments::Booking;
+    use chrono::{Datelike, Duration};
+    let (appointments, first, last): (i64, Option<String>, Option<String>) = clinic.conn_for_crate().query_row(
+        "SELECT count(*), min(starts_at), max(starts_at) FROM appointments",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let calendars: Vec<crate::CalendarId> = clinic.calendars(session)?.into_iter().map(|c| c.id).take(10).collect();
+    out.push(format!("dataset appointments={appointments} calendars={}", calendars.len()));
+    let (Some(first), Some(last)) = (first, last) else { return Ok(()) };
+    let tz = clinic.time_zone()?;
+    let day = |s: &str| crate::clock::from_db(s).map(|t| crate::calendar::zone::to_local(tz, t).date());
+    let (first, last) = (day(&first)?, day(&last)?);
+    let weeks = ((last - first).num_days() / 7).max(1);
+    let mut rng = StdRng::seed_from_u64(43);
+    let mut shown = 0usize;
+    let week = measure("calendar_week_gated", iterations, |_| {
+        let d = first + Duration::weeks(rng.gen_range(0..weeks));
+        let monday = d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
+        shown += clinic.calendar_view(session, &calendars, monday, 7)?.appointments.len();
+        Ok(())
+    })?;
+    out.push(format!("{} appointments_per_week={}", week.line(), shown / iterations.max(1)));
+    if let Some(cal) = calendars.first() {
+        // Free slots far ahead: one a day at 07:00 local, from two years after the data.
+        let base = last + Duration::days(730);
+        let book = measure("appointment_book_gated", iterations.min(200), |i| {
+            let b = Booking {
+                calendar: cal.clone(),
+                room: None,
+                client: sample_ids.get(i % sample_ids.len().max(1)).cloned(),
+                service: None,
+                title: "Benchmark".into(),
+                note: String::new(),
+                start: (base + Duration::days(i as i64)).and_hms_opt(7, 0, 0).unwrap_or_default(),
+                minutes: Some(30),
+                repeat: None,
+            };
+            clinic.book(session, &b).map(|_| ())
+        })?;
+        out.push(book.line());
+    }
+    if !sample_ids.is_empty() {
+        let list = measure("client_appointments_gated", iterations, |i| {
+            clinic.client_appointments(session, &sample_ids[i % sample_ids.len()]).map(|_| ())
+        })?;
+        out.push(list.line());
+    }
+    Ok(())
 }

@@ -227,6 +227,69 @@ fn reception_desk(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
     clinic.set_access_model(owner, AccessModel::BusinessPin, &Secret::new(OWNER_PASSWORD))
 }
 
+/// Adds `per_client` appointments to every client, spread over five years (the last four
+/// and the next one) across ten calendars, for benchmarks at the size of a busy clinic.
+/// Written in bulk with the bulk-load settings (no audit event each): a benchmark dataset,
+/// never a clinic's history. Past ones are done.
+pub fn synthetic_appointments(clinic: &mut Clinic, per_client: usize) -> Result<u64> {
+    use chrono::Duration;
+    let session = clinic.login(OWNER_EMAIL, &Secret::new(OWNER_PASSWORD))?;
+    let mut calendars: Vec<crate::CalendarId> = clinic.calendars(&session)?.into_iter().map(|c| c.id).collect();
+    let mut n = calendars.len();
+    while calendars.len() < 10 {
+        n += 1;
+        calendars.push(clinic.add_room(&session, &format!("Rum {n}"))?);
+    }
+    calendars.truncate(10);
+    let service = clinic.services(&session)?.into_iter().next().map(|s| s.id);
+    clinic.logout(&session)?;
+    let now = clinic.now();
+    let start = now - Duration::days(4 * 365);
+    let span_slots = 5 * 365 * 24 * 4; // quarter hours in five years
+    clinic.set_bulk_load(true)?;
+    let conn = clinic.conn_for_crate();
+    let owner: crate::StaffId = conn.query_row("SELECT id FROM staff WHERE role = 'owner'", [], |r| r.get(0))?;
+    let clients: Vec<crate::ClientId> = {
+        let mut stmt = conn.prepare("SELECT id FROM clients")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut rng = StdRng::seed_from_u64(21);
+    let mut made = 0u64;
+    let stamp = crate::clock::to_db(now);
+    for chunk in clients.chunks(2000) {
+        let tx = conn.transaction()?;
+        {
+            let mut put = tx.prepare_cached(
+                "INSERT INTO appointments (id, calendar_id, client_id, service_id, starts_at, ends_at, busy_until,
+                                           status, created_by, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, ?9)",
+            )?;
+            for client in chunk {
+                for _ in 0..per_client {
+                    let at = start + Duration::minutes(15 * rng.gen_range(0..span_slots));
+                    let end = at + Duration::minutes(45);
+                    put.execute(rusqlite::params![
+                        crate::AppointmentId::new(),
+                        calendars[rng.gen_range(0..calendars.len())],
+                        client,
+                        service,
+                        crate::clock::to_db(at),
+                        crate::clock::to_db(end),
+                        if at < now { "done" } else { "booked" },
+                        owner,
+                        stamp
+                    ])?;
+                    made += 1;
+                }
+            }
+        }
+        tx.commit()?;
+    }
+    clinic.set_bulk_load(false)?;
+    Ok(made)
+}
+
 /// A lived-in calendar: the starter services, two rooms, and the past eight and next four
 /// weeks of each practitioner's days — a weekly series for some clients, single visits
 /// for others; past ones marked done (now and then a no-show or a late cancellation).

@@ -71,6 +71,10 @@ enum Command {
         /// Also write this many signed journal entries per client (for benchmarks)
         #[arg(long, default_value_t = 0)]
         entries_per_client: usize,
+        /// Also write this many appointments per client over five years in ten calendars
+        /// (for benchmarks)
+        #[arg(long, default_value_t = 0)]
+        appointments_per_client: usize,
     },
     /// The calendar.
     Calendar {
@@ -428,7 +432,7 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         #[cfg(feature = "devtools")]
-        Command::Demo { clients, key_store, audit_events, entries_per_client } => {
+        Command::Demo { clients, key_store, audit_events, entries_per_client, appointments_per_client } => {
             let key_storage = KeyStorage::parse(&key_store)?;
             let mut demo = klinik::demo::create(
                 &dir,
@@ -441,6 +445,10 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             if entries_per_client > 0 {
                 let n = klinik::demo::synthetic_entries(&mut demo.clinic, entries_per_client)?;
                 println!("Wrote {n} signed journal entries.");
+            }
+            if appointments_per_client > 0 {
+                let n = klinik::demo::synthetic_appointments(&mut demo.clinic, appointments_per_client)?;
+                println!("Wrote {n} appointments.");
             }
             if audit_events > 0 {
                 klinik::demo::synthetic_audit_events(&mut demo.clinic, audit_events)?;
