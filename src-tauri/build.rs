@@ -75,6 +75,19 @@ const COMMANDS: &[&str] = &[
     "mark_log_reviewed",
     "set_review_settings",
     "make_backup",
+    "list_calendars",
+    "list_services",
+    "calendar_view",
+    "book_appointment",
+    "move_appointment",
+    "set_appointment_status",
+    "client_appointments",
+    "save_service",
+    "retire_service",
+    "add_room",
+    "working_hours",
+    "set_working_hours",
+    "export_calendar",
 ];
 
 fn main() {

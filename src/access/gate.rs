@@ -74,6 +74,18 @@ impl<'a> GateCtx<'a> {
         Ok(policy::decide(&subject, action) == Decision::Allow)
     }
 
+    /// [`GateCtx::allows`] on facts already read (a view deciding on many clients reads
+    /// the relations once): the same policy, no query.
+    pub(crate) fn allows_given(
+        &self,
+        action: Action,
+        relation: crate::relations::RelationState,
+        client_access: Option<crate::policy::Level>,
+    ) -> bool {
+        let subject = Subject { relation, client_access, ..self.subject };
+        policy::decide(&subject, action) == Decision::Allow
+    }
+
     /// The facts the policy decided this operation on.
     pub(crate) fn subject(&self) -> Subject {
         self.subject

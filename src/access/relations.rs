@@ -85,6 +85,38 @@ pub(crate) fn state(conn: &Connection, staff: &StaffId, client: &ClientId, at: D
     })
 }
 
+/// [`state`] for every client `staff` has or had a relation with, in one read (a view
+/// that shows many clients decides on all of them without a query each). A client not
+/// in the map has no relation.
+pub(crate) fn states_of(
+    conn: &Connection,
+    staff: &StaffId,
+    at: DateTime<Utc>,
+) -> Result<std::collections::HashMap<ClientId, RelationState>> {
+    let at = clock::to_db(at);
+    let mut stmt = conn.prepare_cached(
+        "SELECT client_id,
+            coalesce(sum(kind = 'block' AND starts_at <= ?2 AND (ends_at IS NULL OR ends_at > ?2)), 0),
+            coalesce(sum(kind != 'block' AND starts_at <= ?2 AND (ends_at IS NULL OR ends_at > ?2)), 0),
+            coalesce(sum(kind != 'block'), 0)
+         FROM relations WHERE staff_id = ?1 GROUP BY client_id",
+    )?;
+    let rows = stmt.query_map(params![staff, at], |r| {
+        let (blocked, active, any): (i64, i64, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
+        let state = if blocked > 0 {
+            RelationState::Blocked
+        } else if active > 0 {
+            RelationState::Active
+        } else if any > 0 {
+            RelationState::Ended
+        } else {
+            RelationState::None
+        };
+        Ok((r.get(0)?, state))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 #[allow(clippy::too_many_arguments)] // one row of the table, named field by field
 pub(crate) fn add(
     conn: &Connection,

@@ -72,6 +72,10 @@ pub struct Appointment {
     pub status: Status,
     pub late_cancel: bool,
     pub cancel_reason: Option<String>,
+    /// The client's access for everyone (for deciding who sees the name; not sent).
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub(crate) client_access: Option<String>,
 }
 
 /// What the person books.
@@ -104,7 +108,7 @@ pub struct Change {
 }
 
 const SELECT: &str = "SELECT a.id, a.calendar_id, a.room_id, a.client_id, c.name, a.service_id, s.name, s.colour,
-        a.series_id, a.title, a.note, a.starts_at, a.ends_at, a.status, a.late_cancel, a.cancel_reason
+        a.series_id, a.title, a.note, a.starts_at, a.ends_at, a.status, a.late_cancel, a.cancel_reason, c.staff_access
     FROM appointments a
     LEFT JOIN clients c ON c.id = a.client_id
     LEFT JOIN services s ON s.id = a.service_id";
@@ -133,6 +137,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Appointment> {
         status: status.parse().unwrap_or(Status::Booked),
         late_cancel: r.get(14)?,
         cancel_reason: r.get(15)?,
+        client_access: r.get(16)?,
     })
 }
 
@@ -428,15 +433,22 @@ pub(crate) fn view(
 }
 
 /// Keeps the names of the clients the person may see (and records them as shown);
-/// removes the others'.
+/// removes the others'. The person's relations are read once for the whole view and
+/// each distinct client is decided once, by the policy.
 fn name_visible_clients(ctx: &mut GateCtx<'_>, list: &mut [Appointment]) -> Result<()> {
+    if !list.iter().any(|a| a.client_id.is_some()) {
+        return Ok(());
+    }
+    let relations = relations::states_of(ctx.conn(), &ctx.actor().staff_id, ctx.now())?;
     let mut decided: std::collections::HashMap<ClientId, bool> = std::collections::HashMap::new();
     for a in list.iter_mut() {
         let Some(client) = a.client_id.clone() else { continue };
         let visible = match decided.get(&client) {
             Some(v) => *v,
             None => {
-                let v = ctx.allows(crate::policy::Action::ClientRead, &client)?;
+                let relation = relations.get(&client).copied().unwrap_or(RelationState::None);
+                let access = a.client_access.as_deref().and_then(Level::parse);
+                let v = ctx.allows_given(crate::policy::Action::ClientRead, relation, access);
                 decided.insert(client.clone(), v);
                 v
             }

@@ -101,7 +101,11 @@ impl BookingInput {
                 let end = match (nonempty(&r.until_day), r.times) {
                     (Some(d), None) => End::Until(day(d)?),
                     (None, Some(n)) => End::Times(n),
-                    _ => return Err(klinik::Error::Invalid("a series ends on a day or after a number of times".into()).into()),
+                    _ => {
+                        return Err(
+                            klinik::Error::Invalid("a series ends on a day or after a number of times".into()).into()
+                        )
+                    }
                 };
                 Some(Rule { every_weeks: r.every_weeks, weekdays, end })
             }
