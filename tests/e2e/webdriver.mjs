@@ -87,6 +87,11 @@ export class Window {
     return this.cmd('POST', '/execute/sync', { script, args });
   }
 
+  /** Runs `script` (a function body whose last argument is the callback) and waits for it. */
+  execAsync(script, ...args) {
+    return this.cmd('POST', '/execute/async', { script, args });
+  }
+
   async findAll(css) {
     const els = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
     return els.map((e) => e[ELEMENT]);
@@ -214,6 +219,31 @@ export function demoClinic(cli, prefix, clients = 3) {
   const dataDir = join(mkdtempSync(join(tmpdir(), prefix)), 'clinic');
   execFileSync(cli, ['--data-dir', dataDir, 'demo', '--clients', String(clients), '--key-store', 'keyring']);
   return dataDir;
+}
+
+/**
+ * Runs axe-core (the accessibility engine, from the UI's npm packages) over the page as it
+ * is now, against WCAG 2.1 A and AA, and returns the serious and critical violations as
+ * short lines (rule, impact, the first offending elements).
+ */
+export async function accessibilityProblems(win) {
+  const { readFileSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const axePath = fileURLToPath(new URL('../../ui/node_modules/axe-core/axe.min.js', import.meta.url));
+  const source = readFileSync(axePath, 'utf8');
+  const result = await win.execAsync(
+    `const done = arguments[arguments.length - 1];
+     if (!window.axe) { (0, eval)(arguments[0]); }
+     window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+                                resultTypes: ['violations'] })
+       .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                                               nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + n.failureSummary) }))))
+       .catch(e => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));`,
+    source,
+  );
+  return result
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join('\n    ')}`);
 }
 
 /** `[data-testid="…"]` */
