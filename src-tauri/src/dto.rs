@@ -735,7 +735,7 @@ pub struct TotpEnrollment {
     pub qr_svg: String,
 }
 
-/// An attachment's details (never its bytes, except in [`OpenedAttachment`]).
+/// An attachment's details (never its bytes: those travel raw, see commands/raw.rs).
 #[derive(Debug, Serialize, Type)]
 #[serde(rename = "Attachment", rename_all = "camelCase")]
 pub struct AttachmentDto {
@@ -764,14 +764,6 @@ impl From<klinik::attachments::AttachmentMeta> for AttachmentDto {
             created_at: m.created_at,
         }
     }
-}
-
-#[derive(Debug, Serialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct OpenedAttachment {
-    pub attachment: AttachmentDto,
-    /// The file's bytes as base64 (the window shows images and PDFs from memory).
-    pub base64: String,
 }
 
 /// One treatment relation of a client.

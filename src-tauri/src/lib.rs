@@ -43,9 +43,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             journal::save_template,
             journal::retire_template,
             journal::save_answers,
-            journal::add_attachment,
             journal::list_attachments,
-            journal::open_attachment,
             journal::remove_attachment,
             journal::set_attachment_limit,
             staff::list_staff_admin,
@@ -116,13 +114,28 @@ pub fn render_bindings(path: &std::path::Path) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// Names the type of an invoke handler (what `generate_handler!` makes) outside
+/// `Builder::invoke_handler`, so two can be combined.
+fn as_handler<F: Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static>(f: F) -> F {
+    f
+}
+
 /// Starts the desktop app on `data_dir`.
 pub fn run(data_dir: PathBuf) -> Result<(), tauri::Error> {
     use tauri::Manager;
     let builder = specta_builder::<tauri::Wry>();
+    let typed = builder.invoke_handler();
+    let raw = as_handler(tauri::generate_handler![commands::raw::add_attachment_bytes, commands::raw::open_attachment_bytes]);
     tauri::Builder::default()
         .manage(state::AppState::pending(data_dir))
-        .invoke_handler(builder.invoke_handler())
+        // The typed commands, and the two that carry raw bytes (see commands/raw.rs).
+        .invoke_handler(move |invoke| {
+            if commands::raw::COMMANDS.contains(&invoke.message.command()) {
+                raw(invoke)
+            } else {
+                typed(invoke)
+            }
+        })
         .setup(|app| {
             let dir =
                 std::env::var_os("KLINIK_EXPORT_DIR").map(PathBuf::from).or_else(|| app.path().download_dir().ok());

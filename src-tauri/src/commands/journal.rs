@@ -1,7 +1,7 @@
 //! Journals (or notes): every call goes through the core's gate and is audited there.
 
 use super::CmdResult;
-use crate::dto::{AttachmentDto, EntryDto, OpenedAttachment, SearchHitDto, TemplateDto};
+use crate::dto::{AttachmentDto, EntryDto, SearchHitDto, TemplateDto};
 use crate::state::AppState;
 use klinik::secret::Secret;
 use klinik::{ClientId, EntryId};
@@ -92,35 +92,6 @@ pub async fn record_print(state: State<'_, AppState>, client_id: String, what: S
     Ok(())
 }
 
-/// The most a base64 argument may carry: the 100 MB ceiling of the attachment limit
-/// (the core enforces the clinic's own, smaller limit).
-const MAX_BASE64_CHARS: usize = 100 * 1024 * 1024 / 3 * 4 + 8;
-
-/// Attaches a file (sent as base64) to a client or to one of its draft entries.
-#[tauri::command]
-#[specta::specta]
-pub async fn add_attachment(
-    state: State<'_, AppState>,
-    client_id: String,
-    entry_id: Option<String>,
-    name: String,
-    base64: String,
-) -> CmdResult<AttachmentDto> {
-    use base64::Engine;
-    super::check_len(&name)?;
-    let client = ClientId::parse(&client_id)?;
-    let entry = entry_id.as_deref().map(EntryId::parse).transpose()?;
-    if base64.len() > MAX_BASE64_CHARS {
-        return Err(klinik::Error::Invalid("the file is too large".into()).into());
-    }
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(base64)
-        .map_err(|_| klinik::Error::Invalid("the file could not be read".into()))?;
-    let mut s = state.lock();
-    let (clinic, session) = s.signed_in()?;
-    Ok(clinic.add_attachment(&session, &client, entry.as_ref(), &name, &bytes)?.into())
-}
-
 #[tauri::command]
 #[specta::specta]
 pub async fn list_attachments(state: State<'_, AppState>, client_id: String) -> CmdResult<Vec<AttachmentDto>> {
@@ -128,18 +99,6 @@ pub async fn list_attachments(state: State<'_, AppState>, client_id: String) -> 
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.list_attachments(&session, &client)?.into_iter().map(Into::into).collect())
-}
-
-/// Opens one attachment for preview: its details and bytes as base64 (audited).
-#[tauri::command]
-#[specta::specta]
-pub async fn open_attachment(state: State<'_, AppState>, attachment_id: String) -> CmdResult<OpenedAttachment> {
-    use base64::Engine;
-    let id = klinik::AttachmentId::parse(&attachment_id)?;
-    let mut s = state.lock();
-    let (clinic, session) = s.signed_in()?;
-    let (meta, bytes) = clinic.open_attachment(&session, &id)?;
-    Ok(OpenedAttachment { attachment: meta.into(), base64: base64::engine::general_purpose::STANDARD.encode(bytes) })
 }
 
 #[tauri::command]

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calendar;
 pub mod clients;
 pub mod journal;
+pub mod raw;
 pub mod session;
 pub mod staff;
 

@@ -4,10 +4,33 @@
 // and error helpers from here, never @tauri-apps/api or the bindings directly.
 import { commands } from './bindings';
 export { AUDIT_ACTIONS } from './bindings';
-import type { AppError, ErrorCode } from './bindings';
+import type { AppError, Attachment, ErrorCode } from './bindings';
+import { invoke } from '@tauri-apps/api/core';
 
 export type * from './bindings';
 export const backend = commands;
+
+/**
+ * The two commands that carry a file as raw bytes instead of base64 inside JSON (no
+ * generated binding: a raw body has no TypeScript shape). The file is the request body;
+ * its client, entry and name travel in headers (the name percent-encoded, as headers are
+ * ASCII). Failures reject with the same AppError as every other command.
+ */
+export const raw = {
+  addAttachment(clientId: string, entryId: string | null, name: string, bytes: Uint8Array): Promise<Attachment> {
+    return invoke<Attachment>('add_attachment_bytes', bytes, {
+      headers: {
+        'klinik-client': clientId,
+        'klinik-entry': entryId ?? '',
+        'klinik-name': encodeURIComponent(name),
+      },
+    });
+  },
+  async openAttachment(attachmentId: string): Promise<Uint8Array> {
+    const body = await invoke<ArrayBuffer>('open_attachment_bytes', { attachmentId });
+    return new Uint8Array(body);
+  },
+};
 
 const CODES: readonly ErrorCode[] = [
   'invalid', 'weakPassword', 'wrongCredentials', 'wrongKey', 'wrongRecoveryCode', 'wrongPassphrase',

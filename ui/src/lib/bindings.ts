@@ -42,11 +42,7 @@ export const commands = {
 	retireTemplate: (key: string) => __TAURI_INVOKE<null>("retire_template", { key }),
 	/**  Saves the answers of a draft written from a fielded template (as you type). */
 	saveAnswers: (entryId: string, title: string, answers: Answer[]) => __TAURI_INVOKE<Entry>("save_answers", { entryId, title, answers }),
-	/**  Attaches a file (sent as base64) to a client or to one of its draft entries. */
-	addAttachment: (clientId: string, entryId: string | null, name: string, base64: string) => __TAURI_INVOKE<Attachment>("add_attachment", { clientId, entryId, name, base64 }),
 	listAttachments: (clientId: string) => __TAURI_INVOKE<Attachment[]>("list_attachments", { clientId }),
-	/**  Opens one attachment for preview: its details and bytes as base64 (audited). */
-	openAttachment: (attachmentId: string) => __TAURI_INVOKE<OpenedAttachment>("open_attachment", { attachmentId }),
 	removeAttachment: (attachmentId: string) => __TAURI_INVOKE<null>("remove_attachment", { attachmentId }),
 	setAttachmentLimit: (megabytes: number) => __TAURI_INVOKE<null>("set_attachment_limit", { megabytes }),
 	listStaffAdmin: () => __TAURI_INVOKE<StaffMember[]>("list_staff_admin"),
@@ -196,7 +192,7 @@ export type Appointment = {
 /**  One appointment (or a block of time without a client). */
 export type AppointmentId = string;
 
-/**  An attachment's details (never its bytes, except in [`OpenedAttachment`]). */
+/**  An attachment's details (never its bytes: those travel raw, see commands/raw.rs). */
 export type Attachment = {
 	id: string,
 	clientId: string,
@@ -458,12 +454,6 @@ export type NewStaffResult = {
 	staff: StaffMember,
 	/**  Shown once to the admin; the person changes it at first login. */
 	oneTimePassword: string,
-};
-
-export type OpenedAttachment = {
-	attachment: Attachment,
-	/**  The file's bytes as base64 (the window shows images and PDFs from memory). */
-	base64: string,
 };
 
 export type Outcome = "ok" | "denied" | "failed";

@@ -1,19 +1,19 @@
-// Attachments of a client or of one of its draft entries: listing, adding (as base64),
-// opening for a preview (audited) and removing.
-import { backend, type Attachment, type OpenedAttachment } from '../backend';
+// Attachments of a client or of one of its draft entries: listing, adding, opening for a
+// preview (audited) and removing. The files themselves travel as raw bytes.
+import { backend, raw, type Attachment } from '../backend';
 
 export function listAttachments(clientId: string): Promise<Attachment[]> {
   return backend.listAttachments(clientId);
 }
 
-/** Attaches a file (sent as base64) to a client, or to one of its draft entries. */
-export function addAttachment(clientId: string, entryId: string | null, name: string, base64: string): Promise<Attachment> {
-  return backend.addAttachment(clientId, entryId, name, base64);
+/** Attaches a file (its bytes, as they are) to a client, or to one of its draft entries. */
+export function addAttachment(clientId: string, entryId: string | null, name: string, bytes: Uint8Array): Promise<Attachment> {
+  return raw.addAttachment(clientId, entryId, name, bytes);
 }
 
-/** One attachment's details and bytes (base64) for a preview (audited). */
-export function openAttachment(attachmentId: string): Promise<OpenedAttachment> {
-  return backend.openAttachment(attachmentId);
+/** One attachment's bytes for a preview (audited as an open). */
+export function openAttachment(attachmentId: string): Promise<Uint8Array> {
+  return raw.openAttachment(attachmentId);
 }
 
 export function removeAttachment(attachmentId: string): Promise<null> {
