@@ -32,13 +32,18 @@ export const raw = {
   },
 };
 
-const CODES: readonly ErrorCode[] = [
-  'invalid', 'weakPassword', 'wrongCredentials', 'wrongKey', 'wrongRecoveryCode', 'wrongPassphrase',
-  'keyringUnavailable', 'keyringLocked', 'keyringEntryMissing', 'corrupted', 'notEncrypted', 'newerVersion',
-  'alreadyRunning', 'locked', 'notLoggedIn', 'sessionExpired', 'pinRequired', 'pinSetupRequired', 'wrongPin', 'pinLocked', 'pinDisabled',
-  'pinNotSet', 'totpRequired', 'wrongTotp', 'tooManyAttempts', 'totpDisabled', 'passwordExpired',
-  'passwordChangeRequired', 'strongLoginRequired', 'denied', 'notFound', 'conflict', 'storage', 'internal',
-];
+// Every code the core can send, once: a record keyed by ErrorCode, so a code added to the
+// core (and so to the generated type) is a type error here until it is listed (and then
+// the i18n test asks for its translation).
+const EVERY_CODE: Record<ErrorCode, true> = {
+  invalid: true, weakPassword: true, wrongCredentials: true, wrongKey: true, wrongRecoveryCode: true, wrongPassphrase: true,
+  keyringUnavailable: true, keyringLocked: true, keyringEntryMissing: true, corrupted: true, notEncrypted: true, newerVersion: true,
+  alreadyRunning: true, locked: true, notLoggedIn: true, sessionExpired: true, pinRequired: true, pinSetupRequired: true,
+  wrongPin: true, pinLocked: true, pinDisabled: true, pinNotSet: true, totpRequired: true, wrongTotp: true,
+  tooManyAttempts: true, totpDisabled: true, passwordExpired: true, passwordChangeRequired: true, strongLoginRequired: true,
+  doubleBooked: true, denied: true, notFound: true, conflict: true, storage: true, internal: true,
+};
+const CODES: readonly ErrorCode[] = Object.keys(EVERY_CODE) as ErrorCode[];
 export const ERROR_CODES = CODES;
 
 export function isAppError(e: unknown): e is AppError {

@@ -1,5 +1,5 @@
 import { errorCode, isAppError, needsStatusRefresh } from './backend';
-import { t, tp } from './i18n/index.svelte';
+import { formatDate, t, tp } from './i18n/index.svelte';
 import type { MessageKey } from './i18n/en';
 
 /** The translated message for any failure; never the raw text from the core. */
@@ -10,7 +10,22 @@ export function errorText(e: unknown): string {
     const seconds = isAppError(e) && e.detail !== null ? Number(e.detail) : NaN;
     return t(`error.${code}`, { wait: Number.isFinite(seconds) ? waitText(seconds) : t('wait.moment') });
   }
+  if (code === 'doubleBooked' && isAppError(e)) {
+    const taken = takenTime(e.message);
+    if (taken) return t('error.doubleBookedAt', { name: taken.name, date: formatDate(taken.day), from: taken.from, to: taken.to });
+  }
   return t(`error.${code}` as MessageKey);
+}
+
+/**
+ * What a double booking collides with, read from the core's message ("the time is taken:
+ * Lars Holm is booked 2026-03-30 10:00–10:45": the calendar's name and the taken time in
+ * the clinic's zone), so the window can say it in the UI language. Null when the message
+ * has another shape (the plain translation is shown then).
+ */
+export function takenTime(message: string): { name: string; day: string; from: string; to: string } | null {
+  const m = /:\s*(.+) is booked (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})\s*[–-]\s*(\d{2}:\d{2})\s*$/.exec(message);
+  return m ? { name: m[1]!, day: m[2]!, from: m[3]!, to: m[4]! } : null;
 }
 
 /**

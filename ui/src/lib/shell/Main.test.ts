@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, render, screen } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { readFileSync } from 'node:fs';
 import Main from './Main.svelte';
@@ -22,6 +22,8 @@ function setup(who: Me = me) {
   mockIPC((cmd) => {
     calls.push(cmd);
     if (cmd === 'list_clients') return [];
+    // The owner starts in the calendar (an empty clinic: no calendars, no services).
+    if (cmd === 'list_calendars' || cmd === 'list_services') return [];
     if (cmd === 'lock_session') return { state: 'locked', language: 'en', clinicName: 'K', me };
   });
   render(Main, { context: withSession({ me: who, clinicName: 'K', onStatus: (s) => statuses.push(s), refresh: () => {} }) });
@@ -74,6 +76,57 @@ describe('the signed-in window', () => {
     // The names may end in an ellipsis in a narrow window (app.css); the title keeps them whole.
     expect(screen.getByTestId('nav.pinName').title).toBe('Journal unlocked by Lars Holm');
     expect(screen.getByTestId('nav.me').title).toBe('Workstation: Receptionen');
+  });
+
+  it('starts in the calendar, on today, for anyone with the calendar; others in the clients', async () => {
+    setup();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('calendar.today')).toBeTruthy();
+    expect(screen.getByTestId('nav.calendar').getAttribute('aria-current')).toBe('page');
+    expect(screen.getByTestId('calendar.title').textContent).toBe(
+      new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date()),
+    );
+    cleanup();
+    setup({ ...me, features: ['clients', 'journal'] });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.queryByTestId('nav.calendar')).toBeNull();
+    expect(screen.queryByTestId('calendar.today')).toBeNull();
+    expect(screen.getByTestId('clients.search')).toBeTruthy();
+  });
+
+  it('opens a client’s page with the journal from an appointment in the calendar', async () => {
+    const day = new Date().toISOString().slice(0, 10);
+    mockIPC((cmd) => {
+      if (cmd === 'list_calendars') return [{ id: 'c', kind: 'staff', staffId: 's', name: 'Ida', allowOverlap: false, reach: 'edit', own: true }];
+      if (cmd === 'list_services' || cmd === 'working_hours' || cmd === 'list_clients') return [];
+      if (cmd === 'calendar_view') {
+        return {
+          timeZone: 'UTC',
+          absences: [],
+          appointments: [
+            {
+              id: 'a', calendarId: 'c', roomId: null, clientId: 'k1', clientName: 'Karen Berg', serviceId: null, serviceName: null,
+              colour: null, seriesId: null, title: '', note: '', startsAt: `${day}T10:00:00Z`, endsAt: `${day}T11:00:00Z`,
+              status: 'booked', lateCancel: false, cancelReason: null,
+            },
+          ],
+        };
+      }
+      if (cmd === 'get_client') {
+        return { id: 'k1', name: 'Karen Berg', phone: '', email: '', createdAt: '', updatedAt: '', birthDate: null, address: '', receptionNote: '', active: true, nationalIdMasked: null };
+      }
+      if (cmd === 'journal' || cmd === 'list_templates' || cmd === 'list_attachments' || cmd === 'client_appointments') return [];
+      if (cmd === 'client_relations' || cmd === 'list_staff') return [];
+    });
+    render(Main, { context: withSession({ me, clinicName: 'K' }) });
+    await vi.advanceTimersByTimeAsync(0);
+    await fireEvent.click(screen.getByTestId('calendar.appointment'));
+    await fireEvent.click(screen.getByTestId('appointment.openJournal'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('client.detail.name').textContent).toBe('Karen Berg');
+    expect(screen.getByTestId('nav.clients').getAttribute('aria-current')).toBe('page');
+    expect(screen.getByTestId('client.appointments')).toBeTruthy();
+    expect(document.querySelector('section.journal')).not.toBeNull();
   });
 
   it('keeps the top bar on one row by its style, not by hiding anything', () => {

@@ -1,0 +1,228 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import type { Appointment, Calendar as Cal, Service } from '../backend';
+import { withSession, OWNER } from '../testing';
+import { PRIVACY_KEY } from './privacy.svelte';
+import Calendar from './Calendar.svelte';
+
+const LARS: Cal = { id: 'cal-lars', kind: 'staff', staffId: 'lars', name: 'Lars Holm', allowOverlap: false, reach: 'edit', own: true };
+const METTE: Cal = { id: 'cal-mette', kind: 'staff', staffId: 'mette', name: 'Mette Berg', allowOverlap: false, reach: 'view', own: false };
+const ROOM: Cal = { id: 'cal-room', kind: 'resource', staffId: null, name: 'Lokale 1', allowOverlap: false, reach: 'edit', own: false };
+const MASSAGE: Service = {
+  id: 'svc-massage', name: 'Massage', minutes: 45, bufferMinutes: 0, priceMinor: 45000, vat: 'exempt', colour: '#2e7d32', active: true, calendars: [],
+};
+
+function appointment(day: string, over: Partial<Appointment> = {}): Appointment {
+  return {
+    id: 'appt-1',
+    calendarId: LARS.id,
+    roomId: ROOM.id,
+    clientId: 'client-ida',
+    clientName: 'Ida Kristensen',
+    serviceId: MASSAGE.id,
+    serviceName: 'Massage',
+    colour: '#2e7d32',
+    seriesId: null,
+    title: '',
+    note: 'Tager sin datter med',
+    // 08:00 UTC: 09:00 or 10:00 in Copenhagen, the same day.
+    startsAt: `${day}T08:00:00Z`,
+    endsAt: `${day}T08:45:00Z`,
+    status: 'booked',
+    lateCancel: false,
+    cancelReason: null,
+    ...over,
+  };
+}
+
+interface Call {
+  cmd: string;
+  args: Record<string, unknown>;
+}
+
+function setup(calendars: Cal[] = [LARS, METTE, ROOM], extra: Partial<Appointment>[] = [{}]) {
+  const calls: Call[] = [];
+  mockIPC((cmd, args) => {
+    const a = (args ?? {}) as Record<string, unknown>;
+    calls.push({ cmd, args: a });
+    if (cmd === 'list_calendars') return calendars;
+    if (cmd === 'list_services') return [MASSAGE];
+    if (cmd === 'working_hours') return [];
+    if (cmd === 'calendar_view') {
+      const day = a.firstDay as string;
+      return { appointments: extra.map((o, i) => appointment(day, { id: `appt-${i + 1}`, ...o })), absences: [], timeZone: 'Europe/Copenhagen' };
+    }
+    if (cmd === 'list_clients') return [{ id: 'client-ida', name: 'Ida Kristensen', phone: '12345678', email: '', createdAt: '', updatedAt: '', birthDate: null, address: '', receptionNote: '', active: true, nationalIdMasked: null }];
+    if (cmd === 'book_appointment') return [appointment('2026-04-06', { id: 'new-1' })];
+  });
+  render(Calendar, { context: withSession() });
+  return calls;
+}
+
+beforeEach(() => localStorage.clear());
+afterEach(() => {
+  cleanup();
+  clearMocks();
+  localStorage.clear();
+});
+
+describe('the calendar', () => {
+  it('shows one’s own calendar and, for an administrator, every staff calendar side by side', async () => {
+    const calls = setup();
+    const columns = await screen.findAllByTestId('calendar.column');
+    expect(columns.map((c) => c.dataset.calendarId)).toEqual([LARS.id, METTE.id]);
+    const view = calls.find((c) => c.cmd === 'calendar_view')!;
+    expect(view.args.calendarIds).toEqual([LARS.id, METTE.id]);
+    expect(view.args.days).toBe(1);
+    // The appointment sits in Lars's column, coloured by its service, with its status.
+    const appt = await screen.findByTestId('calendar.appointment');
+    expect(columns[0]!.contains(appt)).toBe(true);
+    expect(appt.dataset.clientId).toBe('client-ida');
+    expect(appt.dataset.status).toBe('booked');
+    expect(appt.textContent).toContain('Ida Kristensen');
+    expect(appt.textContent).toContain('Massage');
+    expect(appt.textContent).toContain('Lokale 1');
+    // Booking is offered (Lars's calendar may be edited); empty slots only in his column.
+    expect(screen.getByTestId('calendar.book')).toBeTruthy();
+    expect(columns[0]!.querySelector('[data-testid="calendar.slot"]')).not.toBeNull();
+    expect(columns[1]!.querySelector('[data-testid="calendar.slot"]')).toBeNull();
+  });
+
+  it('puts an appointment booked into a room in the room’s column too', async () => {
+    setup();
+    await screen.findByTestId('calendar.appointment');
+    await fireEvent.click(screen.getAllByTestId('calendar.pick').find((p) => p.dataset.calendarId === ROOM.id)!);
+    await waitFor(() => expect(screen.getAllByTestId('calendar.column')).toHaveLength(3));
+    const room = screen.getAllByTestId('calendar.column').find((c) => c.dataset.calendarId === ROOM.id)!;
+    await waitFor(() => expect(room.querySelector('[data-testid="calendar.appointment"]')).not.toBeNull());
+    expect(screen.getAllByTestId('calendar.appointment')).toHaveLength(2);
+    // The room's column says whose appointment it is.
+    expect(room.textContent).toContain('Lars Holm');
+  });
+
+  it('offers no booking where one may only look', async () => {
+    setup([{ ...METTE, own: false }], [{ calendarId: METTE.id, roomId: null }]);
+    await screen.findByTestId('calendar.appointment');
+    expect(screen.queryByTestId('calendar.book')).toBeNull();
+    expect(document.querySelector('[data-testid="calendar.slot"]')).toBeNull();
+    await fireEvent.click(screen.getByTestId('calendar.appointment'));
+    await screen.findByTestId('appointment.details');
+    for (const id of ['appointment.arrived', 'appointment.done', 'appointment.noShow', 'appointment.cancel', 'appointment.move']) {
+      expect(screen.queryByTestId(id), id).toBeNull();
+    }
+  });
+
+  it('shows a client one may not see as busy, without a name', async () => {
+    setup([LARS], [{ clientName: null }]);
+    const appt = await screen.findByTestId('calendar.appointment');
+    expect(appt.textContent).toContain('Busy');
+    expect(document.body.innerHTML).not.toContain('Ida');
+  });
+});
+
+describe('privacy mode', () => {
+  it('takes every full name out of the page — grid and details — and shows initials', async () => {
+    setup();
+    const appt = await screen.findByTestId('calendar.appointment');
+    await fireEvent.click(appt);
+    await screen.findByTestId('appointment.details');
+    expect(document.body.innerHTML).toContain('Ida Kristensen');
+
+    const eye = screen.getByTestId('calendar.privacy');
+    expect(eye.getAttribute('aria-pressed')).toBe('false');
+    await fireEvent.click(eye);
+    expect(eye.getAttribute('aria-pressed')).toBe('true');
+    expect(document.body.innerHTML).not.toContain('Ida Kristensen');
+    expect(document.body.innerHTML).not.toContain('Kristensen');
+    expect(screen.getByTestId('calendar.appointment').textContent).toContain('I. K.');
+    expect(screen.getByTestId('appointment.client').textContent).toBe('I. K.');
+    // The note may name people too: hidden while names are.
+    expect(document.body.innerHTML).not.toContain('datter');
+    expect(document.title).not.toContain('Ida');
+    // Remembered on this workstation.
+    expect(localStorage.getItem(PRIVACY_KEY)).toBe('1');
+  });
+
+  it('turns on by itself when the window loses focus or is hidden, and starts as it was left', async () => {
+    setup();
+    await screen.findByTestId('calendar.appointment');
+    expect(document.body.innerHTML).toContain('Ida Kristensen');
+    window.dispatchEvent(new Event('blur'));
+    await waitFor(() => expect(document.body.innerHTML).not.toContain('Ida Kristensen'));
+    expect(screen.getByTestId('calendar.privacy').getAttribute('aria-pressed')).toBe('true');
+
+    await fireEvent.click(screen.getByTestId('calendar.privacy'));
+    expect(document.body.innerHTML).toContain('Ida Kristensen');
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    await waitFor(() => expect(document.body.innerHTML).not.toContain('Ida Kristensen'));
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+
+    cleanup();
+    setup();
+    await screen.findByTestId('calendar.appointment');
+    expect(screen.getByTestId('calendar.privacy').getAttribute('aria-pressed')).toBe('true');
+    expect(document.body.innerHTML).not.toContain('Ida Kristensen');
+  });
+});
+
+describe('booking', () => {
+  it('books a client with a practitioner as a weekly series from an empty slot', async () => {
+    const calls = setup();
+    await screen.findByTestId('calendar.appointment');
+    const slot = screen.getAllByTestId('calendar.column')[0]!.querySelector<HTMLElement>('[data-testid="calendar.slot"][data-time="10:00"]')!;
+    await fireEvent.click(slot);
+    await screen.findByTestId('booking.dialog');
+    expect((screen.getByTestId('booking.calendar') as HTMLSelectElement).value).toBe(LARS.id);
+    expect((screen.getByTestId('booking.time') as HTMLInputElement).value).toBe('10:00');
+    // Staff calendars first, only those one may edit (Mette's is view only).
+    expect([...(screen.getByTestId('booking.calendar') as HTMLSelectElement).options].map((o) => o.value)).toEqual([LARS.id, ROOM.id]);
+
+    await fireEvent.input(screen.getByTestId('booking.clientSearch'), { target: { value: 'Ida' } });
+    await fireEvent.click(await screen.findByTestId('booking.clientOption', {}, { timeout: 2000 }));
+    await fireEvent.change(screen.getByTestId('booking.service'), { target: { value: MASSAGE.id } });
+    expect((screen.getByTestId('booking.minutes') as HTMLInputElement).value).toBe('45');
+    await fireEvent.click(screen.getByTestId('booking.repeat'));
+    await fireEvent.click(screen.getAllByTestId('booking.weekday').find((w) => w.dataset.weekday === '4')!);
+    await fireEvent.input(screen.getByTestId('booking.times'), { target: { value: '6' } });
+    await fireEvent.click(screen.getByTestId('booking.save'));
+
+    await waitFor(() => expect(calls.some((c) => c.cmd === 'book_appointment')).toBe(true));
+    const booking = calls.find((c) => c.cmd === 'book_appointment')!.args.booking as Record<string, unknown>;
+    const day = (calls.find((c) => c.cmd === 'calendar_view')!.args.firstDay as string);
+    const weekday = ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+    expect(booking).toMatchObject({
+      calendarId: LARS.id,
+      clientId: 'client-ida',
+      serviceId: MASSAGE.id,
+      start: `${day}T10:00`,
+      minutes: 45,
+      repeat: { everyWeeks: 1, weekdays: [...new Set([weekday, 4])].sort(), untilDay: null, times: 6 },
+    });
+    await screen.findByTestId('calendar.notice');
+    expect(screen.queryByTestId('booking.dialog')).toBeNull();
+  });
+
+  it('says which time is taken when the core refuses a double booking', async () => {
+    mockIPC((cmd, args) => {
+      if (cmd === 'list_calendars') return [LARS];
+      if (cmd === 'list_services') return [MASSAGE];
+      if (cmd === 'working_hours') return [];
+      if (cmd === 'calendar_view') return { appointments: [], absences: [], timeZone: 'Europe/Copenhagen' };
+      if (cmd === 'book_appointment') {
+        throw { code: 'doubleBooked', message: 'the time is taken: Lars Holm is booked 2026-03-30 10:00–10:45', detail: 'x' };
+      }
+      return args;
+    });
+    render(Calendar, { context: withSession({ me: { ...OWNER } }) });
+    await fireEvent.click(await screen.findByTestId('calendar.book'));
+    await fireEvent.click(screen.getByTestId('booking.noClient'));
+    await fireEvent.input(screen.getByTestId('booking.title'), { target: { value: 'Møde' } });
+    await fireEvent.input(screen.getByTestId('booking.time'), { target: { value: '10:00' } });
+    await fireEvent.input(screen.getByTestId('booking.minutes'), { target: { value: '30' } });
+    await fireEvent.click(screen.getByTestId('booking.save'));
+    const error = await screen.findByTestId('booking.error');
+    expect(error.textContent).toBe('That time is taken: Lars Holm is booked on 30 March 2026 from 10:00 to 10:45.');
+  });
+});
