@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import type { Appointment, Calendar as Cal, Service } from '../backend';
@@ -148,8 +148,16 @@ describe('privacy mode', () => {
     setup();
     await screen.findByTestId('calendar.appointment');
     expect(document.body.innerHTML).toContain('Ida Kristensen');
+    // A blur while the document keeps focus (a select's list opening) changes nothing…
+    const hasFocus = vi.spyOn(document, 'hasFocus').mockReturnValue(true);
+    window.dispatchEvent(new Event('blur'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(document.body.innerHTML).toContain('Ida Kristensen');
+    // …the window really losing focus does.
+    hasFocus.mockReturnValue(false);
     window.dispatchEvent(new Event('blur'));
     await waitFor(() => expect(document.body.innerHTML).not.toContain('Ida Kristensen'));
+    hasFocus.mockRestore();
     expect(screen.getByTestId('calendar.privacy').getAttribute('aria-pressed')).toBe('true');
 
     await fireEvent.click(screen.getByTestId('calendar.privacy'));

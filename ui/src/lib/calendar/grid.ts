@@ -19,6 +19,8 @@ export interface GridColumn {
   day: string;
   heading: string;
   subheading: string;
+  /** What an empty slot books into, for its accessible name (the calendar, or the day). */
+  slotName: string;
   /** data-testid of the column (calendar.column in the day view, calendar.weekDay in the week view). */
   testId: string;
   /** The column's calendar (day view), for data-calendar-id. */

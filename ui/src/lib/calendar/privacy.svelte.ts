@@ -38,18 +38,30 @@ export class Privacy {
     this.set(!this.#on);
   }
 
-  /** Turns privacy on when the window loses focus or the document is hidden; returns the undo. */
+  /**
+   * Turns privacy on when the window loses focus or the document is hidden; returns the
+   * undo. A blur counts once the document really has no focus a moment later (a menu or
+   * a select's list opening inside the window may blur it for an instant).
+   */
   watch(win: Window = window, doc: Document = document): () => void {
+    let check: ReturnType<typeof setTimeout> | undefined;
     const cover = () => {
       if (!this.#paused) this.set(true);
+    };
+    const onBlur = () => {
+      clearTimeout(check);
+      check = setTimeout(() => {
+        if (!doc.hasFocus()) cover();
+      }, 150);
     };
     const onVisibility = () => {
       if (doc.visibilityState === 'hidden') cover();
     };
-    win.addEventListener('blur', cover);
+    win.addEventListener('blur', onBlur);
     doc.addEventListener('visibilitychange', onVisibility);
     return () => {
-      win.removeEventListener('blur', cover);
+      clearTimeout(check);
+      win.removeEventListener('blur', onBlur);
       doc.removeEventListener('visibilitychange', onVisibility);
       this.#resume?.();
     };

@@ -138,14 +138,14 @@ describe('the rest of the calendar’s helpers', () => {
       untilDay: '2026-06-30',
       times: null,
     });
-    // No weekday ticked: the first appointment's weekday (a Thursday).
+    // The first appointment's weekday (here a Thursday) is always one of them.
     expect(repeatInput({ ...form, weekdays: [], everyWeeks: 0 }, '2026-04-02')).toEqual({
       everyWeeks: 1,
       weekdays: [4],
       untilDay: null,
       times: 10,
     });
-    expect(repeatInput({ ...form, weekdays: [0, 8, 3] }, '2026-04-02')?.weekdays).toEqual([3]);
+    expect(repeatInput({ ...form, weekdays: [0, 8, 3] }, '2026-04-02')?.weekdays).toEqual([3, 4]);
     expect(repeatInput({ ...form, on: false }, '2026-03-30')).toBeNull();
   });
 

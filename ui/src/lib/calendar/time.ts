@@ -244,16 +244,17 @@ export interface RepeatForm {
 }
 
 /**
- * The series the core is sent, or null for a single appointment. Without a weekday
- * ticked the series repeats on the first appointment's weekday.
+ * The series the core is sent, or null for a single appointment. The first appointment's
+ * weekday is always one of the series' weekdays (the core adds it too).
  */
 export function repeatInput(form: RepeatForm, startDay: string): RepeatInput | null {
   if (!form.on) return null;
-  const weekdays = [...new Set(form.weekdays.filter((d) => Number.isInteger(d) && d >= 1 && d <= 7))].sort((a, b) => a - b);
+  const ticked = form.weekdays.filter((d) => Number.isInteger(d) && d >= 1 && d <= 7);
+  const weekdays = [...new Set([...ticked, isoWeekday(startDay)])].sort((a, b) => a - b);
   const everyWeeks = Math.max(1, Math.trunc(Number(form.everyWeeks) || 1));
   return {
     everyWeeks,
-    weekdays: weekdays.length > 0 ? weekdays : [isoWeekday(startDay)],
+    weekdays,
     untilDay: form.end === 'until' ? form.until : null,
     times: form.end === 'times' ? Math.max(1, Math.trunc(Number(form.times) || 1)) : null,
   };
