@@ -35,6 +35,11 @@ export function dayText(day: string): string {
   return format('day', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(utcDate(day));
 }
 
+/** An ISO day without its weekday (da "30. marts 2026"). */
+export function dateText(day: string): string {
+  return format('date', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(utcDate(day));
+}
+
 /** An ISO day without the year (da "30. marts"). */
 export function shortDayText(day: string): string {
   return format('shortDay', { timeZone: 'UTC', day: 'numeric', month: 'long' }).format(utcDate(day));
