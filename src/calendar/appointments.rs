@@ -408,11 +408,12 @@ pub(crate) fn view(
     let mut out: Vec<Appointment> = Vec::new();
     {
         // A room's column shows what is booked into the room from anyone's calendar.
+        // Two seeks (by calendar, by room), each on its own index.
         let mut stmt = ctx.conn().prepare_cached(&format!(
-            "{SELECT} WHERE a.id IN (
-                SELECT id FROM appointments WHERE calendar_id = ?1 AND starts_at > ?2 AND starts_at < ?4 AND ends_at > ?3
-                UNION
-                SELECT id FROM appointments WHERE room_id = ?1 AND starts_at > ?2 AND starts_at < ?4 AND ends_at > ?3)"
+            "{SELECT} WHERE a.calendar_id = ?1 AND a.starts_at > ?2 AND a.starts_at < ?4 AND a.ends_at > ?3
+             UNION ALL
+             {SELECT} WHERE a.room_id = ?1 AND a.calendar_id != ?1 AND a.starts_at > ?2 AND a.starts_at < ?4
+                AND a.ends_at > ?3"
         ))?;
         for c in calendars {
             for a in stmt.query_map(params![c, lower, from_s, to_s], from_row)? {
