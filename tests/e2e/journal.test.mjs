@@ -22,6 +22,7 @@ test('write from a template, sign, add an addendum and find it again', async () 
   const win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
   try {
     await win.login(OWNER.email, OWNER.password);
+    await win.click(tid('nav.clients'));
     await win.click(tid('clients.row'));
     await win.waitFor(tid('client.detail.name'));
 
@@ -136,6 +137,7 @@ test('attach a PDF and an image, preview both from the encrypted database, refus
   const win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
   try {
     await win.login(OWNER.email, OWNER.password);
+    await win.click(tid('nav.clients'));
     await win.click(tid('clients.row'));
     await win.waitFor(tid('client.detail.name'));
 

@@ -48,6 +48,7 @@ test('business login, PIN prompt, lockout, attributed journal work', async () =>
     await win.type(tid('login.password'), 'skranken-åbner-klokken-otte');
     await win.click(tid('login.submit'));
     assert.match(await win.text(tid('nav.me')), /Receptionen/);
+    await win.click(tid('nav.clients'));
     await win.click(tid('clients.row'));
     const clientName = (await win.text(tid('client.detail.name'))).trim();
 
