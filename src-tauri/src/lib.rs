@@ -125,7 +125,8 @@ pub fn run(data_dir: PathBuf) -> Result<(), tauri::Error> {
     use tauri::Manager;
     let builder = specta_builder::<tauri::Wry>();
     let typed = builder.invoke_handler();
-    let raw = as_handler(tauri::generate_handler![commands::raw::add_attachment_bytes, commands::raw::open_attachment_bytes]);
+    let raw =
+        as_handler(tauri::generate_handler![commands::raw::add_attachment_bytes, commands::raw::open_attachment_bytes]);
     tauri::Builder::default()
         .manage(state::AppState::pending(data_dir))
         // The typed commands, and the two that carry raw bytes (see commands/raw.rs).

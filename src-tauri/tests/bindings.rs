@@ -48,5 +48,9 @@ fn every_command_is_granted_to_the_main_window() {
         }
     }
     let invoked = bindings.matches("__TAURI_INVOKE<").count();
-    assert_eq!(invoked + raw.len(), listed.len(), "every registered command must be in build.rs COMMANDS and vice versa");
+    assert_eq!(
+        invoked + raw.len(),
+        listed.len(),
+        "every registered command must be in build.rs COMMANDS and vice versa"
+    );
 }
