@@ -323,6 +323,17 @@ fn calendar(
     let calendars: Vec<crate::CalendarId> = clinic.calendars(session)?.into_iter().map(|c| c.id).take(10).collect();
     out.push(format!("dataset appointments={appointments} calendars={}", calendars.len()));
     let (Some(first), Some(last)) = (first, last) else { return Ok(()) };
+    // The plans the calendar's speed relies on: index seeks, never a scan of appointments.
+    for (name, sql) in [
+        ("calendar_view", crate::calendar::appointments::view_sql()),
+        ("conflict_check", crate::calendar::appointments::conflict_sql()),
+    ] {
+        let conn = clinic.conn_for_crate();
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let plan: Vec<String> =
+            stmt.query_map(["x", "a", "b", "c"], |r| r.get::<_, String>(3))?.collect::<rusqlite::Result<_>>()?;
+        out.push(format!("plan {name}: {}", plan.join(" | ")));
+    }
     let tz = clinic.time_zone()?;
     let day = |s: &str| crate::clock::from_db(s).map(|t| crate::calendar::zone::to_local(tz, t).date());
     let (first, last) = (day(&first)?, day(&last)?);

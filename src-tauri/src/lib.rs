@@ -116,27 +116,36 @@ pub fn render_bindings(path: &std::path::Path) -> Result<(), String> {
 
 /// Names the type of an invoke handler (what `generate_handler!` makes) outside
 /// `Builder::invoke_handler`, so two can be combined.
-fn as_handler<F: Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static>(f: F) -> F {
+fn as_handler<R: tauri::Runtime, F: Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static>(f: F) -> F {
     f
+}
+
+/// Every command the window may call: the typed ones, and the two that carry raw bytes
+/// (see commands/raw.rs), routed by name.
+pub fn invoke_handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    // The typed handler borrows its builder for as long as the app runs: one builder per
+    // app (and per test app), kept for the process's life.
+    let builder: &'static Builder<R> = Box::leak(Box::new(specta_builder::<R>()));
+    let typed = builder.invoke_handler();
+    let raw = as_handler::<R, _>(tauri::generate_handler![
+        commands::raw::add_attachment_bytes,
+        commands::raw::open_attachment_bytes
+    ]);
+    move |invoke| {
+        if commands::raw::COMMANDS.contains(&invoke.message.command()) {
+            raw(invoke)
+        } else {
+            typed(invoke)
+        }
+    }
 }
 
 /// Starts the desktop app on `data_dir`.
 pub fn run(data_dir: PathBuf) -> Result<(), tauri::Error> {
     use tauri::Manager;
-    let builder = specta_builder::<tauri::Wry>();
-    let typed = builder.invoke_handler();
-    let raw =
-        as_handler(tauri::generate_handler![commands::raw::add_attachment_bytes, commands::raw::open_attachment_bytes]);
     tauri::Builder::default()
         .manage(state::AppState::pending(data_dir))
-        // The typed commands, and the two that carry raw bytes (see commands/raw.rs).
-        .invoke_handler(move |invoke| {
-            if commands::raw::COMMANDS.contains(&invoke.message.command()) {
-                raw(invoke)
-            } else {
-                typed(invoke)
-            }
-        })
+        .invoke_handler(invoke_handler())
         .setup(|app| {
             let dir =
                 std::env::var_os("KLINIK_EXPORT_DIR").map(PathBuf::from).or_else(|| app.path().download_dir().ok());

@@ -9,13 +9,12 @@ use tauri::webview::InvokeRequest;
 fn app(
     dir: &std::path::Path,
 ) -> (tauri::App<tauri::test::MockRuntime>, tauri::WebviewWindow<tauri::test::MockRuntime>) {
-    let builder = klinik_desktop::specta_builder::<tauri::test::MockRuntime>();
     let state = klinik_desktop::state::AppState::new(dir.to_path_buf());
     // Exports and backups go next to the test's clinic, not into the home folder.
     state.lock().export_dir = dir.join("exports");
     let app = mock_builder()
         .manage(state)
-        .invoke_handler(builder.invoke_handler())
+        .invoke_handler(klinik_desktop::invoke_handler())
         // The real config and capabilities: commands are checked against the ACL.
         .build(tauri::generate_context!(test = true))
         .expect("mock app");
@@ -37,6 +36,48 @@ fn call(win: &tauri::WebviewWindow<tauri::test::MockRuntime>, cmd: &str, args: V
         },
     )
     .map(|b| b.deserialize::<Value>().expect("json"))
+}
+
+/// A command that takes the file as the raw request body (its metadata in headers) and
+/// answers with JSON.
+fn call_raw(win: &Win, cmd: &str, body: &[u8], headers: &[(&'static str, &str)]) -> Result<Value, Value> {
+    let mut map = tauri::http::HeaderMap::new();
+    for (k, v) in headers {
+        map.insert(*k, v.parse().expect("header"));
+    }
+    get_ipc_response(
+        win,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: tauri::ipc::InvokeBody::Raw(body.to_vec()),
+            headers: map,
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().expect("json"))
+}
+
+/// A command that answers with raw bytes.
+fn call_for_bytes(win: &Win, cmd: &str, args: Value) -> Result<Vec<u8>, Value> {
+    get_ipc_response(
+        win,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| match b {
+        tauri::ipc::InvokeResponseBody::Raw(bytes) => bytes,
+        tauri::ipc::InvokeResponseBody::Json(text) => panic!("{cmd} answered JSON: {text}"),
+    })
 }
 
 const PASSWORD: &str = "syv-små-sommerfugle-på-taget";
@@ -192,9 +233,9 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("admin_set_pin", &["staff_update"]),
     ("change_email", &["email_change"]),
     ("set_new_client_access", &["settings_change"]),
-    ("add_attachment", &["attachment_add"]),
+    ("add_attachment_bytes", &["attachment_add"]),
     ("list_attachments", &["attachment_list"]),
-    ("open_attachment", &["attachment_open"]),
+    ("open_attachment_bytes", &["attachment_open"]),
     ("remove_attachment", &["attachment_remove"]),
     ("set_attachment_limit", &["settings_change"]),
     ("set_auto_sign_hours", &["settings_change"]),
@@ -205,6 +246,19 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("renew_recovery_codes", &["totp_recovery_renewed"]),
     ("client_relations", &["relation_list"]),
     ("make_backup", &["backup_create"]),
+    ("list_calendars", &["calendar_list"]),
+    ("list_services", &["calendar_list"]),
+    ("save_service", &["calendar_manage"]),
+    ("retire_service", &["calendar_manage"]),
+    ("add_room", &["calendar_manage"]),
+    ("working_hours", &["calendar_read"]),
+    ("set_working_hours", &["calendar_manage"]),
+    ("book_appointment", &["appointment_book"]),
+    ("calendar_view", &["calendar_read"]),
+    ("client_appointments", &["calendar_read"]),
+    ("move_appointment", &["appointment_change"]),
+    ("set_appointment_status", &["appointment_change"]),
+    ("export_calendar", &["calendar_export"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -341,8 +395,7 @@ fn every_command_writes_its_audit_events() {
             &mut mark,
         );
         check("retire_template", json!({ "key": tpl["key"] }), &mut mark);
-        // "%PDF-1.4\n%%EOF\n" as base64.
-        let pdf = "JVBERi0xLjQKJSVFT0YK";
+        let pdf: &[u8] = b"%PDF-1.4\n%%EOF\n";
         let draft =
             call(&win, "create_entry", json!({ "clientId": id, "templateId": null, "title": "", "body": "Med bilag" }))
                 .expect("draft")["id"]
@@ -350,33 +403,105 @@ fn every_command_writes_its_audit_events() {
                 .expect("id")
                 .to_owned();
         mark += 1; // that draft's entry_create
-        let attached = call(
+                   // The file is the raw body; its name travels percent-encoded (headers are ASCII).
+        let attached = call_raw(
             &win,
-            "add_attachment",
-            json!({ "clientId": id, "entryId": draft, "name": "bilag.pdf", "base64": pdf }),
+            "add_attachment_bytes",
+            pdf,
+            &[("klinik-client", &id), ("klinik-entry", &draft), ("klinik-name", "bilag%20%C3%A6%C3%B8%C3%A5.pdf")],
         )
         .expect("attach");
-        assert_eq!(attached["mime"], "application/pdf");
+        assert_eq!(
+            (attached["mime"].as_str(), attached["name"].as_str()),
+            (Some("application/pdf"), Some("bilag æøå.pdf"))
+        );
         let (seen, next) = actions_since(&win, mark);
-        assert_eq!(seen, expect("add_attachment"));
+        assert_eq!(seen, expect("add_attachment_bytes"));
         mark = next;
         check("list_attachments", json!({ "clientId": id }), &mut mark);
-        let opened = call(&win, "open_attachment", json!({ "attachmentId": attached["id"] })).expect("open");
-        assert_eq!(opened["base64"], pdf);
+        let opened =
+            call_for_bytes(&win, "open_attachment_bytes", json!({ "attachmentId": attached["id"] })).expect("open");
+        assert_eq!(opened, pdf, "the same bytes back, raw");
         let (seen, next) = actions_since(&win, mark);
-        assert_eq!(seen, expect("open_attachment"));
+        assert_eq!(seen, expect("open_attachment_bytes"));
         mark = next;
         check("remove_attachment", json!({ "attachmentId": attached["id"] }), &mut mark);
-        let refused = call(
-            &win,
-            "add_attachment",
-            json!({ "clientId": id, "entryId": null, "name": "x.pdf", "base64": "PHNjcmlwdD4=" }),
-        )
-        .expect_err("a script is not a PDF");
+        let refused =
+            call_raw(&win, "add_attachment_bytes", b"<script>", &[("klinik-client", &id), ("klinik-name", "x.pdf")])
+                .expect_err("a script is not a PDF");
+        assert_eq!(refused["code"], "invalid");
+        let refused = call(&win, "add_attachment_bytes", json!({ "clientId": id })).expect_err("JSON is not a file");
         assert_eq!(refused["code"], "invalid");
         let (seen, next) = actions_since(&win, mark);
         assert!(seen.is_empty(), "a refused file writes nothing: {seen:?}");
         mark = next;
+        // The calendar: each command and its one event.
+        let calendars = call(&win, "list_calendars", json!({})).expect("calendars");
+        let own = calendars[0]["id"].as_str().expect("own calendar").to_owned();
+        mark = actions_since(&win, mark).1;
+        check("list_calendars", json!({}), &mut mark);
+        check("list_services", json!({}), &mut mark);
+        let service = call(
+            &win,
+            "save_service",
+            json!({ "serviceId": null, "form": { "name": "Opfølgning", "minutes": 45, "bufferMinutes": 15,
+                    "priceMinor": 60000, "vatStandard": false, "colour": "#3f9b6b", "calendarIds": [] } }),
+        )
+        .expect("service");
+        let (seen, next) = actions_since(&win, mark);
+        assert_eq!(seen, expect("save_service"));
+        mark = next;
+        check("add_room", json!({ "name": "Rum 1" }), &mut mark);
+        check("working_hours", json!({ "calendarId": own }), &mut mark);
+        check(
+            "set_working_hours",
+            json!({ "calendarId": own, "hours": [{ "weekday": 1, "startMin": 480, "endMin": 960 }] }),
+            &mut mark,
+        );
+        let booked = call(
+            &win,
+            "book_appointment",
+            json!({ "booking": { "calendarId": own, "roomId": null, "clientId": id, "serviceId": service["id"],
+                    "title": "", "note": "", "start": "2027-03-02T10:00", "minutes": null,
+                    "repeat": { "everyWeeks": 1, "weekdays": [4], "untilDay": null, "times": 3 } } }),
+        )
+        .expect("book");
+        assert_eq!(booked.as_array().map(Vec::len), Some(3), "Tuesday, Thursday, Tuesday");
+        assert_eq!(booked[0]["startsAt"], "2027-03-02T09:00:00Z", "10:00 in Copenhagen");
+        let (seen, next) = actions_since(&win, mark);
+        assert_eq!(seen, expect("book_appointment"));
+        mark = next;
+        let taken = call(
+            &win,
+            "book_appointment",
+            json!({ "booking": { "calendarId": own, "roomId": null, "clientId": id, "serviceId": null, "title": "",
+                    "note": "", "start": "2027-03-02T10:30", "minutes": 30, "repeat": null } }),
+        )
+        .expect_err("taken");
+        assert_eq!(
+            (taken["code"].as_str(), taken["detail"].as_str()),
+            (Some("doubleBooked"), booked[0]["id"].as_str())
+        );
+        mark = actions_since(&win, mark).1;
+        check("calendar_view", json!({ "calendarIds": [own], "firstDay": "2027-03-01", "days": 7 }), &mut mark);
+        check("client_appointments", json!({ "clientId": id }), &mut mark);
+        let first = booked[0]["id"].as_str().expect("id").to_owned();
+        check(
+            "move_appointment",
+            json!({ "appointmentId": first, "start": "2027-03-02T12:00", "minutes": 45, "calendarId": null, "following": false }),
+            &mut mark,
+        );
+        check(
+            "set_appointment_status",
+            json!({ "appointmentId": first, "status": "cancelled", "reason": "Syg" }),
+            &mut mark,
+        );
+        check(
+            "export_calendar",
+            json!({ "calendarId": own, "firstDay": "2027-03-01", "lastDay": "2027-03-31", "withNames": false }),
+            &mut mark,
+        );
+        check("retire_service", json!({ "serviceId": service["id"] }), &mut mark);
         check("reveal_national_id", json!({ "id": id }), &mut mark);
         check("list_staff_admin", json!({}), &mut mark);
         // Its one-time password is replaced below by an admin reset.

@@ -158,6 +158,30 @@ pub(crate) fn owner(conn: &Connection, id: &AppointmentId) -> Result<Option<(Cal
         .optional()?)
 }
 
+/// The conflict check's query (?1 calendar, ?2 lower bound, ?3 start, ?4 busy until): two
+/// seeks, by calendar and by room, each on its own index (see `klinik bench`'s plans).
+pub fn conflict_sql() -> String {
+    format!(
+        "{SELECT} WHERE a.calendar_id = ?1 AND a.starts_at > ?2 AND a.starts_at < ?4 AND a.busy_until > ?3
+                    AND a.status IN ('booked', 'arrived', 'done')
+         UNION ALL
+         {SELECT} WHERE a.room_id = ?1 AND a.starts_at > ?2 AND a.starts_at < ?4 AND a.busy_until > ?3
+                    AND a.status IN ('booked', 'arrived', 'done')
+         ORDER BY 12"
+    )
+}
+
+/// The view's query for one calendar (?1 calendar, ?2 lower bound, ?3 from, ?4 to): what
+/// is booked in it, and — for a room — what is booked into it from other calendars.
+pub fn view_sql() -> String {
+    format!(
+        "{SELECT} WHERE a.calendar_id = ?1 AND a.starts_at > ?2 AND a.starts_at < ?4 AND a.ends_at > ?3
+         UNION ALL
+         {SELECT} WHERE a.room_id = ?1 AND a.calendar_id != ?1 AND a.starts_at > ?2 AND a.starts_at < ?4
+            AND a.ends_at > ?3"
+    )
+}
+
 /// One occupied span, for the conflict check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
@@ -182,15 +206,7 @@ pub(crate) fn first_conflict(
 ) -> Result<Option<Appointment>> {
     let lower = clock::to_db(span.start - MAX_BUSY);
     let (start, until) = (clock::to_db(span.start), clock::to_db(span.busy_until));
-    let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE a.id IN (
-            SELECT id FROM appointments WHERE calendar_id = ?1 AND starts_at > ?2 AND starts_at < ?4 AND busy_until > ?3
-                AND status IN ('booked', 'arrived', 'done')
-            UNION ALL
-            SELECT id FROM appointments WHERE room_id = ?1 AND starts_at > ?2 AND starts_at < ?4 AND busy_until > ?3
-                AND status IN ('booked', 'arrived', 'done'))
-         ORDER BY a.starts_at"
-    ))?;
+    let mut stmt = conn.prepare_cached(&conflict_sql())?;
     let rows = stmt.query_map(params![calendar, lower, start, until], from_row)?;
     for a in rows {
         let a = a?;
@@ -408,13 +424,7 @@ pub(crate) fn view(
     let mut out: Vec<Appointment> = Vec::new();
     {
         // A room's column shows what is booked into the room from anyone's calendar.
-        // Two seeks (by calendar, by room), each on its own index.
-        let mut stmt = ctx.conn().prepare_cached(&format!(
-            "{SELECT} WHERE a.calendar_id = ?1 AND a.starts_at > ?2 AND a.starts_at < ?4 AND a.ends_at > ?3
-             UNION ALL
-             {SELECT} WHERE a.room_id = ?1 AND a.calendar_id != ?1 AND a.starts_at > ?2 AND a.starts_at < ?4
-                AND a.ends_at > ?3"
-        ))?;
+        let mut stmt = ctx.conn().prepare_cached(&view_sql())?;
         for c in calendars {
             for a in stmt.query_map(params![c, lower, from_s, to_s], from_row)? {
                 out.push(a?);
