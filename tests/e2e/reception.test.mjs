@@ -111,7 +111,9 @@ test('business login, PIN prompt, lockout, attributed journal work', async () =>
     assert.ok(client, `${clientName} in ${JSON.stringify(clientOptions)}`);
     await win.select(tid('audit.filter.client'), client[0]);
     await win.click(tid('audit.filter.apply'));
-    await until('Lars’ work is listed', async () => (await win.texts(tid('audit.row'))).some((t) => t.includes('Lars Holm')));
+    await until('Lars’ work is listed', async () =>
+      (await win.texts(tid('audit.row')).catch(() => [])).some((t) => t.includes('Lars Holm')),
+    );
     const rows = await win.texts(tid('audit.row'));
     const actions = await win.attrs(tid('audit.row'), 'data-action');
     const signed = rows[actions.indexOf('entry_sign')];
