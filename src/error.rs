@@ -56,6 +56,19 @@ pub enum ErrorCode {
     Internal,
 }
 
+/// The detail of an error, one shape per kind (serialized with a `kind` tag).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ErrorDetail {
+    /// `pinLocked`, `tooManyAttempts`: the wait before the next try.
+    RetryAfter { seconds: u32 },
+    /// `conflict` on a national ID: the client that has it (only for someone who may open it).
+    ExistingClient { client: crate::ids::ClientId },
+    /// `doubleBooked`: the appointment in the way, its calendar and its local time.
+    TakenBy { appointment: crate::ids::AppointmentId, calendar: String, starts: String, ends: String },
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("invalid input: {0}")]
@@ -122,8 +135,15 @@ pub enum Error {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
-    #[error("the time is taken: {message}")]
-    DoubleBooked { appointment: crate::ids::AppointmentId, message: String },
+    #[error("the time is taken: {calendar} is booked {} {}–{}", &starts[..10], &starts[11..], &ends[11..])]
+    DoubleBooked {
+        appointment: crate::ids::AppointmentId,
+        /// The calendar it is taken in (a person's or a room's name).
+        calendar: String,
+        /// The taken time in the clinic's local time, `YYYY-MM-DDTHH:MM`.
+        starts: String,
+        ends: String,
+    },
     #[error("another client already has this national ID")]
     DuplicateNationalId(crate::ids::ClientId),
     #[error("storage error: {0}")]
@@ -173,13 +193,21 @@ impl Error {
         }
     }
 
-    /// A machine-readable detail the UI may act on (e.g. the client that already has a
-    /// national ID, to link to it). Never personal data beyond an id.
-    pub fn detail(&self) -> Option<String> {
+    /// What the window may act on, typed per code (the client that already has a national
+    /// ID, to link to it; how long to wait; what a time is taken by). Never personal data
+    /// beyond an id and a calendar's name.
+    pub fn detail(&self) -> Option<ErrorDetail> {
         match self {
-            Error::DuplicateNationalId(id) => Some(id.to_string()),
-            Error::DoubleBooked { appointment, .. } => Some(appointment.to_string()),
-            Error::PinLocked { seconds } | Error::TooManyAttempts { seconds } => Some(seconds.to_string()),
+            Error::DuplicateNationalId(id) => Some(ErrorDetail::ExistingClient { client: id.clone() }),
+            Error::DoubleBooked { appointment, calendar, starts, ends } => Some(ErrorDetail::TakenBy {
+                appointment: appointment.clone(),
+                calendar: calendar.clone(),
+                starts: starts.clone(),
+                ends: ends.clone(),
+            }),
+            Error::PinLocked { seconds } | Error::TooManyAttempts { seconds } => {
+                Some(ErrorDetail::RetryAfter { seconds: u32::try_from((*seconds).max(0)).unwrap_or(u32::MAX) })
+            }
             _ => None,
         }
     }

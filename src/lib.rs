@@ -42,7 +42,7 @@ pub use records::{attachments, clients, journal, national_id, templates};
 
 pub use clinic::{Clinic, ClinicSetup, OpenedWith};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{Error, ErrorCode, Result};
+pub use error::{Error, ErrorCode, ErrorDetail, Result};
 pub use ids::{
     AppointmentId, AttachmentId, CalendarId, ClientId, ClinicId, EntryId, SeriesId, ServiceId, SessionId, StaffId,
     TemplateId, TemplateKey,

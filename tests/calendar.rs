@@ -183,9 +183,18 @@ fn double_bookings_the_march_night_and_bad_input_are_refused_and_write_nothing()
     // 10:45 is inside the 15-minute buffer after the 45-minute service.
     let r = k.c.book(&k.owner, &booking(&k, Some(&client), "2026-03-24 10:50"));
     match r {
-        Err(Error::DoubleBooked { appointment, message }) => {
-            assert_eq!(appointment, first.id);
-            assert!(message.contains("2026-03-24 10:00"), "names the appointment in the way: {message}");
+        Err(e @ Error::DoubleBooked { .. }) => {
+            assert_eq!(
+                e.detail(),
+                Some(klinik::ErrorDetail::TakenBy {
+                    appointment: first.id.clone(),
+                    calendar: "Lars Holm".into(),
+                    starts: "2026-03-24T10:00".into(),
+                    ends: "2026-03-24T10:45".into(),
+                }),
+                "names the appointment in the way, in local time"
+            );
+            assert!(e.to_string().contains("Lars Holm is booked 2026-03-24 10:00–10:45"), "{e}");
         }
         other => panic!("{other:?}"),
     }

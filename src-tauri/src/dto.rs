@@ -17,13 +17,13 @@ use specta::Type;
 pub struct AppError {
     pub code: ErrorCodeDto,
     pub message: String,
-    /// An id the UI may act on (the existing client for a duplicate national ID).
-    pub detail: Option<String>,
+    /// What the window may act on, typed per kind (the core's own type).
+    pub detail: Option<Box<klinik::ErrorDetail>>,
 }
 
 impl From<Error> for AppError {
     fn from(e: Error) -> Self {
-        Self { code: e.code().into(), message: e.to_string(), detail: e.detail() }
+        Self { code: e.code().into(), message: e.to_string(), detail: e.detail().map(Box::new) }
     }
 }
 

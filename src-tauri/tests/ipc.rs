@@ -479,7 +479,7 @@ fn every_command_writes_its_audit_events() {
         )
         .expect_err("taken");
         assert_eq!(
-            (taken["code"].as_str(), taken["detail"].as_str()),
+            (taken["code"].as_str(), taken["detail"]["appointment"].as_str()),
             (Some("doubleBooked"), booked[0]["id"].as_str())
         );
         mark = actions_since(&win, mark).1;

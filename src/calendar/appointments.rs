@@ -219,10 +219,12 @@ pub(crate) fn first_conflict(
 
 fn conflict_error(conn: &Connection, tz: Tz, calendar: &CalendarId, other: &Appointment) -> Result<Error> {
     let name: String = conn.query_row("SELECT name FROM calendars WHERE id = ?1", [calendar], |r| r.get(0))?;
-    let (from, to) = (zone::to_local(tz, other.starts_at), zone::to_local(tz, other.ends_at));
+    let local = |t| zone::to_local(tz, t).format("%Y-%m-%dT%H:%M").to_string();
     Ok(Error::DoubleBooked {
         appointment: other.id.clone(),
-        message: format!("{name} is booked {}–{}", from.format("%Y-%m-%d %H:%M"), to.format("%H:%M")),
+        calendar: name,
+        starts: local(other.starts_at),
+        ends: local(other.ends_at),
     })
 }
 

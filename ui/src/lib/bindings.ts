@@ -157,8 +157,8 @@ export type Answer = {
 export type AppError = {
 	code: ErrorCode,
 	message: string,
-	/**  An id the UI may act on (the existing client for a duplicate national ID). */
-	detail: string | null,
+	/**  What the window may act on, typed per kind (the core's own type). */
+	detail: ErrorDetail | null,
 };
 
 /**  What the window should show now. */
@@ -348,6 +348,15 @@ export type Entry = {
 };
 
 export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "pinRequired" | "pinSetupRequired" | "wrongPin" | "pinLocked" | "pinDisabled" | "pinNotSet" | "totpRequired" | "wrongTotp" | "tooManyAttempts" | "totpDisabled" | "passwordExpired" | "passwordChangeRequired" | "strongLoginRequired" | "doubleBooked" | "denied" | "notFound" | "conflict" | "storage" | "internal";
+
+/**  The detail of an error, one shape per kind (serialized with a `kind` tag). */
+export type ErrorDetail = 
+/**  `pinLocked`, `tooManyAttempts`: the wait before the next try. */
+{ kind: "retryAfter"; seconds: number } | 
+/**  `conflict` on a national ID: the client that has it (only for someone who may open it). */
+{ kind: "existingClient"; client: ClientId } | 
+/**  `doubleBooked`: the appointment in the way, its calendar and its local time. */
+{ kind: "takenBy"; appointment: AppointmentId; calendar: string; starts: string; ends: string };
 
 export type ExportFormat = "csv" | "fhir";
 

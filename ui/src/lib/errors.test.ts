@@ -4,22 +4,26 @@ import { errorText, waitText } from './errors';
 
 afterEach(() => setLanguage('en'));
 
-const locked = (code: 'pinLocked' | 'tooManyAttempts', detail: string | null) => ({ code, message: 'raw core text', detail });
+const locked = (code: 'pinLocked' | 'tooManyAttempts', seconds: number | null) => ({
+  code,
+  message: 'raw core text',
+  detail: seconds === null ? null : { kind: 'retryAfter' as const, seconds },
+});
 
 describe('how long a lockout lasts, in words', () => {
   it('says the wait the core gives, in the UI language, with the right plural', () => {
     setLanguage('da');
-    expect(errorText(locked('pinLocked', '30'))).toBe('For mange forkerte PIN-forsøg. Prøv igen om 30 sekunder.');
-    expect(errorText(locked('pinLocked', '1'))).toBe('For mange forkerte PIN-forsøg. Prøv igen om 1 sekund.');
-    expect(errorText(locked('tooManyAttempts', '240'))).toBe('For mange forkerte forsøg. Prøv igen om 4 minutter.');
-    expect(errorText(locked('tooManyAttempts', '3600'))).toBe('For mange forkerte forsøg. Prøv igen om 60 minutter.');
+    expect(errorText(locked('pinLocked', 30))).toBe('For mange forkerte PIN-forsøg. Prøv igen om 30 sekunder.');
+    expect(errorText(locked('pinLocked', 1))).toBe('For mange forkerte PIN-forsøg. Prøv igen om 1 sekund.');
+    expect(errorText(locked('tooManyAttempts', 240))).toBe('For mange forkerte forsøg. Prøv igen om 4 minutter.');
+    expect(errorText(locked('tooManyAttempts', 3600))).toBe('For mange forkerte forsøg. Prøv igen om 60 minutter.');
     setLanguage('sv');
-    expect(errorText(locked('pinLocked', '60'))).toBe('För många felaktiga PIN-försök. Försök igen om 60 sekunder.');
-    expect(errorText(locked('tooManyAttempts', '121'))).toBe('För många felaktiga försök. Försök igen om 3 minuter.');
+    expect(errorText(locked('pinLocked', 60))).toBe('För många felaktiga PIN-försök. Försök igen om 60 sekunder.');
+    expect(errorText(locked('tooManyAttempts', 121))).toBe('För många felaktiga försök. Försök igen om 3 minuter.');
     setLanguage('nb');
-    expect(errorText(locked('pinLocked', '150'))).toBe('For mange feil PIN-forsøk. Prøv igjen om 3 minutter.');
+    expect(errorText(locked('pinLocked', 150))).toBe('For mange feil PIN-forsøk. Prøv igjen om 3 minutter.');
     setLanguage('en');
-    expect(errorText(locked('pinLocked', '1'))).toBe('Too many wrong PINs. Try again in 1 second.');
+    expect(errorText(locked('pinLocked', 1))).toBe('Too many wrong PINs. Try again in 1 second.');
   });
 
   it('never shows a made-up wait when the core gives none', () => {
@@ -27,7 +31,9 @@ describe('how long a lockout lasts, in words', () => {
     expect(errorText(locked('pinLocked', null))).toBe('For mange forkerte PIN-forsøg. Prøv igen om lidt.');
     expect(errorText({ code: 'tooManyAttempts' })).toBe('For mange forkerte forsøg. Prøv igen om lidt.');
     setLanguage('en');
-    expect(errorText(locked('tooManyAttempts', 'soon'))).toBe('Too many wrong attempts. Try again in a little while.');
+    // A detail of another kind is no wait.
+    const other = { code: 'tooManyAttempts', message: 'raw', detail: { kind: 'existingClient', client: 'x' } };
+    expect(errorText(other)).toBe('Too many wrong attempts. Try again in a little while.');
   });
 
   it('rounds up, and moves from seconds to minutes to hours', () => {

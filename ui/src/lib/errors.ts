@@ -1,4 +1,4 @@
-import { errorCode, isAppError, needsStatusRefresh } from './backend';
+import { errorCode, isAppError, needsStatusRefresh, type ErrorDetail } from './backend';
 import { formatDate, t, tp } from './i18n/index.svelte';
 import type { MessageKey } from './i18n/en';
 
@@ -7,25 +7,24 @@ export function errorText(e: unknown): string {
   const code = errorCode(e);
   if (code === 'pinLocked' || code === 'tooManyAttempts') {
     // The core says how many seconds are left (`detail`); without it, "in a little while".
-    const seconds = isAppError(e) && e.detail !== null ? Number(e.detail) : NaN;
+    const seconds = isAppError(e) && e.detail?.kind === 'retryAfter' ? e.detail.seconds : NaN;
     return t(`error.${code}`, { wait: Number.isFinite(seconds) ? waitText(seconds) : t('wait.moment') });
   }
   if (code === 'doubleBooked' && isAppError(e)) {
-    const taken = takenTime(e.message);
+    const taken = takenTime(e.detail);
     if (taken) return t('error.doubleBookedAt', { name: taken.name, date: formatDate(taken.day), from: taken.from, to: taken.to });
   }
   return t(`error.${code}` as MessageKey);
 }
 
 /**
- * What a double booking collides with, read from the core's message ("the time is taken:
- * Lars Holm is booked 2026-03-30 10:00–10:45": the calendar's name and the taken time in
- * the clinic's zone), so the window can say it in the UI language. Null when the message
- * has another shape (the plain translation is shown then).
+ * What a double booking collides with, from the core's typed detail (the calendar's name
+ * and the taken time in the clinic's zone, `YYYY-MM-DDTHH:MM`), so the window can say it
+ * in the UI language. Null for any other detail (the plain translation is shown then).
  */
-export function takenTime(message: string): { name: string; day: string; from: string; to: string } | null {
-  const m = /:\s*(.+) is booked (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})\s*[–-]\s*(\d{2}:\d{2})\s*$/.exec(message);
-  return m ? { name: m[1]!, day: m[2]!, from: m[3]!, to: m[4]! } : null;
+export function takenTime(detail: ErrorDetail | null): { name: string; day: string; from: string; to: string } | null {
+  if (detail?.kind !== 'takenBy') return null;
+  return { name: detail.calendar, day: detail.starts.slice(0, 10), from: detail.starts.slice(11, 16), to: detail.ends.slice(11, 16) };
 }
 
 /**

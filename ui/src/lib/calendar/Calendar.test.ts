@@ -219,7 +219,11 @@ describe('booking', () => {
       if (cmd === 'working_hours') return [];
       if (cmd === 'calendar_view') return { appointments: [], absences: [], timeZone: 'Europe/Copenhagen' };
       if (cmd === 'book_appointment') {
-        throw { code: 'doubleBooked', message: 'the time is taken: Lars Holm is booked 2026-03-30 10:00–10:45', detail: 'x' };
+        throw {
+          code: 'doubleBooked',
+          message: 'the time is taken: Lars Holm is booked 2026-03-30 10:00–10:45',
+          detail: { kind: 'takenBy', appointment: 'x', calendar: 'Lars Holm', starts: '2026-03-30T10:00', ends: '2026-03-30T10:45' },
+        };
       }
       return args;
     });

@@ -15,7 +15,7 @@ describe('the PIN prompt at the desk', () => {
     mockIPC((cmd) => {
       if (cmd === 'pin_candidates') return [{ id: 'sofie', name: 'Sofie Berg' }];
       if (cmd === 'staff_photo') return null;
-      if (cmd === 'unlock_with_pin') throw { code: 'pinLocked', message: 'raw', detail: '30' };
+      if (cmd === 'unlock_with_pin') throw { code: 'pinLocked', message: 'raw', detail: { kind: 'retryAfter', seconds: 30 } };
     });
     setLanguage('da');
     render(PinPrompt, { props: { onUnlocked: () => {} } });

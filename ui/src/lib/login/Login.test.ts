@@ -27,7 +27,7 @@ describe('login', () => {
 
   it('says how long to wait after too many wrong passwords, in the UI language', async () => {
     mockIPC((cmd) => {
-      if (cmd === 'login') throw { code: 'tooManyAttempts', message: 'raw', detail: '240' };
+      if (cmd === 'login') throw { code: 'tooManyAttempts', message: 'raw', detail: { kind: 'retryAfter', seconds: 240 } };
     });
     setLanguage('sv');
     render(Login, { props: { clinicName: 'Fjordklinikken', onStatus: () => {} } });
