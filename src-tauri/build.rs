@@ -88,6 +88,8 @@ const COMMANDS: &[&str] = &[
     "working_hours",
     "set_working_hours",
     "export_calendar",
+    "add_absence",
+    "set_calendar_overlap",
 ];
 
 fn main() {

@@ -98,6 +98,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             calendar::working_hours,
             calendar::set_working_hours,
             calendar::export_calendar,
+            calendar::add_absence,
+            calendar::set_calendar_overlap,
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .disable_serde_phases()

@@ -259,6 +259,8 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("move_appointment", &["appointment_change"]),
     ("set_appointment_status", &["appointment_change"]),
     ("export_calendar", &["calendar_export"]),
+    ("add_absence", &["calendar_manage"]),
+    ("set_calendar_overlap", &["calendar_manage"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -502,6 +504,33 @@ fn every_command_writes_its_audit_events() {
             &mut mark,
         );
         check("retire_service", json!({ "serviceId": service["id"] }), &mut mark);
+        check(
+            "add_absence",
+            json!({ "calendarId": own, "firstDay": "2027-07-05", "lastDay": "2027-07-23", "kind": "holiday", "note": "Sommerferie" }),
+            &mut mark,
+        );
+        let view = call(&win, "calendar_view", json!({ "calendarIds": [own], "firstDay": "2027-07-05", "days": 7 }))
+            .expect("view");
+        assert_eq!(view["absences"][0]["kind"], "holiday", "the view shows the absence");
+        mark = actions_since(&win, mark).1;
+        let bad = call(
+            &win,
+            "add_absence",
+            json!({ "calendarId": own, "firstDay": "2027-07-23", "lastDay": "2027-07-05", "kind": "holiday", "note": "" }),
+        )
+        .expect_err("ends before it starts");
+        assert_eq!(bad["code"], "invalid");
+        mark = actions_since(&win, mark).1;
+        check("set_calendar_overlap", json!({ "calendarId": own, "allow": true }), &mut mark);
+        // Now the taken time may be booked twice in this calendar (a group session).
+        call(
+            &win,
+            "book_appointment",
+            json!({ "booking": { "calendarId": own, "roomId": null, "clientId": id, "serviceId": null, "title": "",
+                    "note": "", "start": "2027-03-04T10:15", "minutes": 30, "repeat": null } }),
+        )
+        .expect("overlap allowed");
+        mark = actions_since(&win, mark).1;
         check("reveal_national_id", json!({ "id": id }), &mut mark);
         check("list_staff_admin", json!({}), &mut mark);
         // Its one-time password is replaced below by an admin reset.

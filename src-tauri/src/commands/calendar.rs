@@ -276,3 +276,33 @@ pub async fn export_calendar(
     let path = clinic.export_calendar_into(&session, &id, first, last, with_names, &dir)?;
     Ok(path.display().to_string())
 }
+
+/// Records a holiday, sick day or other absence in a calendar (administrators).
+#[tauri::command]
+#[specta::specta]
+pub async fn add_absence(
+    state: State<'_, AppState>,
+    calendar_id: String,
+    first_day: String,
+    last_day: String,
+    kind: String,
+    note: String,
+) -> CmdResult<()> {
+    super::check_len(&note)?;
+    super::check_len(&kind)?;
+    let id = self::calendar_id(&calendar_id)?;
+    let (first, last) = (day(&first_day)?, day(&last_day)?);
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.add_absence(&session, &id, first, last, &kind, &note)?)
+}
+
+/// Lets a calendar take overlapping appointments (group sessions), or not (administrators).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_calendar_overlap(state: State<'_, AppState>, calendar_id: String, allow: bool) -> CmdResult<()> {
+    let id = self::calendar_id(&calendar_id)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.set_calendar_overlap(&session, &id, allow)?)
+}

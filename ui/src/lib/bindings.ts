@@ -127,6 +127,10 @@ export const commands = {
 	setWorkingHours: (calendarId: string, hours: Hours[]) => __TAURI_INVOKE<null>("set_working_hours", { calendarId, hours }),
 	/**  Exports one calendar as an iCalendar file into the Downloads folder and says where. */
 	exportCalendar: (calendarId: string, firstDay: string, lastDay: string, withNames: boolean) => __TAURI_INVOKE<string>("export_calendar", { calendarId, firstDay, lastDay, withNames }),
+	/**  Records a holiday, sick day or other absence in a calendar (administrators). */
+	addAbsence: (calendarId: string, firstDay: string, lastDay: string, kind: string, note: string) => __TAURI_INVOKE<null>("add_absence", { calendarId, firstDay, lastDay, kind, note }),
+	/**  Lets a calendar take overlapping appointments (group sessions), or not (administrators). */
+	setCalendarOverlap: (calendarId: string, allow: boolean) => __TAURI_INVOKE<null>("set_calendar_overlap", { calendarId, allow }),
 };
 
 /* Constants */
