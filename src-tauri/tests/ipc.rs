@@ -22,20 +22,22 @@ fn app(
     (app, win)
 }
 
+/// The window's request for `cmd` with this body and these headers.
+fn request(cmd: &str, body: tauri::ipc::InvokeBody, headers: tauri::http::HeaderMap) -> InvokeRequest {
+    InvokeRequest {
+        cmd: cmd.into(),
+        callback: tauri::ipc::CallbackFn(0),
+        error: tauri::ipc::CallbackFn(1),
+        url: "tauri://localhost".parse().expect("url"),
+        body,
+        headers,
+        invoke_key: INVOKE_KEY.to_string(),
+    }
+}
+
 fn call(win: &tauri::WebviewWindow<tauri::test::MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        win,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().expect("json"))
+    get_ipc_response(win, request(cmd, tauri::ipc::InvokeBody::Json(args), Default::default()))
+        .map(|b| b.deserialize::<Value>().expect("json"))
 }
 
 /// A command that takes the file as the raw request body (its metadata in headers) and
@@ -45,36 +47,13 @@ fn call_raw(win: &Win, cmd: &str, body: &[u8], headers: &[(&'static str, &str)])
     for (k, v) in headers {
         map.insert(*k, v.parse().expect("header"));
     }
-    get_ipc_response(
-        win,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: tauri::ipc::InvokeBody::Raw(body.to_vec()),
-            headers: map,
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().expect("json"))
+    get_ipc_response(win, request(cmd, tauri::ipc::InvokeBody::Raw(body.to_vec()), map))
+        .map(|b| b.deserialize::<Value>().expect("json"))
 }
 
 /// A command that answers with raw bytes.
 fn call_for_bytes(win: &Win, cmd: &str, args: Value) -> Result<Vec<u8>, Value> {
-    get_ipc_response(
-        win,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| match b {
+    get_ipc_response(win, request(cmd, tauri::ipc::InvokeBody::Json(args), Default::default())).map(|b| match b {
         tauri::ipc::InvokeResponseBody::Raw(bytes) => bytes,
         tauri::ipc::InvokeResponseBody::Json(text) => panic!("{cmd} answered JSON: {text}"),
     })

@@ -74,7 +74,13 @@ pub(crate) fn state(conn: &Connection, staff: &StaffId, client: &ClientId, at: D
         params![staff, client, at],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    Ok(if blocked > 0 {
+    Ok(classify(blocked, active, any))
+}
+
+/// The state from the counts of blocks in force, other relations in force, and other
+/// relations ever: a block wins, then one in force, then one that ended.
+fn classify(blocked: i64, active: i64, any: i64) -> RelationState {
+    if blocked > 0 {
         RelationState::Blocked
     } else if active > 0 {
         RelationState::Active
@@ -82,7 +88,7 @@ pub(crate) fn state(conn: &Connection, staff: &StaffId, client: &ClientId, at: D
         RelationState::Ended
     } else {
         RelationState::None
-    })
+    }
 }
 
 /// [`state`] for every client `staff` has or had a relation with, in one read (a view
@@ -101,19 +107,7 @@ pub(crate) fn states_of(
             coalesce(sum(kind != 'block'), 0)
          FROM relations WHERE staff_id = ?1 GROUP BY client_id",
     )?;
-    let rows = stmt.query_map(params![staff, at], |r| {
-        let (blocked, active, any): (i64, i64, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
-        let state = if blocked > 0 {
-            RelationState::Blocked
-        } else if active > 0 {
-            RelationState::Active
-        } else if any > 0 {
-            RelationState::Ended
-        } else {
-            RelationState::None
-        };
-        Ok((r.get(0)?, state))
-    })?;
+    let rows = stmt.query_map(params![staff, at], |r| Ok((r.get(0)?, classify(r.get(1)?, r.get(2)?, r.get(3)?))))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -160,10 +160,7 @@ impl Clinic {
         change: &Change,
     ) -> Result<Vec<Appointment>> {
         let tz = self.time_zone()?;
-        let (calendar, client) = appointments::owner(&self.conn, id)?.ok_or(Error::NotFound)?;
-        self.in_calendar(session, Action::AppointmentChange, &calendar, client.as_ref(), |ctx| {
-            appointments::change(ctx, tz, id, change)
-        })
+        self.on_appointment(session, id, |ctx| appointments::change(ctx, tz, id, change))
     }
 
     /// Arrived, done, no-show or cancelled (with a reason).
@@ -174,10 +171,19 @@ impl Clinic {
         status: Status,
         reason: Option<&str>,
     ) -> Result<Appointment> {
+        self.on_appointment(session, id, |ctx| appointments::set_status(ctx, id, status, reason))
+    }
+
+    /// A change to one appointment, decided on its calendar and client (looked up first,
+    /// so the gate decides before anything of it is read).
+    fn on_appointment<T>(
+        &mut self,
+        session: &SessionId,
+        id: &AppointmentId,
+        op: impl FnOnce(&mut gate::GateCtx<'_>) -> Result<T>,
+    ) -> Result<T> {
         let (calendar, client) = appointments::owner(&self.conn, id)?.ok_or(Error::NotFound)?;
-        self.in_calendar(session, Action::AppointmentChange, &calendar, client.as_ref(), |ctx| {
-            appointments::set_status(ctx, id, status, reason)
-        })
+        self.in_calendar(session, Action::AppointmentChange, &calendar, client.as_ref(), op)
     }
 
     /// One calendar from `first` to `last` as iCalendar. Client names only with
