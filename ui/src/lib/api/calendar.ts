@@ -1,8 +1,9 @@
 // The calendar: the calendars one may see (with how far one reaches into each), services,
 // the view of a period, booking (one appointment or a series), moving, status, a client's
-// appointments, and what administrators set up (services, rooms, working hours); the .ics
-// export into Downloads. Times go out as the clinic's local time (YYYY-MM-DDTHH:MM) and
-// come back as UTC; the core decides every right and audits every call.
+// appointments, and what administrators set up (services, rooms, working hours, absences,
+// overlapping appointments); the .ics export into Downloads. Times go out as the clinic's
+// local time (YYYY-MM-DDTHH:MM) and come back as UTC; the core decides every right and
+// audits every call.
 import {
   backend,
   type Appointment,
@@ -90,4 +91,21 @@ export function setWorkingHours(calendarId: string, hours: Hours[]): Promise<nul
  */
 export function exportCalendar(calendarId: string, firstDay: string, lastDay: string, withNames: boolean): Promise<string> {
   return backend.exportCalendar(calendarId, firstDay, lastDay, withNames);
+}
+
+/** What an absence is: a holiday, a sick day or other time away. */
+export type AbsenceKind = 'holiday' | 'sick' | 'other';
+
+/**
+ * Records an absence in a calendar from `firstDay` to `lastDay` (the clinic's local days,
+ * YYYY-MM-DD, both included) (administrators). The core refuses a period that ends
+ * before it starts (`invalid`). Every calendar view brings the absences it covers.
+ */
+export function addAbsence(calendarId: string, firstDay: string, lastDay: string, kind: AbsenceKind, note: string): Promise<null> {
+  return backend.addAbsence(calendarId, firstDay, lastDay, kind, note);
+}
+
+/** Lets a calendar take overlapping appointments (group sessions), or not (administrators). */
+export function setCalendarOverlap(calendarId: string, allow: boolean): Promise<null> {
+  return backend.setCalendarOverlap(calendarId, allow);
 }

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import type { Appointment, Calendar as Cal, Service } from '../backend';
+import type { Absence, Appointment, Calendar as Cal, Service } from '../backend';
 import { withSession, OWNER } from '../testing';
 import { PRIVACY_KEY } from './privacy.svelte';
 import Calendar from './Calendar.svelte';
+import { addDays } from './time';
 
 const LARS: Cal = { id: 'cal-lars', kind: 'staff', staffId: 'lars', name: 'Lars Holm', allowOverlap: false, reach: 'edit', own: true };
 const METTE: Cal = { id: 'cal-mette', kind: 'staff', staffId: 'mette', name: 'Mette Berg', allowOverlap: false, reach: 'view', own: false };
@@ -41,7 +42,12 @@ interface Call {
   args: Record<string, unknown>;
 }
 
-function setup(calendars: Cal[] = [LARS, METTE, ROOM], extra: Partial<Appointment>[] = [{}]) {
+function setup(
+  calendars: Cal[] = [LARS, METTE, ROOM],
+  extra: Partial<Appointment>[] = [{}],
+  /** The absences a view brings, from the first day of the period asked for. */
+  absences: (firstDay: string) => Absence[] = () => [],
+) {
   const calls: Call[] = [];
   mockIPC((cmd, args) => {
     const a = (args ?? {}) as Record<string, unknown>;
@@ -51,7 +57,7 @@ function setup(calendars: Cal[] = [LARS, METTE, ROOM], extra: Partial<Appointmen
     if (cmd === 'working_hours') return [];
     if (cmd === 'calendar_view') {
       const day = a.firstDay as string;
-      return { appointments: extra.map((o, i) => appointment(day, { id: `appt-${i + 1}`, ...o })), absences: [], timeZone: 'Europe/Copenhagen' };
+      return { appointments: extra.map((o, i) => appointment(day, { id: `appt-${i + 1}`, ...o })), absences: absences(day), timeZone: 'Europe/Copenhagen' };
     }
     if (cmd === 'list_clients') return [{ id: 'client-ida', name: 'Ida Kristensen', phone: '12345678', email: '', createdAt: '', updatedAt: '', birthDate: null, address: '', receptionNote: '', active: true, nationalIdMasked: null }];
     if (cmd === 'book_appointment') return [appointment('2026-04-06', { id: 'new-1' })];
@@ -236,5 +242,59 @@ describe('booking', () => {
     await fireEvent.click(screen.getByTestId('booking.save'));
     const error = await screen.findByTestId('booking.error');
     expect(error.textContent).toBe('That time is taken: Lars Holm is booked on 30 March 2026 from 10:00 to 10:45.');
+  });
+});
+
+describe('absences', () => {
+  it('puts a labelled band at the top of the column of a calendar away on the day shown, and only there', async () => {
+    // Lars is on holiday from two days before the day shown to the day itself.
+    setup([LARS, METTE], [{}], (first) => [
+      { id: 'abs-1', calendarId: LARS.id, firstDay: addDays(first, -2), lastDay: first, kind: 'holiday', note: 'Mallorca' },
+      { id: 'abs-2', calendarId: METTE.id, firstDay: addDays(first, 1), lastDay: addDays(first, 3), kind: 'sick', note: '' },
+    ]);
+    const columns = await screen.findAllByTestId('calendar.column');
+    const band = await screen.findByTestId('calendar.absence');
+    const day = columns[0]!.dataset.day!;
+    expect(band.dataset.calendarId).toBe(LARS.id);
+    expect(band.dataset.day).toBe(day);
+    expect(band.textContent).toContain('Holiday');
+    expect(band.textContent).toContain('Mallorca');
+    // Mette's sickness starts tomorrow: no band today.
+    expect(screen.getAllByTestId('calendar.absence')).toHaveLength(1);
+    // The band heads Lars's column (same position among the headings), and the column is shaded.
+    const headings = [...document.querySelectorAll('.colhead')];
+    expect(headings[0]!.contains(band)).toBe(true);
+    expect(columns[0]!.classList.contains('away')).toBe(true);
+    expect(columns[1]!.classList.contains('away')).toBe(false);
+    // Privacy mode leaves the kind and hides the note.
+    await fireEvent.click(screen.getByTestId('calendar.privacy'));
+    expect(screen.getByTestId('calendar.absence').textContent).toContain('Holiday');
+    expect(document.body.innerHTML).not.toContain('Mallorca');
+  });
+
+  it('says in the week whose calendar is away on which days, and marks the days of the month', async () => {
+    setup([LARS, METTE], [{}], (first) => [
+      { id: 'abs-1', calendarId: METTE.id, firstDay: addDays(first, 1), lastDay: addDays(first, 2), kind: 'sick', note: '' },
+    ]);
+    await screen.findAllByTestId('calendar.column');
+    await fireEvent.click(screen.getByTestId('calendar.view.week'));
+    await waitFor(() => expect(screen.getAllByTestId('calendar.absence')).toHaveLength(2));
+    const days = screen.getAllByTestId('calendar.weekDay').map((c) => c.dataset.day!);
+    const bands = screen.getAllByTestId('calendar.absence');
+    expect(bands.map((b) => b.dataset.day)).toEqual([days[1], days[2]]);
+    for (const b of bands) {
+      expect(b.dataset.calendarId).toBe(METTE.id);
+      expect(b.textContent).toContain('Off sick');
+      expect(b.textContent).toContain('Mette Berg');
+    }
+
+    await fireEvent.click(screen.getByTestId('calendar.view.month'));
+    await waitFor(() => expect(screen.getAllByTestId('calendar.monthAbsence')).toHaveLength(2));
+    const first = screen.getAllByTestId('calendar.monthDay')[0]!.dataset.day!;
+    const marks = screen.getAllByTestId('calendar.monthAbsence');
+    expect(marks.map((m) => m.dataset.day)).toEqual([addDays(first, 1), addDays(first, 2)]);
+    expect(marks[0]!.textContent).toBe('Mette Berg: Off sick');
+    const marked = screen.getAllByTestId('calendar.monthDay').find((d) => d.dataset.day === addDays(first, 1))!;
+    expect(marked.getAttribute('aria-label')).toContain('Mette Berg: Off sick');
   });
 });

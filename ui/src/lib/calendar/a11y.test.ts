@@ -81,6 +81,9 @@ describe('the calendar’s accessibility', () => {
     await fireEvent.click(await screen.findByTestId('service.edit'));
     await fireEvent.change(screen.getByTestId('hours.calendar'), { target: { value: 'c1' } });
     await screen.findByTestId('hours.row');
+    // The absence form and each calendar's overlap box are on the screen axe looks at.
+    expect(screen.getAllByTestId('calendarSettings.overlap')).toHaveLength(CALENDARS.length);
+    expect(screen.getByTestId('absence.save')).toBeTruthy();
     found.push(...(await problems('settings')));
     expect(found).toEqual([]);
   });

@@ -96,6 +96,13 @@ export function statusText(s: Status): string {
   return t(`status.${s}`);
 }
 
+/** An absence's kind in words (da Ferie, Syg, Fravær); a kind this window does not know is "away". */
+export function absenceText(kind: string): string {
+  if (kind === 'holiday') return t('absence.holiday');
+  if (kind === 'sick') return t('absence.sick');
+  return t('absence.away');
+}
+
 /** A price in øre/öre as kroner (da 450,00). */
 export function kroner(minor: number): string {
   return formatNumber(minor / 100, { minimumFractionDigits: 2, maximumFractionDigits: 2 });

@@ -1,6 +1,7 @@
 // What a time grid's columns hold: which appointments of the view fall in a column (its
-// calendars, or a room they are booked into, on its local day) and where each sits.
-import type { Appointment, Hours } from '../backend';
+// calendars, or a room they are booked into, on its local day) and where each sits, and
+// which absences of its calendars cover its day.
+import type { Absence, Appointment, Hours } from '../backend';
 import { lanes, segmentOn } from './time';
 
 export interface GridItem {
@@ -31,9 +32,42 @@ export interface GridColumn {
   bookRoomId: string | null;
   /** Working time on the day, minutes after midnight. */
   working: { from: number; to: number }[];
-  /** Absences on the day, as text. */
-  absent: string[];
+  /** Absences of the column's calendars on its day: a labelled band at its top. */
+  absent: AbsenceBand[];
+  /** Every calendar of the column is away on its day (the column is shaded too). */
+  away: boolean;
   items: GridItem[];
+}
+
+/** One absence as a column shows it. */
+export interface AbsenceBand {
+  /** The absence's id. */
+  key: string;
+  calendarId: string;
+  kind: string;
+  /** What it is, in words (holiday, off sick, away). */
+  label: string;
+  /** Whose calendar (the week view, where a column is a day), or '' (the day view's column says it). */
+  name: string;
+  note: string;
+}
+
+/** Whether an absence covers `day`: the clinic's local days (YYYY-MM-DD), compared as strings, both ends included. */
+export function covers(absence: Pick<Absence, 'firstDay' | 'lastDay'>, day: string): boolean {
+  return absence.firstDay <= day && day <= absence.lastDay;
+}
+
+/**
+ * The absences of `calendarIds` on each of `days` (every day a key; an empty list when
+ * no one is away), in the order of `calendarIds` and, within a calendar, by first day.
+ * Absences of other calendars are left out; one covering several days is on each of them.
+ */
+export function absencesByDay(absences: readonly Absence[], calendarIds: readonly string[], days: readonly string[]): Map<string, Absence[]> {
+  const order = new Map(calendarIds.map((id, i) => [id, i]));
+  const mine = absences
+    .filter((a) => order.has(a.calendarId))
+    .sort((a, b) => order.get(a.calendarId)! - order.get(b.calendarId)! || a.firstDay.localeCompare(b.firstDay) || a.id.localeCompare(b.id));
+  return new Map(days.map((day) => [day, mine.filter((a) => covers(a, day))]));
 }
 
 /**
