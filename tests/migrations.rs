@@ -941,9 +941,13 @@ fn step_14_calendar_adds_calendars_and_keeps_every_relation_while_allowing_appoi
         &format!("INSERT INTO calendars (id, kind, staff_id, name, created_at) VALUES ('cal-y', 'staff', '{LARS}', 'Lars 2', '{T0}')"),
         "UNIQUE constraint failed",
     );
-    exec(c, &format!("INSERT INTO audit_seen (seq, client_id) VALUES (1, '{CLIENT}')"));
-    refused(c, "DELETE FROM audit_seen", "audit events cannot be deleted");
-    refused(c, "UPDATE audit_seen SET client_id = 'other'", "audit events cannot be changed");
+    // A view's clients: one document per event, found by each client's id.
+    exec(c, "INSERT INTO audit_seen (rowid, clients) VALUES (1, 'aaaa0001 bbbb0002'), (2, 'bbbb0002')");
+    assert_eq!(
+        rows(c, "SELECT rowid FROM audit_seen WHERE audit_seen MATCH '\"bbbb0002\"' ORDER BY rowid"),
+        [[i(1)], [i(2)]]
+    );
+    assert_eq!(rows(c, "SELECT rowid FROM audit_seen WHERE audit_seen MATCH '\"aaaa0001\"'"), [[i(1)]]);
 }
 
 // ---- the steps together -------------------------------------------------------------

@@ -469,10 +469,10 @@ fn execute<T>(
                 &event(&actor, ws, action, touched.as_ref(), object.as_deref(), Outcome::Ok, stated.as_deref()),
             )?;
             if !shown.is_empty() {
-                // One statement for the whole list (a week can show thousands of clients).
-                let ids = serde_json::to_string(&shown).map_err(|e| Error::Internal(e.to_string()))?;
-                tx.prepare_cached("INSERT INTO audit_seen (seq, client_id) SELECT ?1, value FROM json_each(?2)")?
-                    .execute(rusqlite::params![seq, ids])?;
+                // One document for the whole list (ids without hyphens: one token each).
+                let ids: Vec<String> = shown.iter().map(|c| c.as_str().replace('-', "")).collect();
+                tx.prepare_cached("INSERT INTO audit_seen (rowid, clients) VALUES (?1, ?2)")?
+                    .execute(rusqlite::params![seq, ids.join(" ")])?;
             }
             for other in &seen {
                 let what = format!("{} hit", action.audit_name());

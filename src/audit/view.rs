@@ -98,9 +98,10 @@ fn select(conn: &Connection, filter: &Filter, before_seq: Option<i64>, limit: Op
     }
     if let Some(c) = &filter.client {
         // The client's own events, and the views that showed the client among others
-        // (a calendar week: one event, its clients listed in audit_seen).
+        // (a calendar week: one event, its clients in audit_seen as one document).
         add(
-            "(a.client_id = ? OR a.seq IN (SELECT seq FROM audit_seen WHERE client_id = ?))",
+            "(a.client_id = ? OR a.seq IN (SELECT rowid FROM audit_seen
+                                            WHERE audit_seen MATCH '\"' || replace(?, '-', '') || '\"'))",
             Value::Text(c.as_str().to_owned()),
         );
     }
