@@ -66,6 +66,7 @@ const COMMANDS: &[&str] = &[
     "admin_set_pin",
     "change_email",
     "set_new_client_access",
+    "set_appointment_relation",
     "list_audit",
     "verify_audit",
     "client_access_log",

@@ -164,6 +164,13 @@ fn the_desk_books_a_series_with_lars_who_then_opens_the_journal_with_his_pin() {
     // The client's page lists the appointments.
     let list = k.c.client_appointments(&k.desk, &client).expect("the client's appointments");
     assert_eq!(list.len(), 6);
+    // With the setting off, booking makes no relation (Sofie books Inge in her own calendar).
+    k.c.set_appointment_relation(&k.owner, false, &Secret::new(OWNER_PASSWORD)).expect("setting");
+    let mut own = booking(&k, Some(&client), "2026-03-25 14:00");
+    (own.calendar, own.room) = (k.sofie_cal.clone(), None);
+    k.c.book(&k.desk, &own).expect("booked with Sofie");
+    let rel = k.c.client_relations(&k.owner, &client).expect("relations");
+    assert!(!rel.iter().any(|r| r.staff_id == k.sofie_id), "no relation for Sofie: {rel:?}");
 }
 
 #[test]

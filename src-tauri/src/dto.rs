@@ -724,6 +724,8 @@ pub struct SecurityInfo {
     pub attachment_limit_mb: u32,
     /// Drafts untouched this long are signed automatically (0 = never).
     pub auto_sign_hours: u32,
+    /// Booking a client with a practitioner makes them the practitioner's client.
+    pub appointment_relation: bool,
 }
 
 #[derive(Debug, Serialize, Type)]

@@ -74,6 +74,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             staff::admin_set_pin,
             staff::change_email,
             staff::set_new_client_access,
+            staff::set_appointment_relation,
             staff::renew_recovery_codes,
             staff::client_relations,
             audit::list_audit,

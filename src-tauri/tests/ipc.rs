@@ -239,6 +239,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("set_appointment_status", &["appointment_change"]),
     ("export_calendar", &["calendar_export"]),
     ("add_absence", &["calendar_manage"]),
+    ("set_appointment_relation", &["settings_change"]),
     ("set_calendar_overlap", &["calendar_manage"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
@@ -501,6 +502,9 @@ fn every_command_writes_its_audit_events() {
         assert_eq!(bad["code"], "invalid");
         mark = actions_since(&win, mark).1;
         check("set_calendar_overlap", json!({ "calendarId": own, "allow": true }), &mut mark);
+        check("set_appointment_relation", json!({ "on": false, "adminPassword": PASSWORD }), &mut mark);
+        assert_eq!(call(&win, "security_info", json!({})).expect("info")["appointmentRelation"], false);
+        mark = actions_since(&win, mark).1;
         // Now the taken time may be booked twice in this calendar (a group session).
         call(
             &win,

@@ -35,7 +35,8 @@ pub struct GateCtx<'a> {
     /// event, so it shows in that client's "who has seen this record" log.
     seen: Vec<ClientId>,
     /// Clients a view showed (a calendar week): listed beside the operation's ONE event
-    /// in `audit_seen`, so each client's access log finds it without an event per client.
+    /// as one document in `audit_seen`, so each client's access log finds it without an
+    /// event (or a row) per client.
     shown: std::collections::BTreeSet<ClientId>,
 }
 

@@ -91,6 +91,14 @@ pub fn new_client_access(conn: &Connection) -> Result<crate::policy::Level> {
         .unwrap_or(crate::policy::Level::Edit))
 }
 
+/// Booking a client with a practitioner makes them the practitioner's client (1, the
+/// default) or not (0).
+pub const APPOINTMENT_RELATION: &str = "appointment_relation";
+
+pub fn appointment_relation(conn: &Connection) -> Result<bool> {
+    Ok(get_i64(conn, APPOINTMENT_RELATION, 1)? == 1)
+}
+
 /// The largest attachment, in megabytes (25 by default).
 pub const ATTACHMENT_MAX_MB: &str = "attachment_max_mb";
 

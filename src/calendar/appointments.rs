@@ -390,7 +390,7 @@ fn assign_via_appointment(ctx: &mut GateCtx<'_>, staff: &crate::ids::StaffId, cl
         RelationState::Blocked => Err(Error::Conflict("this practitioner is blocked from this client".into())),
         RelationState::Active => Ok(()),
         RelationState::None | RelationState::Ended => {
-            if crate::settings::get_i64(ctx.conn(), "appointment_relation", 1)? == 1 {
+            if crate::settings::appointment_relation(ctx.conn())? {
                 let by = ctx.actor().staff_id.clone();
                 relations::add(ctx.conn(), staff, client, RelationKind::Appointment, now, None, None, &by, now)?;
             }

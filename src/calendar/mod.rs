@@ -10,7 +10,8 @@
 //!
 //! Every read that shows client names and every change runs through the gate
 //! ([`crate::gate::run_in_calendar`]) and is audited: one event per view, with the
-//! clients it showed listed beside it (`audit_seen`), so each client's access log finds it.
+//! clients it showed kept beside it (`audit_seen`, one document per event), so each
+//! client's access log finds it.
 
 pub mod appointments;
 pub mod calendars;

@@ -59,6 +59,18 @@ impl Clinic {
         })
     }
 
+    /// Whether booking a client with a practitioner makes them the practitioner's client
+    /// (an `appointment` relation). It widens who opens a journal, so an admin confirms
+    /// with their password.
+    pub fn set_appointment_relation(&mut self, session: &SessionId, on: bool, admin_password: &Secret) -> Result<()> {
+        let value = if on { "1" } else { "0" };
+        self.set_text_confirmed(session, settings::APPOINTMENT_RELATION, value, admin_password)
+    }
+
+    pub fn appointment_relation(&self) -> Result<bool> {
+        settings::appointment_relation(&self.conn)
+    }
+
     pub fn new_client_access(&self) -> Result<crate::policy::Level> {
         settings::new_client_access(&self.conn)
     }

@@ -191,6 +191,7 @@ pub async fn security_info(state: State<'_, AppState>) -> CmdResult<crate::dto::
         new_client_access: clinic.new_client_access()?,
         attachment_limit_mb: u32::try_from(clinic.attachment_limit_mb()?).unwrap_or(25),
         auto_sign_hours: u32::try_from(clinic.auto_sign_hours()?).unwrap_or(0),
+        appointment_relation: clinic.appointment_relation()?,
     })
 }
 
@@ -399,6 +400,16 @@ pub async fn set_new_client_access(
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
     Ok(clinic.set_new_client_access(&session, level, &Secret::new(admin_password))?)
+}
+
+/// Whether booking a client with a practitioner makes them the practitioner's client.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_appointment_relation(state: State<'_, AppState>, on: bool, admin_password: String) -> CmdResult<()> {
+    super::check_len(&admin_password)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.set_appointment_relation(&session, on, &Secret::new(admin_password))?)
 }
 
 /// Ten new two-factor recovery codes (the old ones stop working); shown once.

@@ -88,6 +88,8 @@ export const commands = {
 	adminSetPin: (staffId: string, pin: string, adminPassword: string) => __TAURI_INVOKE<null>("admin_set_pin", { staffId, pin, adminPassword }),
 	changeEmail: (email: string, password: string) => __TAURI_INVOKE<AppStatus>("change_email", { email, password }),
 	setNewClientAccess: (level: Level, adminPassword: string) => __TAURI_INVOKE<null>("set_new_client_access", { level, adminPassword }),
+	/**  Whether booking a client with a practitioner makes them the practitioner's client. */
+	setAppointmentRelation: (on: boolean, adminPassword: string) => __TAURI_INVOKE<null>("set_appointment_relation", { on, adminPassword }),
 	/**  Ten new two-factor recovery codes (the old ones stop working); shown once. */
 	renewRecoveryCodes: (password: string) => __TAURI_INVOKE<string[]>("renew_recovery_codes", { password }),
 	/**  A client's treatment relations, ended ones included (administrators). */
@@ -539,6 +541,8 @@ export type SecurityInfo = {
 	attachmentLimitMb: number,
 	/**  Drafts untouched this long are signed automatically (0 = never). */
 	autoSignHours: number,
+	/**  Booking a client with a practitioner makes them the practitioner's client. */
+	appointmentRelation: boolean,
 };
 
 /**  A recurring series of appointments. */

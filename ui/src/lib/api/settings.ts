@@ -12,6 +12,11 @@ export function setJournalMode(mode: JournalMode, password: string): Promise<App
 }
 
 /** What staff who see only their own clients may do with a newly registered client. */
+/** Whether booking a client with a practitioner makes them the practitioner's client. */
+export function setAppointmentRelation(on: boolean, adminPassword: string): Promise<null> {
+  return backend.setAppointmentRelation(on, adminPassword);
+}
+
 export function setNewClientAccess(level: Level, adminPassword: string): Promise<null> {
   return backend.setNewClientAccess(level, adminPassword);
 }

@@ -405,6 +405,7 @@ export const da: Messages = {
   'newClients.edit': 'Alle medarbejdere må se og redigere',
   'newClients.view': 'Alle medarbejdere må se',
   'newClients.none': 'Gør ingenting: kun medarbejdere med en behandlingsrelation',
+  'newClients.appointmentRelation': 'En klient, der bookes hos en behandler i kalenderen, bliver behandlerens klient (en behandlingsrelation)',
   'newClients.save': 'Gem',
   'newClients.saved': 'Gemt. Det gælder klienter, der oprettes fra nu af.',
   'staffEdit.title': 'Redigér {name}',

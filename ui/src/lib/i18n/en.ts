@@ -405,6 +405,7 @@ export const en = {
   'newClients.edit': 'All staff may see and edit',
   'newClients.view': 'All staff may see',
   'newClients.none': 'Do nothing: only staff with a treatment relation',
+  'newClients.appointmentRelation': "Booking a client with a practitioner in the calendar makes the client that practitioner's client (a treatment relation)",
   'newClients.save': 'Save',
   'newClients.saved': 'Saved. It applies to clients registered from now on.',
   'staffEdit.title': 'Edit {name}',

@@ -405,6 +405,7 @@ export const nb: Messages = {
   'newClients.edit': 'Alle ansatte kan se og redigere',
   'newClients.view': 'Alle ansatte kan se',
   'newClients.none': 'Gjør ingenting: bare ansatte med en behandlingsrelasjon',
+  'newClients.appointmentRelation': 'En klient som bookes hos en behandler i kalenderen, blir behandlerens klient (en behandlingsrelasjon)',
   'newClients.save': 'Lagre',
   'newClients.saved': 'Lagret. Det gjelder klienter som registreres fra nå av.',
   'staffEdit.title': 'Rediger {name}',

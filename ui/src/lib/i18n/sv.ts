@@ -405,6 +405,7 @@ export const sv: Messages = {
   'newClients.edit': 'All personal får se och redigera',
   'newClients.view': 'All personal får se',
   'newClients.none': 'Gör ingenting: bara personal med en behandlingsrelation',
+  'newClients.appointmentRelation': 'En klient som bokas hos en behandlare i kalendern blir behandlarens klient (en vårdrelation)',
   'newClients.save': 'Spara',
   'newClients.saved': 'Sparat. Det gäller klienter som registreras från och med nu.',
   'staffEdit.title': 'Redigera {name}',
