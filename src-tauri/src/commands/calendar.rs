@@ -174,13 +174,23 @@ pub async fn set_appointment_status(
     Ok(clinic.set_appointment_status(&session, &id, status, reason.as_deref())?)
 }
 
+/// A client's appointments with the clinic's time zone, which their times are shown in.
+#[derive(Debug, serde::Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientAppointments {
+    pub appointments: Vec<Appointment>,
+    /// The clinic's IANA zone (Europe/Copenhagen, …).
+    pub time_zone: String,
+}
+
 #[tauri::command]
 #[specta::specta]
-pub async fn client_appointments(state: State<'_, AppState>, client_id: String) -> CmdResult<Vec<Appointment>> {
+pub async fn client_appointments(state: State<'_, AppState>, client_id: String) -> CmdResult<ClientAppointments> {
     let client = ClientId::parse(&client_id)?;
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;
-    Ok(clinic.client_appointments(&session, &client)?)
+    let appointments = clinic.client_appointments(&session, &client)?;
+    Ok(ClientAppointments { appointments, time_zone: clinic.time_zone()?.name().to_owned() })
 }
 
 #[derive(Debug, Deserialize, Type)]

@@ -121,7 +121,7 @@ export const commands = {
 	/**  Moves or resizes an appointment; `following` moves the rest of its series too. */
 	moveAppointment: (appointmentId: string, start: string, minutes: number, calendarId: string | null, following: boolean) => __TAURI_INVOKE<Appointment[]>("move_appointment", { appointmentId, start, minutes, calendarId, following }),
 	setAppointmentStatus: (appointmentId: string, status: Status, reason: string | null) => __TAURI_INVOKE<Appointment>("set_appointment_status", { appointmentId, status, reason }),
-	clientAppointments: (clientId: string) => __TAURI_INVOKE<Appointment[]>("client_appointments", { clientId }),
+	clientAppointments: (clientId: string) => __TAURI_INVOKE<ClientAppointments>("client_appointments", { clientId }),
 	saveService: (serviceId: string | null, form: ServiceForm) => __TAURI_INVOKE<Service>("save_service", { serviceId, form }),
 	retireService: (serviceId: string) => __TAURI_INVOKE<null>("retire_service", { serviceId }),
 	addRoom: (name: string) => __TAURI_INVOKE<string>("add_room", { name }),
@@ -314,6 +314,13 @@ export type Client = {
 	receptionNote: string,
 	active: boolean,
 	nationalIdMasked: string | null,
+};
+
+/**  A client's appointments with the clinic's time zone, which their times are shown in. */
+export type ClientAppointments = {
+	appointments: Appointment[],
+	/**  The clinic's IANA zone (Europe/Copenhagen, …). */
+	timeZone: string,
 };
 
 /**  A client (patient/customer). */

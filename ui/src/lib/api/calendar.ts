@@ -8,6 +8,7 @@ import {
   backend,
   type Appointment,
   type BookingInput,
+  type ClientAppointments,
   type Calendar,
   type CalendarView,
   type Hours,
@@ -56,7 +57,8 @@ export function setAppointmentStatus(appointmentId: string, status: Status, reas
 }
 
 /** A client's appointments, past and future (for the client's page). */
-export function clientAppointments(clientId: string): Promise<Appointment[]> {
+/** A client's appointments, with the clinic's time zone their times are shown in. */
+export function clientAppointments(clientId: string): Promise<ClientAppointments> {
   return backend.clientAppointments(clientId);
 }
 

@@ -115,7 +115,8 @@ describe('the signed-in window', () => {
       if (cmd === 'get_client') {
         return { id: 'k1', name: 'Karen Berg', phone: '', email: '', createdAt: '', updatedAt: '', birthDate: null, address: '', receptionNote: '', active: true, nationalIdMasked: null };
       }
-      if (cmd === 'journal' || cmd === 'list_templates' || cmd === 'list_attachments' || cmd === 'client_appointments') return [];
+      if (cmd === 'client_appointments') return { appointments: [], timeZone: 'Europe/Copenhagen' };
+      if (cmd === 'journal' || cmd === 'list_templates' || cmd === 'list_attachments') return [];
       if (cmd === 'client_relations' || cmd === 'list_staff') return [];
     });
     render(Main, { context: withSession({ me, clinicName: 'K' }) });
