@@ -326,6 +326,15 @@ fn a_week_view_is_one_audit_event_that_each_shown_clients_access_log_finds() {
         assert!(log.iter().any(|e| e.seq == view.seq), "the client's access log shows the calendar view");
     }
     assert!(k.c.verify_audit().expect("verify").first_bad_seq.is_none());
+    assert_eq!(k.c.doctor().expect("doctor").seen_mismatches, Vec::<i64>::new(), "every list matches its event");
+    // Someone with the key drops a client from the view's list: the hashed event shows it.
+    let id = k.c.id().clone();
+    let raw = raw_connection(d.path(), &id);
+    raw.execute("UPDATE audit_seen SET clients = substr(clients, 1, 32) WHERE rowid = ?1", [view.seq]).expect("tamper");
+    drop(raw);
+    let report = k.c.doctor().expect("doctor");
+    assert_eq!(report.seen_mismatches, vec![view.seq]);
+    assert!(!report.healthy(), "a changed list makes the clinic unhealthy");
 }
 
 #[test]

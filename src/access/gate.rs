@@ -17,7 +17,6 @@ use crate::secret::Secret;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
-use sha2::Digest as _;
 
 /// The context of one gated operation: the open transaction, who acts, and when.
 pub struct GateCtx<'a> {
@@ -451,15 +450,8 @@ fn execute<T>(
     let mut object = ctx.object.take();
     if !shown.is_empty() {
         // The event carries how many clients it showed and a fingerprint of their ids,
-        // so the list beside it cannot lose a row unnoticed.
-        let mut h = sha2::Sha256::new();
-        for c in &shown {
-            sha2::Digest::update(&mut h, c.as_str().as_bytes());
-            sha2::Digest::update(&mut h, b"\n");
-        }
-        let digest = hex::encode(sha2::Digest::finalize(h));
-        let what = object.unwrap_or_default();
-        object = Some(format!("{what} · {} clients shown #{}", shown.len(), &digest[..16]));
+        // so the list beside it cannot change unnoticed.
+        object = Some(audit::seen::object(object, &shown));
     }
     let stated = ctx.reason.take();
     match result {
@@ -470,10 +462,7 @@ fn execute<T>(
                 &event(&actor, ws, action, touched.as_ref(), object.as_deref(), Outcome::Ok, stated.as_deref()),
             )?;
             if !shown.is_empty() {
-                // One document for the whole list (ids without hyphens: one token each).
-                let ids: Vec<String> = shown.iter().map(|c| c.as_str().replace('-', "")).collect();
-                tx.prepare_cached("INSERT INTO audit_seen (rowid, clients) VALUES (?1, ?2)")?
-                    .execute(rusqlite::params![seq, ids.join(" ")])?;
+                audit::seen::store(&tx, seq, &shown)?;
             }
             for other in &seen {
                 let what = format!("{} hit", action.audit_name());

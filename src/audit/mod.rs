@@ -12,6 +12,7 @@
 pub mod anchor;
 mod anchor_log;
 pub mod review;
+pub mod seen;
 mod verify;
 mod view;
 

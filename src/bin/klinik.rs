@@ -311,6 +311,10 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
                     println!("audit chain:      BROKEN at seq {seq}: {}", r.audit.problem.as_deref().unwrap_or(""))
                 }
             }
+            match r.seen_mismatches.as_slice() {
+                [] => println!("views' client lists: match their events"),
+                bad => println!("views' client lists: CHANGED OR MISSING for events {bad:?}"),
+            }
             Ok(if r.healthy() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Audit { command: AuditCommand::Export { as_email, format, client, from, to, out } } => {

@@ -195,11 +195,16 @@ pub struct DoctorReport {
     pub key_storage: KeyStorage,
     pub opened_with: OpenedWith,
     pub audit: Verification,
+    /// Events whose list of clients shown (a calendar view) is missing or changed.
+    pub seen_mismatches: Vec<i64>,
 }
 
 impl DoctorReport {
     pub fn healthy(&self) -> bool {
-        self.integrity_problems.is_empty() && self.schema_version == self.schema_latest && self.audit.intact
+        self.integrity_problems.is_empty()
+            && self.schema_version == self.schema_latest
+            && self.audit.intact
+            && self.seen_mismatches.is_empty()
     }
 }
 

@@ -299,6 +299,7 @@ impl Clinic {
             key_storage: self.slots.key_storage,
             opened_with: self.opened_with,
             audit: audit::verify_in_halves(&self.conn, self.second_reader()?)?,
+            seen_mismatches: audit::seen::check(&self.conn)?,
         })
     }
 }
