@@ -13,6 +13,23 @@
 //! file per area).
 #![forbid(unsafe_code)]
 
+/// The stored text of an enum whose mapping strum derives (`IntoStaticStr`, `EnumString`,
+/// `VariantArray`): every variant, its text, and the variant for a text (`None` for an
+/// unknown one). One definition for every such enum instead of the same three items each.
+macro_rules! stored_text {
+    ($t:ident) => {
+        impl $t {
+            pub const ALL: &'static [$t] = <$t as strum::VariantArray>::VARIANTS;
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                s.parse().ok()
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod admin;
 pub mod audit;

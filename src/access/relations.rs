@@ -32,15 +32,7 @@ pub enum RelationKind {
     Appointment,
 }
 
-impl RelationKind {
-    pub const ALL: &'static [RelationKind] = <RelationKind as strum::VariantArray>::VARIANTS;
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+stored_text!(RelationKind);
 
 impl rusqlite::ToSql for RelationKind {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {

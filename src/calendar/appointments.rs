@@ -485,9 +485,19 @@ pub(crate) fn for_client(ctx: &mut GateCtx<'_>, client: &ClientId) -> Result<Vec
         .prepare_cached(&format!("{SELECT} WHERE a.client_id = ?1 ORDER BY a.starts_at DESC LIMIT 500"))?
         .query_map([client], from_row)?
         .collect::<rusqlite::Result<_>>()?;
+    // Each calendar is decided once, however many of the client's appointments it holds.
+    let mut reach: std::collections::HashMap<CalendarId, bool> = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(all.len());
     for a in all {
-        if ctx.calendar_reach(&a.calendar_id)?.is_some_and(|l| l >= Level::View) {
+        let visible = match reach.get(&a.calendar_id) {
+            Some(v) => *v,
+            None => {
+                let v = ctx.calendar_reach(&a.calendar_id)?.is_some_and(|l| l >= Level::View);
+                reach.insert(a.calendar_id.clone(), v);
+                v
+            }
+        };
+        if visible {
             out.push(a);
         }
     }

@@ -21,17 +21,9 @@ pub enum Role {
     Reception,
 }
 
+stored_text!(Role);
+
 impl Role {
-    pub const ALL: &'static [Role] = <Role as strum::VariantArray>::VARIANTS;
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-
     pub fn is_admin(self) -> bool {
         matches!(self, Role::Owner | Role::Admin)
     }
@@ -222,15 +214,7 @@ pub enum AccessModel {
     BusinessPin,
 }
 
-impl AccessModel {
-    pub const ALL: &'static [AccessModel] = <AccessModel as strum::VariantArray>::VARIANTS;
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+stored_text!(AccessModel);
 
 /// Which clients a staff member's work reaches (EasyPractice: "all, own or none").
 #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
@@ -244,15 +228,7 @@ pub enum Scope {
     None,
 }
 
-impl Scope {
-    pub const ALL: &'static [Scope] = <Scope as strum::VariantArray>::VARIANTS;
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+stored_text!(Scope);
 
 /// How far a right reaches: nothing, looking, or looking and changing. Used for the
 /// access every staff member gets to a new client (a clinic setting, kept per client)
@@ -268,15 +244,7 @@ pub enum Level {
     Edit,
 }
 
-impl Level {
-    pub const ALL: &'static [Level] = <Level as strum::VariantArray>::VARIANTS;
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+stored_text!(Level);
 
 /// The parts of the app a staff member may use (EasyPractice's per-app rights).
 #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
@@ -292,15 +260,7 @@ pub enum Feature {
     Settings,
 }
 
-impl Feature {
-    pub const ALL: &'static [Feature] = <Feature as strum::VariantArray>::VARIANTS;
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-}
+stored_text!(Feature);
 
 /// A set of [`Feature`]s, stored as a comma-separated list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
