@@ -154,12 +154,7 @@ pub fn synthetic_audit_events(clinic: &mut Clinic, n: u64) -> Result<()> {
     let now = clinic.now();
     clinic.set_bulk_load(true)?;
     let conn = clinic.conn_for_crate();
-    let owner: crate::StaffId = conn.query_row("SELECT id FROM staff WHERE role = 'owner'", [], |r| r.get(0))?;
-    let clients: Vec<crate::ClientId> = {
-        let mut stmt = conn.prepare("SELECT id FROM clients")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
+    let (owner, clients) = owner_and_clients(conn)?;
     let mut rng = StdRng::seed_from_u64(7);
     let mut left = n;
     while left > 0 {
@@ -186,6 +181,14 @@ pub fn synthetic_audit_events(clinic: &mut Clinic, n: u64) -> Result<()> {
         left -= batch;
     }
     clinic.set_bulk_load(false)
+}
+
+/// The owner and every client, for the bulk builders below.
+fn owner_and_clients(conn: &rusqlite::Connection) -> Result<(crate::StaffId, Vec<crate::ClientId>)> {
+    let owner = conn.query_row("SELECT id FROM staff WHERE role = 'owner'", [], |r| r.get(0))?;
+    let mut stmt = conn.prepare("SELECT id FROM clients")?;
+    let clients = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok((owner, clients))
 }
 
 /// Turns the demo into a reception-desk clinic: a business login, practitioners with
@@ -248,12 +251,7 @@ pub fn synthetic_appointments(clinic: &mut Clinic, per_client: usize) -> Result<
     let span_slots = 5 * 365 * 24 * 4; // quarter hours in five years
     clinic.set_bulk_load(true)?;
     let conn = clinic.conn_for_crate();
-    let owner: crate::StaffId = conn.query_row("SELECT id FROM staff WHERE role = 'owner'", [], |r| r.get(0))?;
-    let clients: Vec<crate::ClientId> = {
-        let mut stmt = conn.prepare("SELECT id FROM clients")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
+    let (owner, clients) = owner_and_clients(conn)?;
     let mut rng = StdRng::seed_from_u64(21);
     let mut made = 0u64;
     let stamp = crate::clock::to_db(now);
@@ -443,12 +441,7 @@ fn demo_pdf(line: &str) -> Vec<u8> {
 pub fn synthetic_entries(clinic: &mut Clinic, per_client: usize) -> Result<u64> {
     let session = clinic.login(OWNER_EMAIL, &Secret::new(OWNER_PASSWORD))?;
     clinic.set_bulk_load(true)?;
-    let ids: Vec<crate::ClientId> = {
-        let conn = clinic.conn_for_crate();
-        let mut stmt = conn.prepare("SELECT id FROM clients")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
+    let ids = owner_and_clients(clinic.conn_for_crate())?.1;
     let mut rng = StdRng::seed_from_u64(11);
     let mut made = 0u64;
     for client in &ids {
