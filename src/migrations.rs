@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0012_template_fields.sql", include_str!("../migrations/0012_template_fields.sql")),
     ("0013_hardening.sql", include_str!("../migrations/0013_hardening.sql")),
     ("0014_calendar.sql", include_str!("../migrations/0014_calendar.sql")),
+    ("0015_appointments_by_calendar.sql", include_str!("../migrations/0015_appointments_by_calendar.sql")),
 ];
 
 /// The schema version this build writes.

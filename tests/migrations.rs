@@ -527,8 +527,8 @@ fn check_sound(conn: &Connection, v: i64) {
 
 #[test]
 fn there_is_a_step_test_for_every_migration() {
-    // Adding migrations/0015_*.sql: add a step_15 test below (and its rows to `seed`).
-    assert_eq!(migrations::latest(), 14, "a new migration needs its step test in tests/migrations.rs");
+    // Adding migrations/0016_*.sql: add a step_16 test below (and its rows to `seed`).
+    assert_eq!(migrations::latest(), 15, "a new migration needs its step test in tests/migrations.rs");
     assert_eq!(MIGRATIONS.len() as i64, migrations::latest());
 }
 
@@ -948,6 +948,46 @@ fn step_14_calendar_adds_calendars_and_keeps_every_relation_while_allowing_appoi
         [[i(1)], [i(2)]]
     );
     assert_eq!(rows(c, "SELECT rowid FROM audit_seen WHERE audit_seen MATCH '\"aaaa0001\"'"), [[i(1)]]);
+}
+
+#[test]
+fn step_15_appointments_by_calendar_clusters_appointments_and_keeps_every_row_and_rule() {
+    let db = migrated(15);
+    let c = &db.conn;
+    // The seeded appointment came through (check_seed); the table is now kept in
+    // (calendar, start) order, and a calendar's week is a range of its key.
+    let sql: String = c
+        .query_row("SELECT sql FROM sqlite_master WHERE name = 'appointments'", [], |r| r.get(0))
+        .expect("appointments");
+    assert!(sql.contains("WITHOUT ROWID") && sql.contains("PRIMARY KEY (calendar_id, starts_at, id)"), "{sql}");
+    for index in ["appointments_by_id", "appointments_by_room", "appointments_by_client", "appointments_by_series"] {
+        assert!(exists(c, "index", index), "{index}");
+    }
+    assert!(!exists(c, "index", "appointments_by_calendar"), "the key replaces the old index");
+    let plan: Vec<String> = c
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT id FROM appointments
+             WHERE calendar_id = 'cal-lars' AND starts_at > '2026' AND starts_at < '2027'",
+        )
+        .and_then(|mut s| s.query_map([], |r| r.get::<_, String>(3))?.collect())
+        .expect("plan");
+    assert!(plan.iter().any(|p| p.contains("USING PRIMARY KEY")), "{plan:?}");
+    // The rules of schema 14 hold on the rebuilt table.
+    refused(
+        c,
+        &format!(
+            "INSERT INTO appointments (id, calendar_id, starts_at, ends_at, busy_until, created_by, created_at, updated_at)
+             VALUES ('apt-1', 'cal-room', '{T0}', '{T1}', '{T1}', '{OWNER}', '{T0}', '{T0}')"
+        ),
+        "UNIQUE constraint failed: appointments.id",
+    );
+    refused(c, &format!("UPDATE appointments SET ends_at = '{T0}'"), "CHECK constraint failed");
+    refused(c, "UPDATE appointments SET status = 'cancelled'", "CHECK constraint failed");
+    refused(c, "UPDATE appointments SET room_id = 'cal-lars'", "CHECK constraint failed");
+    refused(c, "UPDATE appointments SET calendar_id = 'cal-none'", "FOREIGN KEY constraint failed");
+    // Moving an appointment moves its row within the key.
+    exec(c, "UPDATE appointments SET starts_at = '2020-01-01T08:00:00.000000Z' WHERE id = 'apt-1'");
+    assert_eq!(row(c, "SELECT starts_at FROM appointments WHERE id = 'apt-1'"), [t("2020-01-01T08:00:00.000000Z")]);
 }
 
 // ---- the steps together -------------------------------------------------------------

@@ -107,10 +107,12 @@ pub struct Change {
     pub following: bool,
 }
 
+/// Appointments with their client's name and access and their service. The client comes
+/// from a covering index (one seek per appointment; a week of a busy clinic has thousands).
 const SELECT: &str = "SELECT a.id, a.calendar_id, a.room_id, a.client_id, c.name, a.service_id, s.name, s.colour,
         a.series_id, a.title, a.note, a.starts_at, a.ends_at, a.status, a.late_cancel, a.cancel_reason, c.staff_access
     FROM appointments a
-    LEFT JOIN clients c ON c.id = a.client_id
+    LEFT JOIN clients c INDEXED BY clients_for_calendar ON c.id = a.client_id
     LEFT JOIN services s ON s.id = a.service_id";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Appointment> {
