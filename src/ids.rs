@@ -96,6 +96,10 @@ id_type!(
     /// A recurring series of appointments.
     SeriesId
 );
+id_type!(
+    /// An invoice or a credit note (its number is given when it is issued).
+    InvoiceId
+);
 
 /// A template's stable key across its versions: a UUID for a template built in the
 /// clinic, a short name (`pain_follow_up`) for one shipped with Klinik.

@@ -44,6 +44,7 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod ids;
+pub mod invoices;
 pub mod migrations;
 pub mod records;
 pub mod secret;

@@ -64,6 +64,26 @@ pub(crate) fn clean(s: &str, rule: Rule) -> Result<String> {
     Ok(t.to_owned())
 }
 
+/// Appends one CSV cell (RFC 4180, separated by `sep`). A cell a spreadsheet would run
+/// as a formula is prefixed with a quote, so exported text can never execute; numbers
+/// pass as they are (`numeric`), a minus sign included.
+pub(crate) fn csv_cell(out: &mut String, v: &str, sep: char, numeric: bool) {
+    let guarded;
+    let v = if !numeric && v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        guarded = format!("'{v}");
+        guarded.as_str()
+    } else {
+        v
+    };
+    if v.contains([sep, '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&v.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(v);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

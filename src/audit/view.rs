@@ -144,20 +144,7 @@ fn select(conn: &Connection, filter: &Filter, before_seq: Option<i64>, limit: Op
 /// formula are prefixed with a quote, so an exported name can never execute.
 pub fn to_csv(events: &[EventView]) -> String {
     fn cell(out: &mut String, v: &str) {
-        let guarded;
-        let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            guarded = format!("'{v}");
-            guarded.as_str()
-        } else {
-            v
-        };
-        if v.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&v.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(v);
-        }
+        crate::text::csv_cell(out, v, ',', false);
     }
     let mut out =
         String::from("seq,time_utc,actor,via,workstation,action,client_id,client_name,outcome,object,reason\r\n");

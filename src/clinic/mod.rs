@@ -244,6 +244,7 @@ pub(crate) mod backup;
 pub(crate) mod calendar;
 pub(crate) mod configure;
 pub(crate) mod desk;
+pub(crate) mod invoices;
 #[cfg(feature = "devtools")]
 pub(crate) mod devtools;
 pub(crate) mod open;
@@ -254,6 +255,7 @@ pub(crate) mod staff;
 
 pub use audit_log::{ExportFormat, Exported};
 pub use calendar::CalendarView;
+pub use invoices::InvoicePdf;
 
 impl Clinic {
     pub fn data_dir(&self) -> &Path {

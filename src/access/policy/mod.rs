@@ -92,10 +92,16 @@ pub enum Action {
     CalendarExport,
     /// Services, working hours, absences and rooms (admins).
     CalendarManage,
+    /// Looking at invoices, credit notes and payments (a client's, or the list).
+    InvoiceRead,
+    /// Making, issuing and crediting invoices, registering payments, issuing a PIN.
+    InvoiceEdit,
+    /// The clinic's details on its invoices (admins).
+    InvoiceSetup,
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 40] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -133,6 +139,9 @@ impl Action {
         Action::AppointmentChange,
         Action::CalendarExport,
         Action::CalendarManage,
+        Action::InvoiceRead,
+        Action::InvoiceEdit,
+        Action::InvoiceSetup,
     ];
 
     pub fn audit_name(self) -> &'static str {
@@ -174,6 +183,9 @@ impl Action {
             Action::AppointmentChange => "appointment_change",
             Action::CalendarExport => "calendar_export",
             Action::CalendarManage => "calendar_manage",
+            Action::InvoiceRead => "invoice_read",
+            Action::InvoiceEdit => "invoice_edit",
+            Action::InvoiceSetup => "invoice_setup",
         }
     }
 }
@@ -258,6 +270,7 @@ pub enum Feature {
     Reports,
     Audit,
     Settings,
+    Invoices,
 }
 
 stored_text!(Feature);
@@ -307,7 +320,9 @@ impl Rights {
             Role::Practitioner => {
                 Rights { scope: Scope::Own, edit: true, features: Features::of(&[Clients, Journal, Calendar]) }
             }
-            Role::Reception => Rights { scope: Scope::All, edit: true, features: Features::of(&[Clients, Calendar]) },
+            Role::Reception => {
+                Rights { scope: Scope::All, edit: true, features: Features::of(&[Clients, Calendar, Invoices]) }
+            }
         }
     }
     /// The owner set the clinic up and always keeps everything (nobody can lock the
@@ -389,6 +404,7 @@ impl Action {
             self,
             Action::AppointmentBook
                 | Action::AppointmentChange
+                | Action::InvoiceEdit
                 | Action::ClientCreate
                 | Action::ClientUpdate
                 | Action::EntryCreate
@@ -526,11 +542,28 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         | Action::RelationList
         | Action::Backup
         | Action::CalendarManage
+        | Action::InvoiceSetup
         | Action::TemplateChange => {
             if subject.role.is_admin() && rights.features.has(Feature::Settings) && personal {
                 Decision::Allow
             } else {
                 Decision::Deny("only administrators signed in personally manage staff and settings")
+            }
+        }
+        // Invoicing is reception work (the desk invoices without a PIN), never the journal;
+        // a client's invoices need sight of that client.
+        Action::InvoiceRead | Action::InvoiceEdit => {
+            if !rights.features.has(Feature::Invoices) {
+                return Decision::Deny("no access to invoices");
+            }
+            if action.is_edit() && !rights.edit {
+                return Decision::Deny("view-only access to invoices");
+            }
+            match subject.client_access {
+                Some(access) if client_level(rights, subject.relation, access) == Level::None => {
+                    Decision::Deny("no access to this client")
+                }
+                _ => Decision::Allow,
             }
         }
         Action::ClientAccessLog

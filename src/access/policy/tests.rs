@@ -27,6 +27,7 @@ fn expected(s: &Subject, action: Action) -> bool {
             | EntryAddendum
             | AttachmentAdd
             | AttachmentRemove
+            | InvoiceEdit
     );
     if matches!(action, CalendarList | CalendarRead | AppointmentBook | AppointmentChange | CalendarExport) {
         return expected_calendar(s, action);
@@ -54,7 +55,22 @@ fn expected(s: &Subject, action: Action) -> bool {
             r.features.has(Feature::Audit) && !business
         }
         StaffCreate | StaffList | StaffUpdate | SettingsChange | RelationChange | RelationList | Backup
-        | TemplateChange | CalendarManage => admin && r.features.has(Feature::Settings) && !business && !pin,
+        | TemplateChange | CalendarManage | InvoiceSetup => {
+            admin && r.features.has(Feature::Settings) && !business && !pin
+        }
+        // The desk invoices (business login, no PIN needed); journals never come into it;
+        // a client's invoices only for someone who sees the client at all.
+        InvoiceRead | InvoiceEdit => {
+            if !r.features.has(Feature::Invoices) || (wants_edit && !r.edit) {
+                return false;
+            }
+            match s.client_access {
+                None => true,
+                Some(_) if blocked || r.scope == Scope::None => false,
+                Some(_) if r.scope == Scope::All || active_rel => true,
+                Some(everyone) => everyone != Level::None,
+            }
+        }
         _ => {
             if !r.features.has(Feature::Journal) || r.scope == Scope::None || business || (wants_edit && !r.edit) {
                 return false;
@@ -138,6 +154,7 @@ fn rights_cases() -> Vec<Rights> {
                 Features::of(&[Feature::Clients, Feature::Journal]),
                 Features::of(&[Feature::Clients, Feature::Calendar]),
                 Features::of(&[Feature::Journal, Feature::Audit]),
+                Features::of(&[Feature::Clients, Feature::Invoices]),
                 Features::default(),
             ] {
                 out.push(Rights { scope, edit, features });
@@ -193,7 +210,7 @@ fn decision_matrix() {
         }
     }
     let per_subject: usize = Action::ALL.iter().map(|a| calendar_cases(*a).len()).sum();
-    assert_eq!(cells, 4 * 2 * 3 * 3 * 4 * 2 * 30 * 4 * per_subject);
+    assert_eq!(cells, 4 * 2 * 3 * 3 * 4 * 2 * 36 * 4 * per_subject);
 }
 
 #[test]
