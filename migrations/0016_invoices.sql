@@ -22,7 +22,9 @@ CREATE TABLE invoice_profile (
     pin_protection  INTEGER NOT NULL DEFAULT 1 CHECK (pin_protection IN (0, 1)),
     updated_at      TEXT
 ) STRICT;
-INSERT INTO invoice_profile (singleton, legal_name) SELECT 1, name FROM clinic;
+-- A clinic made before this schema starts from its name; a new one from empty (and its
+-- name is offered until an administrator sets the legal name).
+INSERT INTO invoice_profile (singleton, legal_name) VALUES (1, coalesce((SELECT name FROM clinic), ''));
 
 -- The PIN a client's invoice PDFs open with. It is kept (inside the encrypted clinic, like
 -- everything else) so that a PDF can be made again; it is shown to staff when issued or

@@ -62,6 +62,6 @@ pub use clinic::{Clinic, ClinicSetup, OpenedWith};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, ErrorDetail, Result};
 pub use ids::{
-    AppointmentId, AttachmentId, CalendarId, ClientId, ClinicId, EntryId, SeriesId, ServiceId, SessionId, StaffId,
-    TemplateId, TemplateKey,
+    AppointmentId, AttachmentId, CalendarId, ClientId, ClinicId, EntryId, InvoiceId, SeriesId, ServiceId, SessionId,
+    StaffId, TemplateId, TemplateKey,
 };

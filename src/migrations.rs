@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0013_hardening.sql", include_str!("../migrations/0013_hardening.sql")),
     ("0014_calendar.sql", include_str!("../migrations/0014_calendar.sql")),
     ("0015_appointments_by_calendar.sql", include_str!("../migrations/0015_appointments_by_calendar.sql")),
+    ("0016_invoices.sql", include_str!("../migrations/0016_invoices.sql")),
 ];
 
 /// The schema version this build writes.

@@ -527,8 +527,8 @@ fn check_sound(conn: &Connection, v: i64) {
 
 #[test]
 fn there_is_a_step_test_for_every_migration() {
-    // Adding migrations/0016_*.sql: add a step_16 test below (and its rows to `seed`).
-    assert_eq!(migrations::latest(), 15, "a new migration needs its step test in tests/migrations.rs");
+    // Adding migrations/0017_*.sql: add a step_17 test below (and its rows to `seed`).
+    assert_eq!(migrations::latest(), 16, "a new migration needs its step test in tests/migrations.rs");
     assert_eq!(MIGRATIONS.len() as i64, migrations::latest());
 }
 
@@ -988,6 +988,68 @@ fn step_15_appointments_by_calendar_clusters_appointments_and_keeps_every_row_an
     // Moving an appointment moves its row within the key.
     exec(c, "UPDATE appointments SET starts_at = '2020-01-01T08:00:00.000000Z' WHERE id = 'apt-1'");
     assert_eq!(row(c, "SELECT starts_at FROM appointments WHERE id = 'apt-1'"), [t("2020-01-01T08:00:00.000000Z")]);
+}
+
+#[test]
+fn step_16_invoices_adds_invoicing_with_issued_invoices_frozen_and_the_right_for_admins_and_the_desk() {
+    let db = migrated(16);
+    let c = &db.conn;
+    for table in ["invoice_profile", "client_invoice_pins", "invoices", "invoice_lines", "payments"] {
+        assert!(exists(c, "table", table), "{table}");
+    }
+    // The clinic's name starts its invoice details; protection is on by default.
+    assert_eq!(
+        row(c, "SELECT legal_name, pin_protection, payment_days FROM invoice_profile"),
+        [t("Zorblax Fysioterapi"), i(1), i(14)]
+    );
+    // The owner and the desk got the invoices right; the practitioner did not.
+    assert_eq!(
+        rows(c, "SELECT role, features LIKE '%invoices%' FROM staff ORDER BY id"),
+        [[t("owner"), i(1)], [t("practitioner"), i(0)], [t("reception"), i(1)]]
+    );
+    exec(
+        c,
+        &format!(
+            "INSERT INTO invoices (id, client_id, language, created_by, created_at, updated_at)
+                 VALUES ('inv-1', '{CLIENT}', 'da', '{OWNER}', '{T0}', '{T0}');
+             INSERT INTO invoice_lines (id, invoice_id, position, description, quantity, unit_minor, vat, amount_minor, vat_minor)
+                 VALUES ('line-1', 'inv-1', 1, 'Behandling', 1, 60000, 'exempt', 60000, 0);"
+        ),
+    );
+    refused(
+        c,
+        "INSERT INTO payments (id, invoice_id, amount_minor, method, paid_on, created_by, created_at)
+                VALUES ('p-0', 'inv-1', 100, 'cash', '2026-03-04', 'x', 'y')",
+        "payments are registered on issued invoices",
+    );
+    refused(c, "UPDATE invoices SET status = 'issued' WHERE id = 'inv-1'", "CHECK constraint failed");
+    exec(c, "UPDATE invoices SET status = 'issued', number = 1, issued_on = '2026-03-04', total_minor = 60000, vat_minor = 0 WHERE id = 'inv-1'");
+    refused(c, "UPDATE invoices SET total_minor = 1", "an issued invoice cannot be changed");
+    refused(c, "DELETE FROM invoices", "an issued invoice cannot be deleted");
+    refused(c, "UPDATE invoice_lines SET amount_minor = 1", "an issued invoice cannot be changed");
+    refused(c, "DELETE FROM invoice_lines", "an issued invoice cannot be changed");
+    exec(
+        c,
+        &format!(
+            "INSERT INTO payments (id, invoice_id, amount_minor, method, paid_on, created_by, created_at)
+             VALUES ('p-1', 'inv-1', 20000, 'mobile', '2026-03-04', '{OWNER}', '{T0}')"
+        ),
+    );
+    refused(c, "UPDATE payments SET amount_minor = 1", "a payment cannot be changed");
+    refused(c, "DELETE FROM payments", "a payment cannot be deleted");
+    refused(
+        c,
+        &format!(
+            "INSERT INTO invoices (id, number, client_id, language, created_by, created_at, updated_at)
+             VALUES ('inv-2', 1, '{CLIENT}', 'da', '{OWNER}', '{T0}', '{T0}')"
+        ),
+        "CHECK constraint failed",
+    );
+    refused(
+        c,
+        &format!("INSERT INTO client_invoice_pins (client_id, pin, issued_at, issued_by) VALUES ('{CLIENT}', '12a456', '{T0}', '{OWNER}')"),
+        "CHECK constraint failed",
+    );
 }
 
 // ---- the steps together -------------------------------------------------------------

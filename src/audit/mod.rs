@@ -61,6 +61,9 @@ pub const ACTIONS: &[&str] = &[
     "appointment_change",
     "calendar_export",
     "calendar_manage",
+    "invoice_read",
+    "invoice_edit",
+    "invoice_setup",
     // Sessions, accounts, the desk and the clinic.
     "clinic_created",
     "login",

@@ -4,9 +4,9 @@
 //! looked up first, so the gate decides before anything of the invoice is read.
 
 use super::*;
+use crate::calendar::zone;
 use crate::ids::{AppointmentId, InvoiceId};
 use crate::invoices::{self, Invoice, Issued, LineInput, Method, Payer, Profile, Show, Summary};
-use crate::calendar::zone;
 use chrono::NaiveDate;
 
 /// An invoice PDF and the name to save it under.
@@ -99,7 +99,10 @@ impl Clinic {
     pub fn invoice(&mut self, session: &SessionId, id: &InvoiceId) -> Result<Invoice> {
         self.on_invoice(session, Action::InvoiceRead, id, |ctx| {
             let inv = invoices::read(ctx, id)?;
-            ctx.record_object(format!("invoice {}", inv.number.map(|n| n.to_string()).unwrap_or_else(|| "draft".into())));
+            ctx.record_object(format!(
+                "invoice {}",
+                inv.number.map(|n| n.to_string()).unwrap_or_else(|| "draft".into())
+            ));
             Ok(inv)
         })
     }
@@ -111,10 +114,8 @@ impl Clinic {
 
     /// The id of the invoice (or credit note) with `number`.
     pub fn invoice_by_number(&mut self, session: &SessionId, number: i64) -> Result<InvoiceId> {
-        let id: Option<InvoiceId> = self
-            .conn
-            .query_row("SELECT id FROM invoices WHERE number = ?1", [number], |r| r.get(0))
-            .optional()?;
+        let id: Option<InvoiceId> =
+            self.conn.query_row("SELECT id FROM invoices WHERE number = ?1", [number], |r| r.get(0)).optional()?;
         let id = id.ok_or(Error::NotFound)?;
         // Looking an invoice up by number is reading it: decided on its client.
         self.on_invoice(session, Action::InvoiceRead, &id, |_| Ok(()))?;
@@ -150,7 +151,12 @@ impl Clinic {
 
     /// The bookkeeping export of a period (CSV). It covers every client's invoices, so it
     /// is for those who see all clients.
-    pub fn export_invoices(&mut self, session: &SessionId, first: NaiveDate, last: NaiveDate) -> Result<(String, usize)> {
+    pub fn export_invoices(
+        &mut self,
+        session: &SessionId,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Result<(String, usize)> {
         if last < first || (last - first).num_days() > 3660 {
             return Err(Error::invalid("an export covers one day to ten years"));
         }

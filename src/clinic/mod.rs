@@ -244,9 +244,9 @@ pub(crate) mod backup;
 pub(crate) mod calendar;
 pub(crate) mod configure;
 pub(crate) mod desk;
-pub(crate) mod invoices;
 #[cfg(feature = "devtools")]
 pub(crate) mod devtools;
+pub(crate) mod invoices;
 pub(crate) mod open;
 pub(crate) mod records;
 pub(crate) mod relations;

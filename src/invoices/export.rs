@@ -19,6 +19,22 @@ use rusqlite::params;
 
 const HEADER: &str = "type;number;date;due_date;client_id;payer;line;description;treatment_date;quantity;unit_price;discount_pct;amount;vat_code;vat_amount;account;method";
 
+/// The VAT code of a line: exempt, or the standard 25 %.
+fn vat_code(standard: bool) -> &'static str {
+    match standard {
+        true => "standard25",
+        false => "exempt",
+    }
+}
+
+/// The sales account a line books to.
+fn account(standard: bool) -> &'static str {
+    match standard {
+        true => "sales_standard",
+        false => "sales_exempt",
+    }
+}
+
 fn kroner(minor: i64) -> String {
     let sign = if minor < 0 { "-" } else { "" };
     format!("{sign}{},{:02}", minor.abs() / 100, minor.abs() % 100)
@@ -77,9 +93,9 @@ pub(crate) fn csv(ctx: &mut GateCtx<'_>, from: NaiveDate, to: NaiveDate) -> Resu
             (kroner(r.get(10)?), true),
             (r.get::<_, i64>(11)?.to_string(), true),
             (kroner(r.get(12)?), true),
-            ((if standard { "standard25" } else { "exempt" }).to_string(), false),
+            (vat_code(standard).to_string(), false),
             (kroner(vat_minor), true),
-            ((if standard { "sales_standard" } else { "sales_exempt" }).to_string(), false),
+            (account(standard).to_string(), false),
             (String::new(), false),
         ];
         row(&cells.iter().map(|(v, n)| (v.as_str(), *n)).collect::<Vec<_>>());

@@ -191,7 +191,7 @@ const MAX_LIST: i64 = 2000;
 
 pub fn profile(conn: &Connection) -> Result<Profile> {
     Ok(conn.query_row(
-        "SELECT legal_name, address, org_number, vat_registered, bank_account, iban, payment_days, footer,
+        "SELECT CASE WHEN legal_name = '' THEN (SELECT name FROM clinic) ELSE legal_name END, address, org_number, vat_registered, bank_account, iban, payment_days, footer,
                 provider_number, pin_protection
          FROM invoice_profile",
         [],
@@ -383,7 +383,12 @@ pub(crate) fn lines_for_appointments(
 
 /// An appointment may be invoiced once: it must be `client`'s, done, and on no other
 /// invoice (draft or issued) that no credit note reversed.
-fn check_appointment(conn: &Connection, client: &ClientId, id: &AppointmentId, except: Option<&InvoiceId>) -> Result<()> {
+fn check_appointment(
+    conn: &Connection,
+    client: &ClientId,
+    id: &AppointmentId,
+    except: Option<&InvoiceId>,
+) -> Result<()> {
     let row: Option<(Option<String>, String)> = conn
         .query_row("SELECT client_id, status FROM appointments WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
@@ -560,7 +565,13 @@ pub(crate) fn credit(ctx: &mut GateCtx<'_>, id: &InvoiceId) -> Result<Invoice> {
 }
 
 /// Registers a payment on an issued invoice (at most what is outstanding).
-pub(crate) fn pay(ctx: &mut GateCtx<'_>, id: &InvoiceId, amount_minor: i64, method: Method, paid_on: NaiveDate) -> Result<Invoice> {
+pub(crate) fn pay(
+    ctx: &mut GateCtx<'_>,
+    id: &InvoiceId,
+    amount_minor: i64,
+    method: Method,
+    paid_on: NaiveDate,
+) -> Result<Invoice> {
     let inv = read(ctx, id)?;
     if !inv.issued || inv.kind != Kind::Invoice {
         return Err(Error::invalid("payments are registered on issued invoices"));
@@ -682,8 +693,8 @@ fn read_on(conn: &Connection, id: &InvoiceId, today: NaiveDate) -> Result<Invoic
         .ok_or(Error::NotFound)?;
     inv.lines = read_lines(conn, id)?;
     inv.totals = money::totals(inv.lines.iter().map(|l| (l.amount_minor, l.vat_minor, l.vat)));
-    let mut stmt =
-        conn.prepare_cached("SELECT amount_minor, method, paid_on FROM payments WHERE invoice_id = ?1 ORDER BY paid_on")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT amount_minor, method, paid_on FROM payments WHERE invoice_id = ?1 ORDER BY paid_on")?;
     inv.payments = stmt
         .query_map([id], |r| {
             let method: String = r.get(1)?;
@@ -745,8 +756,21 @@ pub(crate) fn list(ctx: &mut GateCtx<'_>, show: Show, client: Option<&ClientId>)
         ))
     })?;
     for row in rows {
-        let (id, number, kind, status, client_id, client_name, payer_name, issued_on, due_on, total, paid, credited, access) =
-            row?;
+        let (
+            id,
+            number,
+            kind,
+            status,
+            client_id,
+            client_name,
+            payer_name,
+            issued_on,
+            due_on,
+            total,
+            paid,
+            credited,
+            access,
+        ) = row?;
         let visible = *decided.entry(client_id.clone()).or_insert_with(|| {
             let relation = relations.get(&client_id).copied().unwrap_or(RelationState::None);
             ctx.allows_given(Action::InvoiceRead, relation, Level::parse(&access))
@@ -757,11 +781,8 @@ pub(crate) fn list(ctx: &mut GateCtx<'_>, show: Show, client: Option<&ClientId>)
         let kind = if kind == "credit_note" { Kind::CreditNote } else { Kind::Invoice };
         let issued = status == "issued";
         let outstanding = if issued && kind == Kind::Invoice && !credited { (total - paid).max(0) } else { 0 };
-        let days_overdue = if outstanding > 0 {
-            due_on.as_deref().map(|d| days_between(d, today)).unwrap_or(0).max(0)
-        } else {
-            0
-        };
+        let days_overdue =
+            if outstanding > 0 { due_on.as_deref().map(|d| days_between(d, today)).unwrap_or(0).max(0) } else { 0 };
         out.push(Summary {
             id,
             number,
@@ -787,9 +808,9 @@ pub(crate) fn list(ctx: &mut GateCtx<'_>, show: Show, client: Option<&ClientId>)
 
 /// The client's invoice PIN: made (and returned, to be handed over) when there is none.
 fn ensure_pin(ctx: &mut GateCtx<'_>, client: &ClientId) -> Result<Option<String>> {
-    let has: bool = ctx
-        .conn()
-        .query_row("SELECT count(*) > 0 FROM client_invoice_pins WHERE client_id = ?1", [client], |r| r.get(0))?;
+    let has: bool =
+        ctx.conn()
+            .query_row("SELECT count(*) > 0 FROM client_invoice_pins WHERE client_id = ?1", [client], |r| r.get(0))?;
     if has {
         return Ok(None);
     }
@@ -811,9 +832,7 @@ pub(crate) fn new_pin(ctx: &mut GateCtx<'_>, client: &ClientId) -> Result<String
 
 /// The client's current invoice PIN (`None` before the first issued invoice).
 pub(crate) fn pin_of(conn: &Connection, client: &ClientId) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT pin FROM client_invoice_pins WHERE client_id = ?1", [client], |r| r.get(0))
-        .optional()?)
+    Ok(conn.query_row("SELECT pin FROM client_invoice_pins WHERE client_id = ?1", [client], |r| r.get(0)).optional()?)
 }
 
 /// The PDF of an issued invoice, encrypted with the client's PIN when the clinic protects

@@ -294,7 +294,10 @@ pub fn render(inv: &Invoice, profile: &Profile, country: &str, password: Option<
     for (label, value) in [
         (l.number, number.as_str()),
         (l.date, inv.issued_on.as_deref().unwrap_or("")),
-        (if inv.kind == Kind::Invoice { l.due } else { "" }, if inv.kind == Kind::Invoice { inv.due_on.as_deref().unwrap_or("") } else { "" }),
+        (
+            if inv.kind == Kind::Invoice { l.due } else { "" },
+            if inv.kind == Kind::Invoice { inv.due_on.as_deref().unwrap_or("") } else { "" },
+        ),
     ] {
         if label.is_empty() {
             continue;
@@ -469,7 +472,9 @@ fn build(pages: Vec<Page>, password: Option<&str>) -> Result<Vec<u8>> {
             string_filter: b"StdCF".to_vec(),
             owner_password: &owner,
             user_password: pin,
-            permissions: Permissions::PRINTABLE | Permissions::PRINTABLE_IN_HIGH_QUALITY | Permissions::COPYABLE_FOR_ACCESSIBILITY,
+            permissions: Permissions::PRINTABLE
+                | Permissions::PRINTABLE_IN_HIGH_QUALITY
+                | Permissions::COPYABLE_FOR_ACCESSIBILITY,
         };
         let state = EncryptionState::try_from(version).map_err(pdf_error)?;
         doc.encrypt(&state).map_err(pdf_error)?;
@@ -489,7 +494,10 @@ mod tests {
 
     #[test]
     fn nordic_letters_keep_their_winansi_codes() {
-        assert_eq!(win_ansi("æøåÆØÅäöÄÖ§€"), vec![0xe6, 0xf8, 0xe5, 0xc6, 0xd8, 0xc5, 0xe4, 0xf6, 0xc4, 0xd6, 0xa7, 0x80]);
+        assert_eq!(
+            win_ansi("æøåÆØÅäöÄÖ§€"),
+            vec![0xe6, 0xf8, 0xe5, 0xc6, 0xd8, 0xc5, 0xe4, 0xf6, 0xc4, 0xd6, 0xa7, 0x80]
+        );
         assert_eq!(win_ansi("Ω"), b"?");
     }
 }
