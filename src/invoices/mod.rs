@@ -307,6 +307,14 @@ fn write_lines(conn: &Connection, id: &InvoiceId, lines: &[LineInput], vat_regis
     Ok(())
 }
 
+/// The stored text of who pays.
+fn payer_kind(third_party: bool) -> &'static str {
+    match third_party {
+        true => "third_party",
+        false => "client",
+    }
+}
+
 fn clinic_language(conn: &Connection) -> Result<String> {
     Ok(conn.query_row("SELECT language FROM clinic", [], |r| r.get(0))?)
 }
@@ -335,7 +343,7 @@ pub(crate) fn create_draft(
         params![
             id,
             client,
-            if payer.third_party { "third_party" } else { "client" },
+            payer_kind(payer.third_party),
             payer.name,
             payer.address,
             payer.reference,
@@ -447,7 +455,7 @@ pub(crate) fn update_draft(ctx: &mut GateCtx<'_>, id: &InvoiceId, payer: &Payer,
                 updated_at = ?6 WHERE id = ?1",
         params![
             id,
-            if payer.third_party { "third_party" } else { "client" },
+            payer_kind(payer.third_party),
             payer.name,
             payer.address,
             payer.reference,
