@@ -91,6 +91,20 @@ const COMMANDS: &[&str] = &[
     "export_calendar",
     "add_absence",
     "set_calendar_overlap",
+    "invoice_profile",
+    "set_invoice_profile",
+    "list_invoices",
+    "get_invoice",
+    "draft_invoice",
+    "update_invoice_draft",
+    "delete_invoice_draft",
+    "issue_invoice",
+    "credit_invoice",
+    "register_payment",
+    "new_invoice_pin",
+    "save_invoice_pdf",
+    "email_invoice_pdf",
+    "export_invoices",
 ];
 
 fn main() {

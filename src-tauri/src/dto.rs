@@ -57,7 +57,7 @@ mirror_enum!(RoleDto as "Role" <- Role { Owner, Admin, Practitioner, Reception }
 mirror_enum!(ScopeDto as "Scope" <- Scope { All, Own, None });
 /// The core's own type (one serialized shape).
 pub type LevelDto = Level;
-mirror_enum!(FeatureDto as "Feature" <- Feature { Clients, Journal, Calendar, Reports, Audit, Settings });
+mirror_enum!(FeatureDto as "Feature" <- Feature { Clients, Journal, Calendar, Reports, Audit, Settings, Invoices });
 mirror_enum!(FieldKindDto as "FieldKind" <- FieldKind {
     Heading, ShortText, LongText, Number, Date, Checkbox, SingleChoice, MultiChoice, Scale,
 });

@@ -11,7 +11,7 @@ use tauri_specta::{collect_commands, Builder, ErrorHandlingMode};
 
 /// The typed command set; also the source of `ui/src/lib/bindings.ts`.
 pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
-    use commands::{audit, calendar, clients, journal, session, staff};
+    use commands::{audit, calendar, clients, invoices, journal, session, staff};
     Builder::<R>::new()
         // The window's audit filter and its translations follow the core's one list.
         .constant("AUDIT_ACTIONS", klinik::audit::ACTIONS)
@@ -101,6 +101,20 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             calendar::export_calendar,
             calendar::add_absence,
             calendar::set_calendar_overlap,
+            invoices::invoice_profile,
+            invoices::set_invoice_profile,
+            invoices::list_invoices,
+            invoices::get_invoice,
+            invoices::draft_invoice,
+            invoices::update_invoice_draft,
+            invoices::delete_invoice_draft,
+            invoices::issue_invoice,
+            invoices::credit_invoice,
+            invoices::register_payment,
+            invoices::new_invoice_pin,
+            invoices::save_invoice_pdf,
+            invoices::email_invoice_pdf,
+            invoices::export_invoices,
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .disable_serde_phases()

@@ -241,6 +241,20 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("add_absence", &["calendar_manage"]),
     ("set_appointment_relation", &["settings_change"]),
     ("set_calendar_overlap", &["calendar_manage"]),
+    ("invoice_profile", &["invoice_read"]),
+    ("set_invoice_profile", &["invoice_setup"]),
+    ("list_invoices", &["invoice_read"]),
+    ("get_invoice", &["invoice_read"]),
+    ("draft_invoice", &["invoice_edit"]),
+    ("update_invoice_draft", &["invoice_edit"]),
+    ("delete_invoice_draft", &["invoice_edit"]),
+    ("issue_invoice", &["invoice_edit"]),
+    ("credit_invoice", &["invoice_edit"]),
+    ("register_payment", &["invoice_edit"]),
+    ("new_invoice_pin", &["invoice_edit"]),
+    ("save_invoice_pdf", &["invoice_read"]),
+    ("email_invoice_pdf", &["invoice_read"]),
+    ("export_invoices", &["invoice_read"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -310,11 +324,12 @@ fn every_command_writes_its_audit_events() {
         let (seen, mut mark) = actions_since(&win, 0);
         assert_eq!(seen, [expect("setup_clinic"), expect("login")].concat());
 
-        let check = |cmd: &str, args: Value, mark: &mut u64| {
-            call(&win, cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e}"));
+        let check = |cmd: &str, args: Value, mark: &mut u64| -> Value {
+            let v = call(&win, cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e}"));
             let (seen, next) = actions_since(&win, *mark);
             assert_eq!(seen, expect(cmd), "{cmd} must record exactly its audit events");
             *mark = next;
+            v
         };
         check("list_staff", json!({}), &mut mark);
         check(
@@ -513,6 +528,59 @@ fn every_command_writes_its_audit_events() {
                     "note": "", "start": "2027-03-04T10:15", "minutes": 30, "repeat": null } }),
         )
         .expect("overlap allowed");
+        mark = actions_since(&win, mark).1;
+        // Invoicing: details, a draft by hand, issued, paid in part, its PDF, credited.
+        check("invoice_profile", json!({}), &mut mark);
+        let profile = json!({ "legalName": "Fysio ApS", "address": "Havnegade 1", "orgNumber": "12345678",
+            "vatRegistered": false, "bankAccount": "1234 5678", "iban": "", "paymentDays": 14, "footer": "",
+            "providerNumber": "", "pinProtection": true });
+        check("set_invoice_profile", json!({ "profile": profile }), &mut mark);
+        let payer = json!({ "thirdParty": false, "name": "", "address": "", "reference": "" });
+        let line = json!({ "description": "Behandling", "quantity": 1, "unitMinor": 60000, "discountPct": 0, "vat": "exempt" });
+        let draft = check(
+            "draft_invoice",
+            json!({ "clientId": id, "payer": payer, "appointmentIds": [], "lines": [line] }),
+            &mut mark,
+        );
+        let inv = draft["id"].as_str().expect("an invoice id").to_owned();
+        check("update_invoice_draft", json!({ "invoiceId": inv, "payer": payer, "lines": [line, line] }), &mut mark);
+        let issued = check("issue_invoice", json!({ "invoiceId": inv }), &mut mark);
+        assert_eq!(issued["invoice"]["number"], 1);
+        assert_eq!(issued["invoice"]["totals"]["totalMinor"], 120000);
+        assert!(issued["newPin"].as_str().is_some_and(|p| p.len() == 6), "the PIN to hand over");
+        check("get_invoice", json!({ "invoiceId": inv }), &mut mark);
+        let paid = check(
+            "register_payment",
+            json!({ "invoiceId": inv, "amountMinor": 50000, "method": "card", "paidOn": null }),
+            &mut mark,
+        );
+        assert_eq!(paid["outstandingMinor"], 70000);
+        let saved = check("save_invoice_pdf", json!({ "invoiceId": inv }), &mut mark);
+        let pdf = std::fs::read(saved.as_str().expect("a path")).expect("the saved PDF");
+        assert!(pdf.starts_with(b"%PDF-2.0") && pdf.windows(8).any(|w| w == b"/Encrypt"), "a protected PDF");
+        // The mail program may be missing here; the PDF is saved (and recorded) either way.
+        let _ = call(&win, "email_invoice_pdf", json!({ "invoiceId": inv }));
+        let (seen, next) = actions_since(&win, mark);
+        assert_eq!(seen, expect("email_invoice_pdf"));
+        mark = next;
+        check("list_invoices", json!({ "show": "outstanding", "clientId": null }), &mut mark);
+        check("credit_invoice", json!({ "invoiceId": inv }), &mut mark);
+        check("new_invoice_pin", json!({ "clientId": id }), &mut mark);
+        check("export_invoices", json!({ "firstDay": "2026-01-01", "lastDay": "2030-12-31" }), &mut mark);
+        let other = check(
+            "draft_invoice",
+            json!({ "clientId": id, "payer": payer, "appointmentIds": [], "lines": [line] }),
+            &mut mark,
+        );
+        check("delete_invoice_draft", json!({ "invoiceId": other["id"] }), &mut mark);
+        let bad = call(
+            &win,
+            "draft_invoice",
+            json!({ "clientId": id, "payer": payer, "appointmentIds": [],
+            "lines": [{ "description": "", "quantity": 0, "unitMinor": 1, "discountPct": 0, "vat": "exempt" }] }),
+        )
+        .expect_err("refused");
+        assert_eq!(bad["code"], "invalid");
         mark = actions_since(&win, mark).1;
         check("reveal_national_id", json!({ "id": id }), &mut mark);
         check("list_staff_admin", json!({}), &mut mark);

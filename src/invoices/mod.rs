@@ -75,11 +75,16 @@ pub struct Line {
     pub appointment_id: Option<AppointmentId>,
     pub description: String,
     pub treatment_on: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub quantity: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub unit_minor: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub discount_pct: i64,
     pub vat: Vat,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub amount_minor: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub vat_minor: i64,
 }
 
@@ -93,9 +98,12 @@ pub struct LineInput {
     pub description: String,
     #[serde(default)]
     pub treatment_on: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub quantity: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub unit_minor: i64,
     #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub discount_pct: i64,
     pub vat: Vat,
 }
@@ -104,6 +112,7 @@ pub struct LineInput {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Payment {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub amount_minor: i64,
     pub method: Method,
     pub paid_on: String,
@@ -115,12 +124,15 @@ pub struct Payment {
 pub struct Invoice {
     pub id: InvoiceId,
     /// `None` while a draft.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub number: Option<i64>,
     pub kind: Kind,
     pub issued: bool,
     /// For a credit note: the number of the invoice it reverses.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub credits_number: Option<i64>,
     /// For an invoice: the number of the credit note that reversed it.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub credited_by: Option<i64>,
     pub client_id: ClientId,
     pub client_name: String,
@@ -132,10 +144,13 @@ pub struct Invoice {
     pub lines: Vec<Line>,
     pub totals: Totals,
     pub payments: Vec<Payment>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub paid_minor: i64,
     /// What is still to be paid (0 for drafts, credit notes and credited invoices).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub outstanding_minor: i64,
     /// Days past the due date while something is outstanding.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub days_overdue: i64,
 }
 
@@ -145,6 +160,7 @@ pub struct Invoice {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Summary {
     pub id: InvoiceId,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub number: Option<i64>,
     pub kind: Kind,
     pub issued: bool,
@@ -153,8 +169,11 @@ pub struct Summary {
     pub payer_name: String,
     pub issued_on: Option<String>,
     pub due_on: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub total_minor: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub outstanding_minor: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub days_overdue: i64,
     pub credited: bool,
 }
@@ -453,14 +472,7 @@ pub(crate) fn update_draft(ctx: &mut GateCtx<'_>, id: &InvoiceId, payer: &Payer,
     ctx.conn().execute(
         "UPDATE invoices SET payer_kind = ?2, payer_name = ?3, payer_address = ?4, payer_reference = ?5,
                 updated_at = ?6 WHERE id = ?1",
-        params![
-            id,
-            payer_kind(payer.third_party),
-            payer.name,
-            payer.address,
-            payer.reference,
-            clock::to_db(ctx.now())
-        ],
+        params![id, payer_kind(payer.third_party), payer.name, payer.address, payer.reference, clock::to_db(ctx.now())],
     )?;
     write_lines(ctx.conn(), id, lines, profile(ctx.conn())?.vat_registered)?;
     ctx.record_object(format!("invoice {id} draft changed"));
@@ -862,4 +874,26 @@ pub(crate) fn pdf(ctx: &mut GateCtx<'_>, id: &InvoiceId) -> Result<Vec<u8>> {
     };
     ctx.record_object(format!("invoice {} pdf", inv.number.unwrap_or_default()));
     pdf::render(&inv, &p, &country, password.as_deref())
+}
+
+/// Writes `bytes` as a new file named `name` in `dir` (`name (2)`, `name (3)` … when the
+/// name is taken: an export never overwrites another file). Returns its path.
+pub fn save_new_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<std::path::PathBuf> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir)?;
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    for n in 1..1000 {
+        let candidate = if n == 1 { name.to_owned() } else { format!("{stem} ({n}).{ext}") };
+        let path = dir.join(candidate);
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut f) => {
+                f.write_all(bytes)?;
+                f.sync_all()?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::invalid("too many files of that name in the export folder"))
 }

@@ -39,12 +39,16 @@ pub fn vat_in(amount: i64, vat: Vat, vat_registered: bool) -> i64 {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Totals {
     /// What the payer pays, VAT included.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub total_minor: i64,
     /// The VAT in it.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub vat_minor: i64,
     /// The standard-rate lines without their VAT (the VAT base).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub vat_base_minor: i64,
     /// The VAT-exempt lines.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub exempt_minor: i64,
 }
 

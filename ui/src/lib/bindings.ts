@@ -133,10 +133,34 @@ export const commands = {
 	addAbsence: (calendarId: string, firstDay: string, lastDay: string, kind: string, note: string) => __TAURI_INVOKE<null>("add_absence", { calendarId, firstDay, lastDay, kind, note }),
 	/**  Lets a calendar take overlapping appointments (group sessions), or not (administrators). */
 	setCalendarOverlap: (calendarId: string, allow: boolean) => __TAURI_INVOKE<null>("set_calendar_overlap", { calendarId, allow }),
+	invoiceProfile: () => __TAURI_INVOKE<Profile>("invoice_profile"),
+	setInvoiceProfile: (profile: Profile) => __TAURI_INVOKE<Profile>("set_invoice_profile", { profile }),
+	listInvoices: (show: Show, clientId: string | null) => __TAURI_INVOKE<Summary[]>("list_invoices", { show, clientId }),
+	getInvoice: (invoiceId: string) => __TAURI_INVOKE<Invoice>("get_invoice", { invoiceId }),
+	/**  A new draft for a client: a line per done appointment, then the typed lines. */
+	draftInvoice: (clientId: string, payer: Payer, appointmentIds: string[], lines: LineInput[]) => __TAURI_INVOKE<Invoice>("draft_invoice", { clientId, payer, appointmentIds, lines }),
+	updateInvoiceDraft: (invoiceId: string, payer: Payer, lines: LineInput[]) => __TAURI_INVOKE<Invoice>("update_invoice_draft", { invoiceId, payer, lines }),
+	deleteInvoiceDraft: (invoiceId: string) => __TAURI_INVOKE<null>("delete_invoice_draft", { invoiceId }),
+	/**  Issues a draft; `newPin` is the client's PIN when it was made now (show it once). */
+	issueInvoice: (invoiceId: string) => __TAURI_INVOKE<Issued>("issue_invoice", { invoiceId }),
+	creditInvoice: (invoiceId: string) => __TAURI_INVOKE<Invoice>("credit_invoice", { invoiceId }),
+	/**  Registers a payment (`amountMinor` in øre; `paidOn` a day, blank for today). */
+	registerPayment: (invoiceId: string, amountMinor: number, method: Method, paidOn: string | null) => __TAURI_INVOKE<Invoice>("register_payment", { invoiceId, amountMinor, method, paidOn }),
+	/**  A new PIN for a client's invoice PDFs, to be handed over now. */
+	newInvoicePin: (clientId: string) => __TAURI_INVOKE<string>("new_invoice_pin", { clientId }),
+	/**  Saves an issued invoice's PDF into the export folder; returns its path. */
+	saveInvoicePdf: (invoiceId: string) => __TAURI_INVOKE<string>("save_invoice_pdf", { invoiceId }),
+	/**
+	 *  Saves the PDF and hands it to the system's mail program as an attachment
+	 *  (`xdg-email --attach`); the person addresses and sends it there.
+	 */
+	emailInvoicePdf: (invoiceId: string) => __TAURI_INVOKE<string>("email_invoice_pdf", { invoiceId }),
+	/**  The bookkeeping export of a period as CSV in the export folder; returns its path. */
+	exportInvoices: (firstDay: string, lastDay: string) => __TAURI_INVOKE<string>("export_invoices", { firstDay, lastDay }),
 };
 
 /* Constants */
-export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_restore","crash_check"] as const;
+export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_restore","crash_check"] as const;
 
 /* Types */
 export type Absence = {
@@ -379,7 +403,7 @@ export type ExportResult = {
 	events: number,
 };
 
-export type Feature = "clients" | "journal" | "calendar" | "reports" | "audit" | "settings";
+export type Feature = "clients" | "journal" | "calendar" | "reports" | "audit" | "settings" | "invoices";
 
 /**  One field of a template. */
 export type Field = {
@@ -405,9 +429,51 @@ export type Hours = {
 	endMin: number,
 };
 
+export type Invoice = {
+	id: InvoiceId,
+	/**  `None` while a draft. */
+	number: number | null,
+	kind: Kind,
+	issued: boolean,
+	/**  For a credit note: the number of the invoice it reverses. */
+	creditsNumber: number | null,
+	/**  For an invoice: the number of the credit note that reversed it. */
+	creditedBy: number | null,
+	clientId: ClientId,
+	clientName: string,
+	clientBirthDate: string | null,
+	payer: Payer,
+	language: string,
+	issuedOn: string | null,
+	dueOn: string | null,
+	lines: Line[],
+	totals: Totals,
+	payments: Payment[],
+	paidMinor: number | null,
+	/**  What is still to be paid (0 for drafts, credit notes and credited invoices). */
+	outstandingMinor: number | null,
+	/**  Days past the due date while something is outstanding. */
+	daysOverdue: number | null,
+};
+
+/**  An invoice or a credit note (its number is given when it is issued). */
+export type InvoiceId = string;
+
+/**
+ *  What issuing gave: the invoice, and the client's PIN when it was made just now (to be
+ *  handed over; it is not shown again without an audited re-issue).
+ */
+export type Issued = {
+	invoice: Invoice,
+	newPin: string | null,
+};
+
 export type JournalMode = "notes" | "journals" | "journalsWithId";
 
 export type KeyStorage = "keyring" | "passphrase";
+
+/**  A draft or an issued invoice, or a credit note. */
+export type Kind = "invoice" | "creditNote";
 
 export type Language = "da" | "sv" | "nb" | "en";
 
@@ -417,6 +483,30 @@ export type Language = "da" | "sv" | "nb" | "en";
  *  and for rights on another person's calendar.
  */
 export type Level = "none" | "view" | "edit";
+
+export type Line = {
+	position: number,
+	appointmentId: AppointmentId | null,
+	description: string,
+	treatmentOn: string | null,
+	quantity: number | null,
+	unitMinor: number | null,
+	discountPct: number | null,
+	vat: Vat,
+	amountMinor: number | null,
+	vatMinor: number | null,
+};
+
+/**  A line as typed (or made from an appointment). */
+export type LineInput = {
+	appointmentId?: AppointmentId | null,
+	description: string,
+	treatmentOn?: string | null,
+	quantity: number | null,
+	unitMinor: number | null,
+	discountPct?: number | null,
+	vat: Vat,
+};
 
 /**  The monthly log review report. */
 export type LogReview = {
@@ -465,6 +555,11 @@ export type Me = {
 	canEdit: boolean,
 };
 
+/**  How a payment was made. */
+export type Method = "cash" | "card" | 
+/**  MobilePay, Swish or Vipps. */
+"mobile" | "transfer";
+
 export type NewStaffInput = {
 	name: string,
 	email: string,
@@ -487,10 +582,43 @@ export type PasswordStrength = {
 	tooShort: boolean,
 };
 
+/**  Who pays. */
+export type Payer = {
+	/**
+	 *  A third party (an insurer) instead of the client; the invoice then names the
+	 *  client (the patient) with birth date and each line's treatment date.
+	 */
+	thirdParty: boolean,
+	name: string,
+	address: string,
+	/**  The payer's guarantee or case reference. */
+	reference: string,
+};
+
+export type Payment = {
+	amountMinor: number | null,
+	method: Method,
+	paidOn: string,
+};
+
 /**  A staff photo: its type (judged by content in the core) and the bytes as base64. */
 export type Photo = {
 	mime: string,
 	base64: string,
+};
+
+/**  The clinic's details on its invoices. */
+export type Profile = {
+	legalName: string,
+	address: string,
+	orgNumber: string,
+	vatRegistered: boolean,
+	bankAccount: string,
+	iban: string,
+	paymentDays: number,
+	footer: string,
+	providerNumber: string,
+	pinProtection: boolean,
 };
 
 /**  One treatment relation of a client. */
@@ -610,6 +738,9 @@ export type SetupResult = {
 	recoveryCode: string,
 };
 
+/**  Which invoices a list shows. */
+export type Show = "all" | "drafts" | "outstanding";
+
 /**  What an admin changes about a staff member. */
 export type StaffChangesInput = {
 	name: string,
@@ -651,6 +782,23 @@ export type StaffName = {
 
 export type Status = "booked" | "arrived" | "done" | "cancelled" | "noShow";
 
+/**  One row of the invoice list. */
+export type Summary = {
+	id: InvoiceId,
+	number: number | null,
+	kind: Kind,
+	issued: boolean,
+	clientId: ClientId,
+	clientName: string,
+	payerName: string,
+	issuedOn: string | null,
+	dueOn: string | null,
+	totalMinor: number | null,
+	outstandingMinor: number | null,
+	daysOverdue: number | null,
+	credited: boolean,
+};
+
 export type Template = {
 	id: string,
 	key: string,
@@ -659,6 +807,18 @@ export type Template = {
 	version: number,
 	fields: Field[],
 	starter: boolean,
+};
+
+/**  An invoice's sums. */
+export type Totals = {
+	/**  What the payer pays, VAT included. */
+	totalMinor: number | null,
+	/**  The VAT in it. */
+	vatMinor: number | null,
+	/**  The standard-rate lines without their VAT (the VAT base). */
+	vatBaseMinor: number | null,
+	/**  The VAT-exempt lines. */
+	exemptMinor: number | null,
 };
 
 export type TotpEnrollment = {
