@@ -128,6 +128,7 @@ pub fn create(
     }
     reception_desk(&mut clinic, &session)?;
     demo_calendar(&mut clinic, &session)?;
+    demo_invoices(&mut clinic, &session)?;
     clinic.logout(&session)?;
     Ok(DemoClinic { clinic, recovery_code: recovery.display().to_owned(), clients })
 }
@@ -395,6 +396,73 @@ fn demo_calendar(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
             Err(e) => return Err(e),
         }
     }
+    Ok(())
+}
+
+/// Invoices a newcomer sees at once: the clinic's details, issued invoices for done
+/// appointments (exempt health services), one with a standard-rate product, one to an
+/// insurer, a credit note, payments in full and in part, and a draft.
+fn demo_invoices(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
+    use crate::invoices::{LineInput, Method, Payer, Profile};
+    clinic.set_invoice_profile(
+        owner,
+        &Profile {
+            legal_name: "Fjordklinikken ApS".into(),
+            address: "Havnegade 12\n6700 Esbjerg".into(),
+            org_number: "12345678".into(),
+            vat_registered: true,
+            bank_account: "Reg. 1234 konto 5678901234".into(),
+            iban: "DK5012345678901234".into(),
+            payment_days: 14,
+            footer: "Tak for besøget. Spørgsmål til fakturaen: ring 75 12 34 56.".into(),
+            provider_number: String::new(),
+            pin_protection: true,
+        },
+    )?;
+    // The oldest done appointments, one per client (ids only: the invoices go through the gate).
+    let done: Vec<(crate::AppointmentId, crate::ClientId)> = clinic
+        .conn_for_crate()
+        .prepare(
+            "SELECT id, client_id FROM appointments WHERE status = 'done' AND client_id IS NOT NULL
+             GROUP BY client_id ORDER BY min(starts_at) LIMIT 6",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if done.len() < 6 {
+        return Ok(());
+    }
+    let product = LineInput {
+        appointment_id: None,
+        description: "Træningselastik, medium".into(),
+        treatment_on: None,
+        quantity: 2,
+        unit_minor: 12_500,
+        discount_pct: 0,
+        vat: crate::calendar::services::Vat::Standard,
+    };
+    let mut issued = Vec::new();
+    for (n, (appointment, client)) in done.iter().enumerate() {
+        let payer = if n == 4 {
+            Payer {
+                third_party: true,
+                name: "Sygeforsikringen danmark".into(),
+                address: "Postboks 1\n2100 København Ø".into(),
+                reference: "G-2026-10442".into(),
+            }
+        } else {
+            Payer::default()
+        };
+        let extra = if n == 2 { vec![product.clone()] } else { vec![] };
+        let draft = clinic.draft_invoice(owner, client, &payer, std::slice::from_ref(appointment), &extra)?;
+        if n == 5 {
+            break; // left as a draft
+        }
+        issued.push(clinic.issue_invoice(owner, &draft.id)?.invoice);
+    }
+    let full = issued[0].totals.total_minor;
+    clinic.register_payment(owner, &issued[0].id, full, Method::Mobile, None)?;
+    clinic.register_payment(owner, &issued[2].id, issued[2].totals.total_minor / 2, Method::Card, None)?;
+    clinic.credit_invoice(owner, &issued[1].id)?;
     Ok(())
 }
 

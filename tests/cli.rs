@@ -223,3 +223,65 @@ fn bench_refuses_a_real_clinic_and_measures_a_demo() {
     // The unencrypted copy and its WAL are gone when the run ends.
     assert!(plain_copies(&tmp).is_empty(), "{:?}", plain_copies(&tmp));
 }
+
+/// `klinik invoice …` signs in as a person: the owner lists the demo's invoices, writes one
+/// PDF that opens only with the client's PIN (printed only with --show-pin) and exports the
+/// period; a practitioner without the invoices right and a wrong password get nothing.
+#[test]
+fn invoices_from_the_command_line_sign_in_and_stay_behind_the_pin() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let dir = d.path().join("demo");
+    let pass = "fire-flinke-fisk-i-fjorden";
+    let demo = klinik(&dir)
+        .args(["demo", "--clients", "30", "--key-store", "passphrase"])
+        .env("KLINIK_PASSPHRASE", pass)
+        .output()
+        .expect("run");
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let run = |who: &str, password: &str, args: &[&str]| {
+        klinik(&dir)
+            .args(["invoice"])
+            .args(args)
+            .args(["--as", who])
+            .env("KLINIK_PASSPHRASE", pass)
+            .env("KLINIK_PASSWORD", password)
+            .output()
+            .expect("run")
+    };
+    let owner = ("mette@fjordklinik.example", "blå-hest-i-fjorden-42");
+    let list = run(owner.0, owner.1, &["list", "--show", "outstanding"]);
+    assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
+    let listed = String::from_utf8_lossy(&list.stdout);
+    assert!(listed.lines().count() >= 3, "header and outstanding invoices:\n{listed}");
+    let pdf = d.path().join("3.pdf");
+    let without_pin = run(owner.0, owner.1, &["pdf", "--number", "3", "--out", pdf.to_str().expect("path")]);
+    assert!(without_pin.status.success(), "{}", String::from_utf8_lossy(&without_pin.stderr));
+    assert!(!String::from_utf8_lossy(&without_pin.stdout).contains("PIN:"), "the PIN only when asked");
+    let with_pin = run(owner.0, owner.1, &["pdf", "--number", "3", "--out", pdf.to_str().expect("path"), "--show-pin"]);
+    let out = String::from_utf8_lossy(&with_pin.stdout).into_owned();
+    let pin = out.lines().find_map(|l| l.strip_prefix("PIN: ")).expect("the PIN").trim().to_owned();
+    let text = Command::new("pdftotext").arg("-upw").arg(&pin).arg(&pdf).arg("-").output().expect("pdftotext");
+    assert!(text.status.success(), "the PIN opens it");
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Fakturanr.: 3"));
+    let closed = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
+    assert!(!closed.status.success(), "closed without the PIN");
+    let csv = d.path().join("period.csv");
+    let export = run(
+        owner.0,
+        owner.1,
+        &["export", "--from", "2020-01-01", "--to", "2029-12-31", "--out", csv.to_str().expect("p")],
+    );
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    assert!(std::fs::read_to_string(&csv).expect("csv").starts_with("\u{feff}type;number;"));
+    // A practitioner without the invoices right, and a wrong password: refused, no file.
+    let lars_pdf = d.path().join("lars.pdf");
+    let lars = run(
+        "lars@fjordklinik.example",
+        "grå-måger-over-havnen",
+        &["pdf", "--number", "3", "--out", lars_pdf.to_str().expect("p")],
+    );
+    assert_eq!(lars.status.code(), Some(2), "{}", String::from_utf8_lossy(&lars.stderr));
+    assert!(!lars_pdf.exists());
+    let wrong = run(owner.0, "not-the-password-at-all", &["list"]);
+    assert_eq!(wrong.status.code(), Some(2));
+}

@@ -81,6 +81,11 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Invoices: list them, write one's PDF, export a period for the bookkeeping.
+    Invoice {
+        #[command(subcommand)]
+        command: InvoiceCommand,
+    },
     /// Make a backup: an encrypted, checked copy of the clinic with its key slots and a
     /// manifest, into a new or empty folder. An administrator signs in with --as.
     Backup {
@@ -127,6 +132,47 @@ enum CalendarCommand {
         /// Put client names in the events
         #[arg(long)]
         with_names: bool,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum InvoiceCommand {
+    /// The invoices you may see: number, dates, client, total, outstanding.
+    List {
+        /// Sign in as this person; password from KLINIK_PASSWORD or a prompt
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: String,
+        /// all, drafts or outstanding
+        #[arg(long, default_value = "all")]
+        show: String,
+    },
+    /// Write an issued invoice's PDF (opens only with the client's PIN when the clinic
+    /// protects its invoices). The PIN is printed only with --show-pin (recorded).
+    Pdf {
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: String,
+        #[arg(long)]
+        number: i64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        show_pin: bool,
+    },
+    /// The invoices, credit notes and payments of a period as CSV for the bookkeeping.
+    Export {
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: String,
+        /// First day, YYYY-MM-DD
+        #[arg(long)]
+        from: String,
+        /// Last day, YYYY-MM-DD
+        #[arg(long)]
+        to: String,
+        /// csv (the only format so far)
+        #[arg(long, default_value = "csv")]
+        format: String,
         #[arg(long)]
         out: PathBuf,
     },
@@ -254,6 +300,76 @@ fn sign_in(clinic: &mut Clinic, email: &str) -> Result<(klinik::SessionId, Secre
     Ok((session, password))
 }
 
+fn day_arg(s: &str) -> Result<chrono::NaiveDate, Error> {
+    klinik::clock::parse_day(Some(s))?.ok_or_else(|| Error::Invalid("a day is needed (YYYY-MM-DD)".into()))
+}
+
+/// `klinik invoice …`: signed in as a person, through the same gate as the window.
+fn invoice(command: InvoiceCommand, dir: &std::path::Path) -> Result<ExitCode, Error> {
+    use klinik::invoices::{money, Show};
+    let as_email = match &command {
+        InvoiceCommand::List { as_email, .. }
+        | InvoiceCommand::Pdf { as_email, .. }
+        | InvoiceCommand::Export { as_email, .. } => as_email.clone(),
+    };
+    let mut clinic = open(dir)?;
+    let (session, _password) = sign_in(&mut clinic, &as_email)?;
+    let result = (|| -> Result<(), Error> {
+        match command {
+            InvoiceCommand::List { show, .. } => {
+                let show = match show.as_str() {
+                    "all" => Show::All,
+                    "drafts" => Show::Drafts,
+                    "outstanding" => Show::Outstanding,
+                    other => return Err(Error::Invalid(format!("--show is all, drafts or outstanding, not {other}"))),
+                };
+                println!("number\tkind\tissued\tdue\tclient\ttotal\toutstanding\tdays_overdue");
+                for i in clinic.invoices(&session, show, None)? {
+                    let kind: &str = i.kind.into();
+                    println!(
+                        "{}\t{kind}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        i.number.map(|n| n.to_string()).unwrap_or_else(|| "draft".into()),
+                        i.issued_on.unwrap_or_default(),
+                        i.due_on.unwrap_or_default(),
+                        i.client_name,
+                        money::format(i.total_minor, "da"),
+                        money::format(i.outstanding_minor, "da"),
+                        i.days_overdue
+                    );
+                }
+            }
+            InvoiceCommand::Pdf { number, out, show_pin, .. } => {
+                let id = clinic.invoice_by_number(&session, number)?;
+                let pdf = clinic.invoice_pdf(&session, &id)?;
+                std::fs::write(&out, &pdf.bytes)?;
+                println!(
+                    "wrote {} ({})",
+                    out.display(),
+                    if pdf.protected { "opens with the client's PIN" } else { "not protected" }
+                );
+                if show_pin {
+                    let client = clinic.invoice(&session, &id)?.client_id;
+                    match clinic.show_invoice_pin(&session, &client)? {
+                        Some(pin) => println!("PIN: {pin}"),
+                        None => println!("the client has no PIN (the clinic does not protect its invoices)"),
+                    }
+                }
+            }
+            InvoiceCommand::Export { from, to, format, out, .. } => {
+                if format != "csv" {
+                    return Err(Error::Invalid(format!("--format csv (not {format})")));
+                }
+                let (csv, count) = clinic.export_invoices(&session, day_arg(&from)?, day_arg(&to)?)?;
+                std::fs::write(&out, csv)?;
+                println!("exported {count} invoices and credit notes to {}", out.display());
+            }
+        }
+        Ok(())
+    })();
+    clinic.logout(&session)?;
+    result.map(|_| ExitCode::SUCCESS)
+}
+
 fn mode_arg(s: &str) -> Result<JournalMode, Error> {
     JournalMode::parse(&s.replace('-', "_"))
 }
@@ -353,6 +469,7 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             println!("exported to {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Invoice { command } => invoice(command, &dir),
         Command::Audit { command: AuditCommand::Anchor { out } } => {
             let clinic = open(&dir)?;
             let anchor = clinic.audit_anchor()?;

@@ -137,6 +137,8 @@ pub struct Invoice {
     pub client_id: ClientId,
     pub client_name: String,
     pub client_birth_date: Option<String>,
+    /// Printed under the client's name when the client pays.
+    pub client_address: String,
     pub payer: Payer,
     pub language: String,
     pub issued_on: Option<String>,
@@ -677,7 +679,7 @@ fn read_on(conn: &Connection, id: &InvoiceId, today: NaiveDate) -> Result<Invoic
         .query_row(
             "SELECT i.id, i.number, i.kind, i.status, (SELECT number FROM invoices o WHERE o.id = i.credits),
                     (SELECT number FROM invoices c WHERE c.credits = i.id), i.client_id, c.name, c.birth_date,
-                    i.payer_kind, i.payer_name, i.payer_address, i.payer_reference, i.language, i.issued_on, i.due_on
+                    c.address, i.payer_kind, i.payer_name, i.payer_address, i.payer_reference, i.language, i.issued_on, i.due_on
              FROM invoices i JOIN clients c ON c.id = i.client_id WHERE i.id = ?1",
             [id],
             |r| {
@@ -691,15 +693,16 @@ fn read_on(conn: &Connection, id: &InvoiceId, today: NaiveDate) -> Result<Invoic
                     client_id: r.get(6)?,
                     client_name: r.get(7)?,
                     client_birth_date: r.get(8)?,
+                    client_address: r.get(9)?,
                     payer: Payer {
-                        third_party: r.get::<_, String>(9)? == "third_party",
-                        name: r.get(10)?,
-                        address: r.get(11)?,
-                        reference: r.get(12)?,
+                        third_party: r.get::<_, String>(10)? == "third_party",
+                        name: r.get(11)?,
+                        address: r.get(12)?,
+                        reference: r.get(13)?,
                     },
-                    language: r.get(13)?,
-                    issued_on: r.get(14)?,
-                    due_on: r.get(15)?,
+                    language: r.get(14)?,
+                    issued_on: r.get(15)?,
+                    due_on: r.get(16)?,
                     lines: Vec::new(),
                     totals: Totals::default(),
                     payments: Vec::new(),

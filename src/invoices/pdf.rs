@@ -281,7 +281,9 @@ pub fn render(inv: &Invoice, profile: &Profile, country: &str, password: Option<
     }
     if !profile.org_number.is_empty() {
         y -= 13.0;
-        p.text(LEFT, y, 9.5, false, &format!("{} {}", org_label(country), profile.org_number));
+        // Norway's invoices name VAT registration after the number ("MVA").
+        let mva = if country == "no" && profile.vat_registered { " MVA" } else { "" };
+        p.text(LEFT, y, 9.5, false, &format!("{} {}{mva}", org_label(country), profile.org_number));
     }
     if !profile.provider_number.is_empty() {
         y -= 13.0;
@@ -313,7 +315,7 @@ pub fn render(inv: &Invoice, profile: &Profile, country: &str, password: Option<
     y = y.min(700.0) - 30.0;
     let payer_name = if inv.payer.third_party { inv.payer.name.as_str() } else { inv.client_name.as_str() };
     p.text(LEFT, y, 11.0, true, payer_name);
-    let address = if inv.payer.third_party { inv.payer.address.clone() } else { String::new() };
+    let address = if inv.payer.third_party { &inv.payer.address } else { &inv.client_address };
     for line in address.lines().take(4) {
         y -= 13.0;
         p.text(LEFT, y, 9.5, false, line);
