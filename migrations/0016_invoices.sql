@@ -60,7 +60,7 @@ CREATE TABLE invoices (
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
     CHECK ((status = 'issued') = (number IS NOT NULL)),
-    CHECK ((status = 'issued') = (issued_on IS NOT NULL AND total_minor IS NOT NULL AND vat_minor IS NOT NULL)),
+    CHECK ((status = 'issued') = (issued_on IS NOT NULL AND due_on IS NOT NULL AND total_minor IS NOT NULL AND vat_minor IS NOT NULL)),
     CHECK ((kind = 'credit_note') = (credits IS NOT NULL)),
     CHECK (payer_kind = 'client' OR length(payer_name) > 0)
 ) STRICT;
@@ -99,6 +99,39 @@ CREATE TABLE payments (
     created_at  TEXT NOT NULL
 ) STRICT;
 CREATE INDEX payments_by_invoice ON payments(invoice_id);
+CREATE INDEX invoices_by_created ON invoices(created_at);
+
+-- What is still to be paid, per issued invoice with something outstanding, kept by the
+-- triggers below (issuing adds a row, payments lower it, a paid or credited invoice leaves
+-- it): the outstanding list reads a few rows in due-date order instead of summing the
+-- payments of every invoice ever issued.
+CREATE TABLE invoices_open (
+    invoice_id        TEXT PRIMARY KEY REFERENCES invoices(id),
+    due_on            TEXT NOT NULL,
+    outstanding_minor INTEGER NOT NULL CHECK (outstanding_minor > 0)
+) STRICT;
+CREATE INDEX invoices_open_by_due ON invoices_open(due_on);
+
+CREATE TRIGGER invoices_open_on_issue AFTER UPDATE OF status ON invoices
+WHEN NEW.status = 'issued' AND OLD.status = 'draft' AND NEW.kind = 'invoice' AND NEW.total_minor > 0
+BEGIN
+    INSERT INTO invoices_open (invoice_id, due_on, outstanding_minor) VALUES (NEW.id, NEW.due_on, NEW.total_minor);
+END;
+CREATE TRIGGER invoices_open_on_insert_issued AFTER INSERT ON invoices
+WHEN NEW.status = 'issued' AND NEW.kind = 'invoice' AND NEW.total_minor > 0
+BEGIN
+    INSERT INTO invoices_open (invoice_id, due_on, outstanding_minor) VALUES (NEW.id, NEW.due_on, NEW.total_minor);
+END;
+CREATE TRIGGER invoices_open_on_credit AFTER INSERT ON invoices
+WHEN NEW.kind = 'credit_note'
+BEGIN
+    DELETE FROM invoices_open WHERE invoice_id = NEW.credits;
+END;
+CREATE TRIGGER invoices_open_on_payment AFTER INSERT ON payments
+BEGIN
+    DELETE FROM invoices_open WHERE invoice_id = NEW.invoice_id AND outstanding_minor <= NEW.amount_minor;
+    UPDATE invoices_open SET outstanding_minor = outstanding_minor - NEW.amount_minor WHERE invoice_id = NEW.invoice_id;
+END;
 
 -- An issued invoice or credit note is final: its row, its lines and its payments stay.
 CREATE TRIGGER invoices_issued_never_change BEFORE UPDATE ON invoices

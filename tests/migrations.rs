@@ -1023,7 +1023,7 @@ fn step_16_invoices_adds_invoicing_with_issued_invoices_frozen_and_the_right_for
         "payments are registered on issued invoices",
     );
     refused(c, "UPDATE invoices SET status = 'issued' WHERE id = 'inv-1'", "CHECK constraint failed");
-    exec(c, "UPDATE invoices SET status = 'issued', number = 1, issued_on = '2026-03-04', total_minor = 60000, vat_minor = 0 WHERE id = 'inv-1'");
+    exec(c, "UPDATE invoices SET status = 'issued', number = 1, issued_on = '2026-03-04', due_on = '2026-03-18', total_minor = 60000, vat_minor = 0 WHERE id = 'inv-1'");
     refused(c, "UPDATE invoices SET total_minor = 1", "an issued invoice cannot be changed");
     refused(c, "DELETE FROM invoices", "an issued invoice cannot be deleted");
     refused(c, "UPDATE invoice_lines SET amount_minor = 1", "an issued invoice cannot be changed");
@@ -1034,6 +1034,11 @@ fn step_16_invoices_adds_invoicing_with_issued_invoices_frozen_and_the_right_for
             "INSERT INTO payments (id, invoice_id, amount_minor, method, paid_on, created_by, created_at)
              VALUES ('p-1', 'inv-1', 20000, 'mobile', '2026-03-04', '{OWNER}', '{T0}')"
         ),
+    );
+    assert_eq!(
+        row(c, "SELECT invoice_id, outstanding_minor FROM invoices_open"),
+        [t("inv-1"), i(40000)],
+        "issuing opened 600,00; the payment left 400,00"
     );
     refused(c, "UPDATE payments SET amount_minor = 1", "a payment cannot be changed");
     refused(c, "DELETE FROM payments", "a payment cannot be deleted");

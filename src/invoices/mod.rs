@@ -738,22 +738,21 @@ fn read_on(conn: &Connection, id: &InvoiceId, today: NaiveDate) -> Result<Invoic
 /// first: all, drafts, or those with something outstanding (most overdue first).
 pub(crate) fn list(ctx: &mut GateCtx<'_>, show: Show, client: Option<&ClientId>) -> Result<Vec<Summary>> {
     let today = today(ctx)?;
-    let filter = match show {
-        Show::All => "1",
-        Show::Drafts => "i.status = 'draft'",
+    // The outstanding list starts from invoices_open (kept by triggers) in due-date order;
+    // the others from the newest invoices.
+    let (from, filter, order) = match show {
         Show::Outstanding => {
-            "i.status = 'issued' AND i.kind = 'invoice'
-             AND NOT EXISTS (SELECT 1 FROM invoices c WHERE c.credits = i.id)
-             AND i.total_minor > (SELECT coalesce(sum(amount_minor), 0) FROM payments p WHERE p.invoice_id = i.id)"
+            ("invoices_open o JOIN invoices i ON i.id = o.invoice_id", "1", "o.due_on ASC, i.number ASC")
         }
+        Show::Drafts => ("invoices i", "i.status = 'draft'", "i.created_at DESC"),
+        Show::All => ("invoices i", "1", "i.created_at DESC"),
     };
-    let order = if show == Show::Outstanding { "i.due_on ASC, i.number ASC" } else { "i.created_at DESC" };
     let sql = format!(
         "SELECT i.id, i.number, i.kind, i.status, i.client_id, c.name, i.payer_name, i.issued_on, i.due_on,
                 coalesce(i.total_minor, (SELECT coalesce(sum(amount_minor), 0) FROM invoice_lines l WHERE l.invoice_id = i.id)),
                 (SELECT coalesce(sum(amount_minor), 0) FROM payments p WHERE p.invoice_id = i.id),
                 EXISTS (SELECT 1 FROM invoices x WHERE x.credits = i.id), c.staff_access
-         FROM invoices i JOIN clients c ON c.id = i.client_id
+         FROM {from} JOIN clients c ON c.id = i.client_id
          WHERE {filter} AND (?1 IS NULL OR i.client_id = ?1)
          ORDER BY {order} LIMIT {MAX_LIST}"
     );
