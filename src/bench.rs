@@ -290,6 +290,7 @@ pub fn run(clinic: &mut Clinic, session: &SessionId, iterations: usize) -> Resul
     }
 
     calendar(clinic, session, iterations, &sample_ids, &mut out)?;
+    invoices(clinic, session, iterations, &sample_ids, &mut out)?;
 
     let t = Instant::now();
     let v = clinic.verify_audit()?;
@@ -302,6 +303,61 @@ pub fn run(clinic: &mut Clinic, session: &SessionId, iterations: usize) -> Resul
         v.intact
     ));
     Ok(out)
+}
+
+/// Invoicing: issuing one (the next number, the totals, the PDF encrypted with the
+/// client's PIN, the audit events) and the outstanding list over every invoice issued.
+fn invoices(
+    clinic: &mut Clinic,
+    session: &SessionId,
+    iterations: usize,
+    sample_ids: &[crate::ClientId],
+    out: &mut Vec<String>,
+) -> Result<()> {
+    use crate::invoices::{LineInput, Payer, Show};
+    let (count, open): (i64, i64) = clinic.conn_for_crate().query_row(
+        "SELECT (SELECT count(*) FROM invoices), (SELECT count(*) FROM invoices_open)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    out.push(format!("dataset invoices={count} outstanding={open}"));
+    {
+        let conn = clinic.conn_for_crate();
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", crate::invoices::list_sql(Show::Outstanding)))?;
+        let plan: Vec<String> =
+            stmt.query_map([Option::<String>::None], |r| r.get::<_, String>(3))?.collect::<rusqlite::Result<_>>()?;
+        out.push(format!("plan invoice_outstanding: {}", plan.join(" | ")));
+    }
+    if sample_ids.is_empty() {
+        return Ok(());
+    }
+    let n = iterations.min(200);
+    let line = LineInput {
+        appointment_id: None,
+        description: "Benchmark".into(),
+        treatment_on: None,
+        quantity: 1,
+        unit_minor: 60_000,
+        discount_pct: 0,
+        vat: crate::calendar::services::Vat::Exempt,
+    };
+    let mut drafts = Vec::with_capacity(n);
+    for i in 0..n {
+        let client = &sample_ids[i % sample_ids.len()];
+        drafts.push(clinic.draft_invoice(session, client, &Payer::default(), &[], std::slice::from_ref(&line))?.id);
+    }
+    let issue = measure("invoice_issue_gated", n, |i| {
+        clinic.issue_invoice(session, &drafts[i])?;
+        clinic.invoice_pdf(session, &drafts[i]).map(|_| ())
+    })?;
+    out.push(issue.line());
+    let mut shown = 0usize;
+    let list = measure("invoice_outstanding_gated", iterations, |_| {
+        shown = clinic.invoices(session, Show::Outstanding, None)?.len();
+        Ok(())
+    })?;
+    out.push(format!("{} rows={shown}", list.line()));
+    Ok(())
 }
 
 /// The calendar: a week of (up to) ten calendars side by side through the gate with its

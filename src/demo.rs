@@ -289,6 +289,62 @@ pub fn synthetic_appointments(clinic: &mut Clinic, per_client: usize) -> Result<
     Ok(made)
 }
 
+/// `n` issued invoices (one exempt line each) spread over five years for the benchmark,
+/// numbered after the demo's own; six in seven paid in full, the rest outstanding (the
+/// triggers keep the outstanding list as issuing and paying through the app would).
+pub fn synthetic_invoices(clinic: &mut Clinic, n: usize) -> Result<u64> {
+    use chrono::Duration;
+    let now = clinic.now();
+    clinic.set_bulk_load(true)?;
+    let conn = clinic.conn_for_crate();
+    let (owner, clients) = owner_and_clients(conn)?;
+    if clients.is_empty() {
+        return Ok(0);
+    }
+    let first: i64 = conn.query_row("SELECT coalesce(max(number), 0) + 1 FROM invoices", [], |r| r.get(0))?;
+    let mut rng = StdRng::seed_from_u64(16);
+    let stamp = crate::clock::to_db(now);
+    let mut made = 0u64;
+    for chunk in (0..n).collect::<Vec<_>>().chunks(5000) {
+        let tx = conn.transaction()?;
+        {
+            let mut invoice = tx.prepare_cached(
+                "INSERT INTO invoices (id, number, status, client_id, language, issued_on, due_on, total_minor, vat_minor,
+                                       created_by, created_at, updated_at)
+                 VALUES (?1, ?2, 'issued', ?3, 'da', ?4, ?5, ?6, 0, ?7, ?8, ?8)",
+            )?;
+            let mut line = tx.prepare_cached(
+                "INSERT INTO invoice_lines (id, invoice_id, position, description, quantity, unit_minor, vat,
+                                            amount_minor, vat_minor)
+                 VALUES (?1, ?2, 1, 'Behandling', 1, ?3, 'exempt', ?3, 0)",
+            )?;
+            let mut pay = tx.prepare_cached(
+                "INSERT INTO payments (id, invoice_id, amount_minor, method, paid_on, created_by, created_at)
+                 VALUES (?1, ?2, ?3, 'card', ?4, ?5, ?6)",
+            )?;
+            for i in chunk {
+                // Issued in order over the five years up to today.
+                let day = (now - Duration::days(5 * 365) + Duration::days((*i as i64 * 5 * 365) / n.max(1) as i64))
+                    .date_naive();
+                let due = day + Duration::days(14);
+                let total = 100 * rng.gen_range(300..=900_i64);
+                let id = crate::InvoiceId::new();
+                let client = &clients[rng.gen_range(0..clients.len())];
+                let (d, due_s) = (day.format("%Y-%m-%d").to_string(), due.format("%Y-%m-%d").to_string());
+                invoice.execute(rusqlite::params![id, first + *i as i64, client, d, due_s, total, owner, stamp])?;
+                line.execute(rusqlite::params![uuid::Uuid::now_v7().to_string(), id, total])?;
+                if rng.gen_range(0..7) != 0 {
+                    pay.execute(rusqlite::params![uuid::Uuid::now_v7().to_string(), id, total, due_s, owner, stamp])?;
+                }
+                made += 1;
+            }
+        }
+        tx.commit()?;
+    }
+    clinic.set_bulk_load(false)?;
+    Ok(made)
+}
+
 /// A lived-in calendar: the starter services, two rooms, and the past eight and next four
 /// weeks of each practitioner's days — a weekly series for some clients, single visits
 /// for others; past ones marked done (now and then a no-show or a late cancellation).

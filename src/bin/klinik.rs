@@ -75,6 +75,10 @@ enum Command {
         /// (for benchmarks)
         #[arg(long, default_value_t = 0)]
         appointments_per_client: usize,
+        /// Also write this many issued invoices over five years, most of them paid (for
+        /// benchmarks)
+        #[arg(long, default_value_t = 0)]
+        invoices: usize,
     },
     /// The calendar.
     Calendar {
@@ -553,7 +557,7 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         #[cfg(feature = "devtools")]
-        Command::Demo { clients, key_store, audit_events, entries_per_client, appointments_per_client } => {
+        Command::Demo { clients, key_store, audit_events, entries_per_client, appointments_per_client, invoices } => {
             let key_storage = KeyStorage::parse(&key_store)?;
             let mut demo = klinik::demo::create(
                 &dir,
@@ -570,6 +574,10 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             if appointments_per_client > 0 {
                 let n = klinik::demo::synthetic_appointments(&mut demo.clinic, appointments_per_client)?;
                 println!("Wrote {n} appointments.");
+            }
+            if invoices > 0 {
+                let n = klinik::demo::synthetic_invoices(&mut demo.clinic, invoices)?;
+                println!("Wrote {n} invoices.");
             }
             if audit_events > 0 {
                 klinik::demo::synthetic_audit_events(&mut demo.clinic, audit_events)?;

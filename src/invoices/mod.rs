@@ -734,10 +734,9 @@ fn read_on(conn: &Connection, id: &InvoiceId, today: NaiveDate) -> Result<Invoic
     Ok(inv)
 }
 
-/// The invoices the person may see (each client decided once by the policy), newest
-/// first: all, drafts, or those with something outstanding (most overdue first).
-pub(crate) fn list(ctx: &mut GateCtx<'_>, show: Show, client: Option<&ClientId>) -> Result<Vec<Summary>> {
-    let today = today(ctx)?;
+/// The list's query for `show` (?1: one client, or NULL for all); `klinik bench` prints
+/// its plan.
+pub fn list_sql(show: Show) -> String {
     // The outstanding list starts from invoices_open (kept by triggers) in due-date order;
     // the others from the newest invoices.
     let (from, filter, order) = match show {
@@ -747,7 +746,7 @@ pub(crate) fn list(ctx: &mut GateCtx<'_>, show: Show, client: Option<&ClientId>)
         Show::Drafts => ("invoices i", "i.status = 'draft'", "i.created_at DESC"),
         Show::All => ("invoices i", "1", "i.created_at DESC"),
     };
-    let sql = format!(
+    format!(
         "SELECT i.id, i.number, i.kind, i.status, i.client_id, c.name, i.payer_name, i.issued_on, i.due_on,
                 coalesce(i.total_minor, (SELECT coalesce(sum(amount_minor), 0) FROM invoice_lines l WHERE l.invoice_id = i.id)),
                 (SELECT coalesce(sum(amount_minor), 0) FROM payments p WHERE p.invoice_id = i.id),
@@ -755,7 +754,14 @@ pub(crate) fn list(ctx: &mut GateCtx<'_>, show: Show, client: Option<&ClientId>)
          FROM {from} JOIN clients c ON c.id = i.client_id
          WHERE {filter} AND (?1 IS NULL OR i.client_id = ?1)
          ORDER BY {order} LIMIT {MAX_LIST}"
-    );
+    )
+}
+
+/// The invoices the person may see (each client decided once by the policy), newest
+/// first: all, drafts, or those with something outstanding (most overdue first).
+pub(crate) fn list(ctx: &mut GateCtx<'_>, show: Show, client: Option<&ClientId>) -> Result<Vec<Summary>> {
+    let today = today(ctx)?;
+    let sql = list_sql(show);
     let relations = crate::relations::states_of(ctx.conn(), &ctx.actor().staff_id, ctx.now())?;
     let mut decided: HashMap<ClientId, bool> = HashMap::new();
     let mut out = Vec::new();
