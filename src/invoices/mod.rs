@@ -873,10 +873,10 @@ pub(crate) fn pdf(ctx: &mut GateCtx<'_>, id: &InvoiceId) -> Result<Vec<u8>> {
     let p = profile(ctx.conn())?;
     let country: String = ctx.conn().query_row("SELECT country FROM clinic", [], |r| r.get(0))?;
     let password = if p.pin_protection {
-        match pin_of(ctx.conn(), &inv.client_id)? {
-            Some(pin) => Some(pin),
-            None => Some(new_pin(ctx, &inv.client_id)?),
-        }
+        // A PIN made here would reach nobody: the client must have been given one.
+        Some(pin_of(ctx.conn(), &inv.client_id)?.ok_or_else(|| {
+            Error::invalid("the client has no invoice PIN yet: make one (New PIN) and hand it over first")
+        })?)
     } else {
         None
     };
