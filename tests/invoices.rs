@@ -453,7 +453,8 @@ fn the_bookkeeping_export_is_a_nordic_spreadsheet_csv_with_formulas_disarmed() {
     k.c.issue_invoice(&k.desk, &b.id).expect("b issued");
     k.c.register_payment(&k.desk, &a.id, 60_000, Method::Card, None).expect("paid");
     let (csv, count) =
-        k.c.export_invoices(&k.owner, "2026-03-01".parse().unwrap(), "2026-03-31".parse().unwrap()).expect("export");
+        k.c.export_invoices(&k.owner, "2026-03-01".parse().expect("day"), "2026-03-31".parse().expect("day"))
+            .expect("export");
     assert_eq!(count, 2);
     assert!(csv.starts_with('\u{feff}'), "a byte-order mark for Excel");
     let rows: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").filter(|r| !r.is_empty()).collect();
