@@ -23,7 +23,7 @@ export const OWNER: Me = {
   mustEnrollTotp: false,
   mustCreatePin: false,
   requiresPin: false,
-  features: ['clients', 'journal', 'calendar', 'reports', 'audit', 'settings'],
+  features: ['clients', 'journal', 'calendar', 'reports', 'audit', 'settings', 'invoices'],
   scope: 'all',
   canEdit: true,
 };

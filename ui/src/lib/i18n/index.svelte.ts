@@ -65,6 +65,16 @@ export function formatNumber(n: number, options: Intl.NumberFormatOptions = {}):
 }
 
 /**
+ * An amount in øre/öre as the UI language writes money (da "1.234,50 kr.", sv and nb
+ * "1 234,50 kr", en "1,234.50 kr"); a credit note's amounts with a minus. Unknown: a dash.
+ */
+export function formatMoney(minor: number | null): string {
+  if (minor === null || !Number.isFinite(minor)) return '—';
+  // An integer of øre over 100 has exactly two decimals, which the format rounds to exactly.
+  return t('money.amount', { amount: formatNumber(minor / 100, { minimumFractionDigits: 2, maximumFractionDigits: 2 }) });
+}
+
+/**
  * A day in words (da "31. december 2026", en "31 December 2026"): an ISO day (YYYY-MM-DD,
  * read as that day wherever the computer is) or a timestamp (its local day).
  */

@@ -21,7 +21,7 @@ function setup(who: Me = me) {
   const statuses: unknown[] = [];
   mockIPC((cmd) => {
     calls.push(cmd);
-    if (cmd === 'list_clients') return [];
+    if (cmd === 'list_clients' || cmd === 'list_invoices') return [];
     // The owner starts in the calendar (an empty clinic: no calendars, no services).
     if (cmd === 'list_calendars' || cmd === 'list_services') return [];
     if (cmd === 'lock_session') return { state: 'locked', language: 'en', clinicName: 'K', me };
@@ -117,7 +117,7 @@ describe('the signed-in window', () => {
       }
       if (cmd === 'client_appointments') return { appointments: [], timeZone: 'Europe/Copenhagen' };
       if (cmd === 'journal' || cmd === 'list_templates' || cmd === 'list_attachments') return [];
-      if (cmd === 'client_relations' || cmd === 'list_staff') return [];
+      if (cmd === 'client_relations' || cmd === 'list_staff' || cmd === 'list_invoices') return [];
     });
     render(Main, { context: withSession({ me, clinicName: 'K' }) });
     await vi.advanceTimersByTimeAsync(0);
@@ -128,6 +128,18 @@ describe('the signed-in window', () => {
     expect(screen.getByTestId('nav.clients').getAttribute('aria-current')).toBe('page');
     expect(screen.getByTestId('client.appointments')).toBeTruthy();
     expect(document.querySelector('section.journal')).not.toBeNull();
+  });
+
+  it('shows the invoices to whoever has the invoices right, and only them', async () => {
+    setup({ ...me, features: ['clients', 'journal'] });
+    expect(screen.queryByTestId('nav.invoices')).toBeNull();
+    cleanup();
+    const { calls } = setup();
+    await fireEvent.click(screen.getByTestId('nav.invoices'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('nav.invoices').getAttribute('aria-current')).toBe('page');
+    expect(screen.getByTestId('invoices.tab-outstanding')).toBeTruthy();
+    expect(calls).toContain('list_invoices');
   });
 
   it('keeps the top bar on one row by its style, not by hiding anything', () => {
