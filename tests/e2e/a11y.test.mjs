@@ -37,6 +37,7 @@ test('every screen passes the accessibility check', async () => {
       ['nav.review', 'review.title', 'log review'],
       ['nav.staff', 'staff.row', 'staff'],
       ['nav.templates', 'templates.row', 'templates'],
+      ['nav.invoices', 'invoices', 'invoices'],
       ['nav.account', 'nav.me', 'account'],
     ];
     if ((await win.findAll(tid('nav.calendar'))).length > 0) {
