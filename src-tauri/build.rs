@@ -105,6 +105,12 @@ const COMMANDS: &[&str] = &[
     "save_invoice_pdf",
     "email_invoice_pdf",
     "export_invoices",
+    "my_reports",
+    "report_definitions",
+    "save_report",
+    "set_report_active",
+    "run_report",
+    "save_report_file",
 ];
 
 fn main() {

@@ -291,6 +291,7 @@ pub fn run(clinic: &mut Clinic, session: &SessionId, iterations: usize) -> Resul
 
     calendar(clinic, session, iterations, &sample_ids, &mut out)?;
     invoices(clinic, session, iterations, &sample_ids, &mut out)?;
+    reports(clinic, session, iterations, &mut out)?;
 
     let t = Instant::now();
     let v = clinic.verify_audit()?;
@@ -303,6 +304,34 @@ pub fn run(clinic: &mut Clinic, session: &SessionId, iterations: usize) -> Resul
         v.intact
     ));
     Ok(out)
+}
+
+/// A month of a ten-calendar clinic's appointments as a report through the gate (every
+/// row's client decided by the policy, one audit event with the clients covered).
+fn reports(clinic: &mut Clinic, session: &SessionId, iterations: usize, out: &mut Vec<String>) -> Result<()> {
+    use crate::reports::{Period, Preset};
+    use chrono::{Datelike, Months};
+    let Some(def) = clinic
+        .my_reports(session)?
+        .into_iter()
+        .find(|r| r.preset == Preset::Appointments && r.period == Period::ThisMonth)
+    else {
+        return Ok(());
+    };
+    let tz = clinic.time_zone()?;
+    let today = crate::calendar::zone::to_local(tz, clinic.now()).date();
+    let first = today.with_day(1).unwrap_or(today);
+    let mut rows = 0usize;
+    let mut rng = StdRng::seed_from_u64(17);
+    let month = measure("report_month_gated", iterations.min(100), |_| {
+        // One of the twelve months before this one.
+        let from = first - Months::new(rng.gen_range(1..=12));
+        let to = from + Months::new(1) - chrono::Duration::days(1);
+        rows = clinic.run_report(session, &def.id, Some(from), Some(to))?.rows.len();
+        Ok(())
+    })?;
+    out.push(format!("{} rows_last={rows}", month.line()));
+    Ok(())
 }
 
 /// Invoicing: issuing one (the next number, the totals, the PDF encrypted with the

@@ -100,6 +100,10 @@ id_type!(
     /// An invoice or a credit note (its number is given when it is issued).
     InvoiceId
 );
+id_type!(
+    /// A report definition (a preset with its columns, period and readers).
+    ReportId
+);
 
 /// A template's stable key across its versions: a UUID for a template built in the
 /// clinic, a short name (`pain_follow_up`) for one shipped with Klinik.

@@ -46,7 +46,9 @@ pub mod error;
 pub mod ids;
 pub mod invoices;
 pub mod migrations;
+pub(crate) mod pdf;
 pub mod records;
+pub mod reports;
 pub mod secret;
 pub(crate) mod text;
 pub mod vault;
@@ -62,6 +64,6 @@ pub use clinic::{Clinic, ClinicSetup, OpenedWith};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, ErrorDetail, Result};
 pub use ids::{
-    AppointmentId, AttachmentId, CalendarId, ClientId, ClinicId, EntryId, InvoiceId, SeriesId, ServiceId, SessionId,
-    StaffId, TemplateId, TemplateKey,
+    AppointmentId, AttachmentId, CalendarId, ClientId, ClinicId, EntryId, InvoiceId, ReportId, SeriesId, ServiceId,
+    SessionId, StaffId, TemplateId, TemplateKey,
 };

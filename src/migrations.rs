@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0014_calendar.sql", include_str!("../migrations/0014_calendar.sql")),
     ("0015_appointments_by_calendar.sql", include_str!("../migrations/0015_appointments_by_calendar.sql")),
     ("0016_invoices.sql", include_str!("../migrations/0016_invoices.sql")),
+    ("0017_reports.sql", include_str!("../migrations/0017_reports.sql")),
 ];
 
 /// The schema version this build writes.

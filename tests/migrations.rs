@@ -527,8 +527,8 @@ fn check_sound(conn: &Connection, v: i64) {
 
 #[test]
 fn there_is_a_step_test_for_every_migration() {
-    // Adding migrations/0017_*.sql: add a step_17 test below (and its rows to `seed`).
-    assert_eq!(migrations::latest(), 16, "a new migration needs its step test in tests/migrations.rs");
+    // Adding migrations/0018_*.sql: add a step_18 test below (and its rows to `seed`).
+    assert_eq!(migrations::latest(), 17, "a new migration needs its step test in tests/migrations.rs");
     assert_eq!(MIGRATIONS.len() as i64, migrations::latest());
 }
 
@@ -1053,6 +1053,42 @@ fn step_16_invoices_adds_invoicing_with_issued_invoices_frozen_and_the_right_for
     refused(
         c,
         &format!("INSERT INTO client_invoice_pins (client_id, pin, issued_at, issued_by) VALUES ('{CLIENT}', '12a456', '{T0}', '{OWNER}')"),
+        "CHECK constraint failed",
+    );
+}
+
+#[test]
+fn step_17_reports_adds_report_definitions_and_the_reports_right_for_practitioners_and_the_desk() {
+    let db = migrated(17);
+    let c = &db.conn;
+    assert!(exists(c, "table", "report_definitions"));
+    assert!(exists(c, "index", "clients_by_created"));
+    assert_eq!(
+        rows(c, "SELECT role, ',' || features || ',' LIKE '%,reports,%' FROM staff ORDER BY id"),
+        [[t("owner"), i(1)], [t("practitioner"), i(1)], [t("reception"), i(1)]],
+        "everyone has the reports right now (the owner had it)"
+    );
+    exec(
+        c,
+        &format!(
+            "INSERT INTO report_definitions (id, name, preset, columns, period, visible_to, created_at, updated_at)
+             VALUES ('r-1', 'Marts', 'appointments', 'date,client', 'this_month', 'owner', '{T0}', '{T0}')"
+        ),
+    );
+    refused(
+        c,
+        &format!(
+            "INSERT INTO report_definitions (id, name, preset, columns, period, visible_to, created_at, updated_at)
+             VALUES ('r-2', 'X', 'gossip', 'date', 'this_month', 'owner', '{T0}', '{T0}')"
+        ),
+        "CHECK constraint failed",
+    );
+    refused(
+        c,
+        &format!(
+            "INSERT INTO report_definitions (id, name, preset, columns, period, visible_to, created_at, updated_at)
+             VALUES ('r-3', 'X', 'appointments', 'date', 'fixed', 'owner', '{T0}', '{T0}')"
+        ),
         "CHECK constraint failed",
     );
 }

@@ -11,7 +11,7 @@ use tauri_specta::{collect_commands, Builder, ErrorHandlingMode};
 
 /// The typed command set; also the source of `ui/src/lib/bindings.ts`.
 pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
-    use commands::{audit, calendar, clients, invoices, journal, session, staff};
+    use commands::{audit, calendar, clients, invoices, journal, reports, session, staff};
     Builder::<R>::new()
         // The window's audit filter and its translations follow the core's one list.
         .constant("AUDIT_ACTIONS", klinik::audit::ACTIONS)
@@ -115,6 +115,12 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             invoices::save_invoice_pdf,
             invoices::email_invoice_pdf,
             invoices::export_invoices,
+            reports::my_reports,
+            reports::report_definitions,
+            reports::save_report,
+            reports::set_report_active,
+            reports::run_report,
+            reports::save_report_file,
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .disable_serde_phases()

@@ -255,6 +255,12 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("save_invoice_pdf", &["invoice_read"]),
     ("email_invoice_pdf", &["invoice_read"]),
     ("export_invoices", &["invoice_read"]),
+    ("my_reports", &["report_run"]),
+    ("report_definitions", &["report_manage"]),
+    ("save_report", &["report_manage"]),
+    ("set_report_active", &["report_manage"]),
+    ("run_report", &["report_run"]),
+    ("save_report_file", &["report_run"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -578,6 +584,36 @@ fn every_command_writes_its_audit_events() {
             "draft_invoice",
             json!({ "clientId": id, "payer": payer, "appointmentIds": [],
             "lines": [{ "description": "", "quantity": 0, "unitMinor": 1, "discountPct": 0, "vat": "exempt" }] }),
+        )
+        .expect_err("refused");
+        assert_eq!(bad["code"], "invalid");
+        mark = actions_since(&win, mark).1;
+        // Reports: My page, a run, a file; an administrator's own report, retired.
+        let page = check("my_reports", json!({}), &mut mark);
+        let starter = page.as_array().expect("list").iter().find(|r| r["preset"] == "appointments").expect("a starter")
+            ["id"]
+            .clone();
+        let run = check("run_report", json!({ "reportId": starter, "fromDay": null, "toDay": null }), &mut mark);
+        assert!(run["columns"].as_array().is_some_and(|c| !c.is_empty()));
+        let saved = check(
+            "save_report_file",
+            json!({ "reportId": starter, "fromDay": "2026-01-01", "toDay": "2026-12-31", "format": "csv" }),
+            &mut mark,
+        );
+        assert!(std::fs::read_to_string(saved.as_str().expect("a path")).expect("the CSV").starts_with('\u{feff}'));
+        check("report_definitions", json!({}), &mut mark);
+        let mine = check(
+            "save_report",
+            json!({ "reportId": null, "input": { "name": "Mine", "preset": "noShows", "columns": ["client", "date"],
+            "period": "lastMonth", "fixedFrom": null, "fixedTo": null, "visibleTo": ["owner"] } }),
+            &mut mark,
+        );
+        check("set_report_active", json!({ "reportId": mine["id"], "active": false }), &mut mark);
+        let bad = call(
+            &win,
+            "save_report",
+            json!({ "reportId": null, "input": { "name": "X", "preset": "noShows", "columns": ["nationalId"],
+            "period": "lastMonth", "fixedFrom": null, "fixedTo": null, "visibleTo": ["owner"] } }),
         )
         .expect_err("refused");
         assert_eq!(bad["code"], "invalid");

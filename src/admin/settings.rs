@@ -114,6 +114,8 @@ pub fn auto_sign_hours(conn: &Connection) -> Result<i64> {
 /// settings change writes this key, so a real clinic cannot get it. `klinik bench` copies
 /// a clinic unencrypted into the temp folder and therefore runs only where it is set.
 pub const DEMO_CLINIC: &str = "demo_clinic";
+/// The starter reports were added (once; an administrator may retire them).
+pub const REPORTS_STARTED: &str = "reports_started";
 
 pub fn is_demo_clinic(conn: &Connection) -> Result<bool> {
     Ok(get_i64(conn, DEMO_CLINIC, 0)? == 1)

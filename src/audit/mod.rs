@@ -64,6 +64,8 @@ pub const ACTIONS: &[&str] = &[
     "invoice_read",
     "invoice_edit",
     "invoice_setup",
+    "report_run",
+    "report_manage",
     // Sessions, accounts, the desk and the clinic.
     "clinic_created",
     "login",

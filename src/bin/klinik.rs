@@ -85,6 +85,11 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Reports: the ones on your My page, and running one into a CSV or PDF file.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// Invoices: list them, write one's PDF, export a period for the bookkeeping.
     Invoice {
         #[command(subcommand)]
@@ -136,6 +141,34 @@ enum CalendarCommand {
         /// Put client names in the events
         #[arg(long)]
         with_names: bool,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// The reports on your My page: id, name, what it shows, its period.
+    List {
+        /// Sign in as this person; password from KLINIK_PASSWORD or a prompt
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: String,
+    },
+    /// Run a report into a file (its own period, or --from and --to).
+    Run {
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: String,
+        #[arg(long)]
+        id: String,
+        /// First day, YYYY-MM-DD (with --to)
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD (with --from)
+        #[arg(long)]
+        to: Option<String>,
+        /// csv or pdf
+        #[arg(long, default_value = "csv")]
+        format: String,
         #[arg(long)]
         out: PathBuf,
     },
@@ -308,6 +341,44 @@ fn day_arg(s: &str) -> Result<chrono::NaiveDate, Error> {
     klinik::clock::parse_day(Some(s))?.ok_or_else(|| Error::Invalid("a day is needed (YYYY-MM-DD)".into()))
 }
 
+/// `klinik report …`: signed in as a person, the same My page and rules as the window.
+fn report(command: ReportCommand, dir: &std::path::Path) -> Result<ExitCode, Error> {
+    let as_email = match &command {
+        ReportCommand::List { as_email } | ReportCommand::Run { as_email, .. } => as_email.clone(),
+    };
+    let mut clinic = open(dir)?;
+    let (session, _password) = sign_in(&mut clinic, &as_email)?;
+    let result = (|| -> Result<(), Error> {
+        match command {
+            ReportCommand::List { .. } => {
+                println!("id\tname\tpreset\tperiod");
+                for r in clinic.my_reports(&session)? {
+                    println!("{}\t{}\t{}\t{}", r.id.as_str(), r.name, r.preset.as_str(), r.period.as_str());
+                }
+            }
+            ReportCommand::Run { id, from, to, format, out, .. } => {
+                let id = klinik::ReportId::parse(&id)?;
+                let pdf = match format.as_str() {
+                    "csv" => false,
+                    "pdf" => true,
+                    other => return Err(Error::Invalid(format!("--format csv or pdf (not {other})"))),
+                };
+                let (from, to) = match (from, to) {
+                    (Some(f), Some(t)) => (Some(day_arg(&f)?), Some(day_arg(&t)?)),
+                    (None, None) => (None, None),
+                    _ => return Err(Error::Invalid("give both --from and --to, or neither".into())),
+                };
+                let file = clinic.report_file(&session, &id, from, to, pdf)?;
+                std::fs::write(&out, &file.bytes)?;
+                println!("wrote {}", out.display());
+            }
+        }
+        Ok(())
+    })();
+    clinic.logout(&session)?;
+    result.map(|_| ExitCode::SUCCESS)
+}
+
 /// `klinik invoice …`: signed in as a person, through the same gate as the window.
 fn invoice(command: InvoiceCommand, dir: &std::path::Path) -> Result<ExitCode, Error> {
     use klinik::invoices::{money, Show};
@@ -474,6 +545,7 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Invoice { command } => invoice(command, &dir),
+        Command::Report { command } => report(command, &dir),
         Command::Audit { command: AuditCommand::Anchor { out } } => {
             let clinic = open(&dir)?;
             let anchor = clinic.audit_anchor()?;

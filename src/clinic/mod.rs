@@ -250,12 +250,14 @@ pub(crate) mod invoices;
 pub(crate) mod open;
 pub(crate) mod records;
 pub(crate) mod relations;
+pub(crate) mod reports;
 pub(crate) mod session;
 pub(crate) mod staff;
 
 pub use audit_log::{ExportFormat, Exported};
 pub use calendar::CalendarView;
 pub use invoices::InvoicePdf;
+pub use reports::ReportFile;
 
 impl Clinic {
     pub fn data_dir(&self) -> &Path {

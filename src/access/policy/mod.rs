@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// A staff member's role.
 #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[strum(serialize_all = "snake_case")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Set the clinic up; full access, including the audit trail and settings.
@@ -98,10 +98,14 @@ pub enum Action {
     InvoiceEdit,
     /// The clinic's details on its invoices (admins).
     InvoiceSetup,
+    /// Running a report from one's My page (the reports right).
+    ReportRun,
+    /// Making, changing and retiring report definitions (admins).
+    ReportManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 42] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -142,6 +146,8 @@ impl Action {
         Action::InvoiceRead,
         Action::InvoiceEdit,
         Action::InvoiceSetup,
+        Action::ReportRun,
+        Action::ReportManage,
     ];
 
     pub fn audit_name(self) -> &'static str {
@@ -186,6 +192,8 @@ impl Action {
             Action::InvoiceRead => "invoice_read",
             Action::InvoiceEdit => "invoice_edit",
             Action::InvoiceSetup => "invoice_setup",
+            Action::ReportRun => "report_run",
+            Action::ReportManage => "report_manage",
         }
     }
 }
@@ -318,11 +326,13 @@ impl Rights {
         match role {
             Role::Owner | Role::Admin => Rights { scope: Scope::All, edit: true, features: Features::of(Feature::ALL) },
             Role::Practitioner => {
-                Rights { scope: Scope::Own, edit: true, features: Features::of(&[Clients, Journal, Calendar]) }
+                Rights { scope: Scope::Own, edit: true, features: Features::of(&[Clients, Journal, Calendar, Reports]) }
             }
-            Role::Reception => {
-                Rights { scope: Scope::All, edit: true, features: Features::of(&[Clients, Calendar, Invoices]) }
-            }
+            Role::Reception => Rights {
+                scope: Scope::All,
+                edit: true,
+                features: Features::of(&[Clients, Calendar, Invoices, Reports]),
+            },
         }
     }
     /// The owner set the clinic up and always keeps everything (nobody can lock the
@@ -543,11 +553,20 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         | Action::Backup
         | Action::CalendarManage
         | Action::InvoiceSetup
+        | Action::ReportManage
         | Action::TemplateChange => {
             if subject.role.is_admin() && rights.features.has(Feature::Settings) && personal {
                 Decision::Allow
             } else {
                 Decision::Deny("only administrators signed in personally manage staff and settings")
+            }
+        }
+        // A report holds only what the person may see (each row decided on its client).
+        Action::ReportRun => {
+            if rights.features.has(Feature::Reports) {
+                Decision::Allow
+            } else {
+                Decision::Deny("no access to reports")
             }
         }
         // Invoicing is reception work (the desk invoices without a PIN), never the journal;

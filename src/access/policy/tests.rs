@@ -55,9 +55,11 @@ fn expected(s: &Subject, action: Action) -> bool {
             r.features.has(Feature::Audit) && !business
         }
         StaffCreate | StaffList | StaffUpdate | SettingsChange | RelationChange | RelationList | Backup
-        | TemplateChange | CalendarManage | InvoiceSetup => {
+        | TemplateChange | CalendarManage | InvoiceSetup | ReportManage => {
             admin && r.features.has(Feature::Settings) && !business && !pin
         }
+        // My page: the reports right; the rows are decided per client when it runs.
+        ReportRun => r.features.has(Feature::Reports),
         // The desk invoices (business login, no PIN needed); journals never come into it;
         // a client's invoices only for someone who sees the client at all.
         InvoiceRead | InvoiceEdit => {

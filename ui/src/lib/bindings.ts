@@ -157,10 +157,18 @@ export const commands = {
 	emailInvoicePdf: (invoiceId: string) => __TAURI_INVOKE<string>("email_invoice_pdf", { invoiceId }),
 	/**  The bookkeeping export of a period as CSV in the export folder; returns its path. */
 	exportInvoices: (firstDay: string, lastDay: string) => __TAURI_INVOKE<string>("export_invoices", { firstDay, lastDay }),
+	myReports: () => __TAURI_INVOKE<Definition[]>("my_reports"),
+	reportDefinitions: () => __TAURI_INVOKE<Definition[]>("report_definitions"),
+	saveReport: (reportId: string | null, input: DefinitionInput) => __TAURI_INVOKE<Definition>("save_report", { reportId, input }),
+	setReportActive: (reportId: string, active: boolean) => __TAURI_INVOKE<null>("set_report_active", { reportId, active }),
+	/**  Runs a report from My page over its own period, or `fromDay`..`toDay` (both or neither). */
+	runReport: (reportId: string, fromDay: string | null, toDay: string | null) => __TAURI_INVOKE<Report>("run_report", { reportId, fromDay, toDay }),
+	/**  Saves a report run as `csv` or `pdf` into the export folder; returns its path. */
+	saveReportFile: (reportId: string, fromDay: string | null, toDay: string | null, format: string) => __TAURI_INVOKE<string>("save_report_file", { reportId, fromDay, toDay, format }),
 };
 
 /* Constants */
-export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_restore","crash_check"] as const;
+export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_manage","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_restore","crash_check"] as const;
 
 /* Types */
 export type Absence = {
@@ -326,6 +334,15 @@ export type CalendarView = {
 	timeZone: string,
 };
 
+/**  What a column's cells hold. */
+export type CellKind = "text" | 
+/**  YYYY-MM-DD */
+"day" | 
+/**  HH:MM, the clinic's local time */
+"time" | "count" | 
+/**  Øre, as an integer */
+"money";
+
 export type Client = {
 	id: string,
 	name: string,
@@ -362,7 +379,39 @@ export type ClientInput = {
 	nationalId: string | null,
 };
 
+/**  One column a preset offers: its key (also the CSV header) and what it holds. */
+export type Column = {
+	key: string,
+	kind: CellKind,
+};
+
 export type Country = "dk" | "se" | "no";
+
+/**  A report as an administrator set it up. */
+export type Definition = {
+	id: ReportId,
+	name: string,
+	preset: Preset,
+	columns: string[],
+	period: Period,
+	fixedFrom: string | null,
+	fixedTo: string | null,
+	/**  Roles, as their stored text (owner, admin, practitioner, reception). */
+	visibleTo: string[],
+	active: boolean,
+};
+
+/**  What an administrator types for a report. */
+export type DefinitionInput = {
+	name: string,
+	preset: Preset,
+	columns: string[],
+	period: Period,
+	fixedFrom?: string | null,
+	fixedTo?: string | null,
+	/**  Roles, as their stored text (owner, admin, practitioner, reception). */
+	visibleTo: string[],
+};
 
 export type Entry = {
 	id: string,
@@ -442,6 +491,8 @@ export type Invoice = {
 	clientId: ClientId,
 	clientName: string,
 	clientBirthDate: string | null,
+	/**  Printed under the client's name when the client pays. */
+	clientAddress: string,
 	payer: Payer,
 	language: string,
 	issuedOn: string | null,
@@ -601,11 +652,27 @@ export type Payment = {
 	paidOn: string,
 };
 
+/**  The period a report covers unless the person chooses another. */
+export type Period = "thisMonth" | "lastMonth" | "thisYear" | "fixed";
+
 /**  A staff photo: its type (judged by content in the core) and the bytes as base64. */
 export type Photo = {
 	mime: string,
 	base64: string,
 };
+
+/**  What a report counts or lists. */
+export type Preset = 
+/**  Every appointment in the period. */
+"appointments" | 
+/**  Done appointments, no-shows and cancellations per practitioner (calendar). */
+"visitsPerPractitioner" | 
+/**  No-shows and late cancellations. */
+"noShows" | 
+/**  Clients registered in the period. */
+"newClients" | 
+/**  Issued invoice lines per service (needs the invoices right too). */
+"revenueByService";
 
 /**  The clinic's details on its invoices. */
 export type Profile = {
@@ -645,6 +712,23 @@ export type RepeatInput = {
 	/**  the number of appointments. */
 	times: number | null,
 };
+
+/**  A report run: its table and what it covered. */
+export type Report = {
+	id: ReportId,
+	name: string,
+	preset: Preset,
+	/**  First and last day covered (the clinic's local days). */
+	from: string,
+	to: string,
+	columns: Column[],
+	rows: string[][],
+	/**  How many clients' data the rows hold. */
+	clients: number,
+};
+
+/**  A report definition (a preset with its columns, period and readers). */
+export type ReportId = string;
 
 export type ReviewMark = {
 	reviewerName: string,
