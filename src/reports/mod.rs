@@ -205,7 +205,7 @@ pub struct Report {
     pub clients: u32,
 }
 
-const MAX_ROWS: usize = 20_000;
+const MAX_ROWS: usize = 100_000;
 
 fn roles_to_db(roles: &[Role]) -> String {
     roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
