@@ -285,3 +285,51 @@ fn invoices_from_the_command_line_sign_in_and_stay_behind_the_pin() {
     let wrong = run(owner.0, "not-the-password-at-all", &["list"]);
     assert_eq!(wrong.status.code(), Some(2));
 }
+
+/// `klinik report …` signs in as a person and shows that person's My page: the owner runs
+/// a starter into CSV and PDF; a wrong password gets nothing.
+#[test]
+fn reports_from_the_command_line_are_the_persons_own() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let dir = d.path().join("demo");
+    let pass = "tre-trætte-trolde-i-tønder";
+    let demo = klinik(&dir)
+        .args(["demo", "--clients", "12", "--key-store", "passphrase"])
+        .env("KLINIK_PASSPHRASE", pass)
+        .output()
+        .expect("run");
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let run = |password: &str, args: &[&str]| {
+        klinik(&dir)
+            .arg("report")
+            .args(args)
+            .args(["--as", "mette@fjordklinik.example"])
+            .env("KLINIK_PASSPHRASE", pass)
+            .env("KLINIK_PASSWORD", password)
+            .output()
+            .expect("run")
+    };
+    let list = run("blå-hest-i-fjorden-42", &["list"]);
+    assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
+    let listed = String::from_utf8_lossy(&list.stdout).into_owned();
+    let id = listed
+        .lines()
+        .find(|l| l.contains("\tappointments\tlast_month"))
+        .and_then(|l| l.split('\t').next())
+        .expect("last month's visits on the owner's page")
+        .to_owned();
+    let csv = d.path().join("month.csv");
+    let out = run("blå-hest-i-fjorden-42", &["run", "--id", &id, "--format", "csv", "--out", csv.to_str().expect("p")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&csv).expect("csv");
+    assert!(text.starts_with("\u{feff}date;time;client;service;practitioner;status\r\n"), "{text}");
+    assert!(text.lines().count() > 1, "last month of the demo has visits");
+    let pdf = d.path().join("month.pdf");
+    let out = run("blå-hest-i-fjorden-42", &["run", "--id", &id, "--format", "pdf", "--out", pdf.to_str().expect("p")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&pdf).expect("pdf").starts_with(b"%PDF-"));
+    let refused = d.path().join("refused.csv");
+    let wrong = run("wrong-password-for-sure", &["run", "--id", &id, "--out", refused.to_str().expect("p")]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(!refused.exists());
+}
