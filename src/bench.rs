@@ -318,6 +318,13 @@ fn reports(clinic: &mut Clinic, session: &SessionId, iterations: usize, out: &mu
     else {
         return Ok(());
     };
+    {
+        let conn = clinic.conn_for_crate();
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", crate::reports::APPOINTMENTS_SQL))?;
+        let plan: Vec<String> =
+            stmt.query_map(["a", "b"], |r| r.get::<_, String>(3))?.collect::<rusqlite::Result<_>>()?;
+        out.push(format!("plan report_appointments: {}", plan.join(" | ")));
+    }
     let tz = clinic.time_zone()?;
     let today = crate::calendar::zone::to_local(tz, clinic.now()).date();
     let first = today.with_day(1).unwrap_or(today);
