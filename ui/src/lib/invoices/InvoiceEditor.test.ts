@@ -20,6 +20,7 @@ const DRAFT: Invoice = {
   clientId: 'k1',
   clientName: 'Karen Berg',
   clientBirthDate: null,
+  clientAddress: '',
   payer: { thirdParty: false, name: '', address: '', reference: '' },
   language: 'da',
   issuedOn: null,

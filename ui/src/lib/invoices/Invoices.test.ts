@@ -22,7 +22,7 @@ function appointment(id: string, status: Appointment['status'], startsAt: string
 
 const DRAFT: Invoice = {
   id: 'inv-1', number: null, kind: 'invoice', issued: false, creditsNumber: null, creditedBy: null, clientId: 'k1', clientName: 'Karen Berg',
-  clientBirthDate: null, payer: { thirdParty: false, name: '', address: '', reference: '' }, language: 'en', issuedOn: null, dueOn: null,
+  clientBirthDate: null, clientAddress: '', payer: { thirdParty: false, name: '', address: '', reference: '' }, language: 'en', issuedOn: null, dueOn: null,
   lines: [{ position: 1, appointmentId: 'a1', description: 'Fodbehandling', treatmentOn: '2026-03-02', quantity: 1, unitMinor: 45000, discountPct: 0, vat: 'exempt', amountMinor: 45000, vatMinor: 0 }],
   totals: { totalMinor: 45000, vatMinor: 0, vatBaseMinor: 0, exemptMinor: 45000 },
   payments: [], paidMinor: 0, outstandingMinor: 0, daysOverdue: null,

@@ -21,7 +21,7 @@ function setup(who: Me = me) {
   const statuses: unknown[] = [];
   mockIPC((cmd) => {
     calls.push(cmd);
-    if (cmd === 'list_clients' || cmd === 'list_invoices') return [];
+    if (cmd === 'list_clients' || cmd === 'list_invoices' || cmd === 'my_reports') return [];
     // The owner starts in the calendar (an empty clinic: no calendars, no services).
     if (cmd === 'list_calendars' || cmd === 'list_services') return [];
     if (cmd === 'lock_session') return { state: 'locked', language: 'en', clinicName: 'K', me };
@@ -140,6 +140,19 @@ describe('the signed-in window', () => {
     expect(screen.getByTestId('nav.invoices').getAttribute('aria-current')).toBe('page');
     expect(screen.getByTestId('invoices.tab-outstanding')).toBeTruthy();
     expect(calls).toContain('list_invoices');
+  });
+
+  it('shows My page (the reports) to whoever has the reports right, and only them', async () => {
+    setup({ ...me, features: ['clients', 'journal'] });
+    expect(screen.queryByTestId('nav.reports')).toBeNull();
+    cleanup();
+    const { calls } = setup();
+    await fireEvent.click(screen.getByTestId('nav.reports'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('nav.reports').getAttribute('aria-current')).toBe('page');
+    expect(screen.getByTestId('nav.reports').textContent).toBe('My page');
+    expect(screen.getByTestId('reports')).toBeTruthy();
+    expect(calls).toContain('my_reports');
   });
 
   it('keeps the top bar on one row by its style, not by hiding anything', () => {
