@@ -66,11 +66,18 @@ function setup(
   return calls;
 }
 
-beforeEach(() => localStorage.clear());
+beforeEach(() => {
+  localStorage.clear();
+  // A fixed daytime moment: "today" is the same day in UTC (the test machine) and in
+  // Copenhagen (the clinic); late in the UTC evening the two differ and the view's first
+  // day moved under the tests. Only Date is faked; timers run as usual.
+  vi.useFakeTimers({ now: new Date('2026-03-18T10:00:00Z'), toFake: ['Date'] });
+});
 afterEach(() => {
   cleanup();
   clearMocks();
   localStorage.clear();
+  vi.useRealTimers();
 });
 
 describe('the calendar', () => {
@@ -204,7 +211,8 @@ describe('booking', () => {
 
     await waitFor(() => expect(calls.some((c) => c.cmd === 'book_appointment')).toBe(true));
     const booking = calls.find((c) => c.cmd === 'book_appointment')!.args.booking as Record<string, unknown>;
-    const day = (calls.find((c) => c.cmd === 'calendar_view')!.args.firstDay as string);
+    // The day shown now (the first view may use the computer's day before the clinic's zone is known).
+    const day = (calls.filter((c) => c.cmd === 'calendar_view').at(-1)!.args.firstDay as string);
     const weekday = ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
     expect(booking).toMatchObject({
       calendarId: LARS.id,
