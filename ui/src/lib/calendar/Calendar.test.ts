@@ -211,8 +211,9 @@ describe('booking', () => {
 
     await waitFor(() => expect(calls.some((c) => c.cmd === 'book_appointment')).toBe(true));
     const booking = calls.find((c) => c.cmd === 'book_appointment')!.args.booking as Record<string, unknown>;
-    // The day shown now (the first view may use the computer's day before the clinic's zone is known).
-    const day = (calls.filter((c) => c.cmd === 'calendar_view').at(-1)!.args.firstDay as string);
+    // The day shown when booking (the first view may use the computer's day before the clinic's zone is known).
+    const booked = calls.findIndex((c) => c.cmd === 'book_appointment');
+    const day = (calls.slice(0, booked).filter((c) => c.cmd === 'calendar_view').at(-1)!.args.firstDay as string);
     const weekday = ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
     expect(booking).toMatchObject({
       calendarId: LARS.id,
