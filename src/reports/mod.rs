@@ -605,10 +605,7 @@ fn read(
     let local = |at: &str| -> Result<(String, String)> {
         use chrono::Timelike;
         let t = crate::calendar::zone::to_local(tz, clock::from_db(at)?);
-        Ok((
-            format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day()),
-            format!("{:02}:{:02}", t.hour(), t.minute()),
-        ))
+        Ok((format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day()), format!("{:02}:{:02}", t.hour(), t.minute())))
     };
     let mut out = Vec::new();
     match preset {
