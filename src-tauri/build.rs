@@ -76,6 +76,8 @@ const COMMANDS: &[&str] = &[
     "mark_log_reviewed",
     "set_review_settings",
     "make_backup",
+    "backup_status",
+    "set_backup_folder",
     "list_calendars",
     "list_services",
     "calendar_view",

@@ -130,3 +130,74 @@ fn a_backup_is_an_encrypted_openable_copy_with_a_manifest_and_restores_without_d
     assert_eq!(r.list_clients(&rs, "Bodil").expect("list").len(), 1);
     OsKeyring.delete(&id).expect("clean up");
 }
+
+/// Automatic backups: once a folder is chosen (with the administrator's password), one a
+/// day is made and checked, the rotation keeps 7 days, 4 weeks and 12 months of them and
+/// deletes nothing else in the folder, and the status warns when the last good one is old
+/// or the folder is gone.
+#[test]
+fn automatic_backups_happen_daily_rotate_and_warn() {
+    use chrono::TimeZone;
+    use klinik::FixedClock;
+    let d = tmp();
+    let start = chrono::Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).single().expect("t");
+    let clock = Arc::new(FixedClock::new(start));
+    let (mut c, _) = setup_at(d.path(), clock.clone());
+    let s = login(&mut c);
+    let folder = d.path().join("usb");
+    std::fs::create_dir(&folder).expect("the disk");
+    assert!(!c.automatic_backup_due().expect("due"), "no folder: off");
+    assert_eq!(c.automatic_backup().expect("off"), None);
+    assert_eq!(
+        c.set_backup_folder(&s, Some(&folder), &Secret::new("not-the-password-at-all")).expect_err("password").code(),
+        klinik::ErrorCode::WrongCredentials
+    );
+    assert_eq!(
+        c.set_backup_folder(&s, Some(&d.path().join("nowhere")), &Secret::new(OWNER_PASSWORD))
+            .expect_err("no folder")
+            .code(),
+        klinik::ErrorCode::Invalid
+    );
+    c.set_backup_folder(&s, Some(&folder), &Secret::new(OWNER_PASSWORD)).expect("chosen");
+    assert!(c.backup_status(&s).expect("status").stale, "none made yet");
+    // Things of others in the folder: never touched by the rotation.
+    std::fs::create_dir(folder.join("klinik-backup-20250101-120000")).expect("a manual backup's folder");
+    std::fs::write(folder.join("notes.txt"), "mine").expect("a file");
+    std::fs::create_dir(folder.join("klinik-auto-19990101-000000")).expect("not a backup");
+    // 60 days of work, a backup on each (opening; the rotation runs each time).
+    for day in 0..60 {
+        assert!(c.automatic_backup_due().expect("due"), "day {day}");
+        let dest = c.automatic_backup().expect("made").expect("a folder");
+        klinik::backup::check_backup(&dest).expect("a checked backup");
+        assert!(!c.automatic_backup_due().expect("due"), "one a day");
+        clock.advance(chrono::Duration::days(1));
+    }
+    let autos: Vec<String> = std::fs::read_dir(&folder)
+        .expect("folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("klinik-auto-2026"))
+        .collect();
+    assert!(autos.len() >= 7 && autos.len() <= 7 + 4 + 12, "{autos:?}");
+    for back in 1..=7 {
+        let day = (start + chrono::Duration::days(60 - back)).format("klinik-auto-%Y%m%d").to_string();
+        assert!(autos.iter().any(|n| n.starts_with(&day)), "the last seven days are kept: {day} in {autos:?}");
+    }
+    assert!(autos.iter().any(|n| n.starts_with("klinik-auto-202601")), "January kept as a month: {autos:?}");
+    for theirs in ["klinik-backup-20250101-120000", "notes.txt", "klinik-auto-19990101-000000"] {
+        assert!(folder.join(theirs).exists(), "{theirs} is left alone");
+    }
+    // Three days without a backup: the window warns; the disk unplugged: it says so, and
+    // the attempt is recorded as failed.
+    let s = login(&mut c);
+    assert!(!c.backup_status(&s).expect("status").stale);
+    clock.advance(chrono::Duration::days(3));
+    let s = login(&mut c);
+    let status = c.backup_status(&s).expect("status");
+    assert!(status.stale && !status.folder_missing, "{status:?}");
+    std::fs::rename(&folder, d.path().join("usb-unplugged")).expect("unplug");
+    assert!(c.backup_status(&s).expect("status").folder_missing);
+    assert!(c.automatic_backup().is_err());
+    let log = c.audit_page(&s, &klinik::audit::Filter::default(), None, 500).expect("log");
+    assert!(log.iter().any(|e| e.action == "backup_automatic" && e.outcome == "ok"));
+    assert!(log.iter().any(|e| e.action == "backup_failed" && e.reason.as_deref() == Some("folder_missing")));
+}

@@ -86,6 +86,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             audit::mark_log_reviewed,
             audit::set_review_settings,
             audit::make_backup,
+            audit::backup_status,
+            audit::set_backup_folder,
             calendar::list_calendars,
             calendar::list_services,
             calendar::calendar_view,
@@ -206,6 +208,10 @@ pub fn run(data_dir: PathBuf) -> Result<(), tauri::Error> {
                 let inner = &mut *guard;
                 if let (Some(clinic), Some(session)) = (inner.clinic.as_mut(), inner.session.take()) {
                     let _ = clinic.logout(&session);
+                }
+                // A backup when Klinik closes (when a folder is chosen; failures are recorded).
+                if let Some(clinic) = inner.clinic.as_mut() {
+                    let _ = clinic.automatic_backup();
                 }
                 inner.clinic = None;
             }

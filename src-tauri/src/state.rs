@@ -113,6 +113,11 @@ impl AppState {
 
 impl Inner {
     pub fn adopt(&mut self, mut clinic: Clinic) {
+        // Today's automatic backup, if a folder is chosen and none was made today (a failure
+        // is recorded by the core and shown to administrators as a warning).
+        if clinic.automatic_backup_due().unwrap_or(false) {
+            let _ = clinic.automatic_backup();
+        }
         if let Some(log) = klinik::audit::AnchorLog::default_for(clinic.id().as_str()) {
             clinic.set_anchor_log(log);
         }

@@ -225,6 +225,8 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("renew_recovery_codes", &["totp_recovery_renewed"]),
     ("client_relations", &["relation_list"]),
     ("make_backup", &["backup_create"]),
+    ("backup_status", &[]),
+    ("set_backup_folder", &["settings_change"]),
     ("list_calendars", &["calendar_list"]),
     ("list_services", &["calendar_list"]),
     ("save_service", &["calendar_manage"]),
@@ -374,6 +376,17 @@ fn every_command_writes_its_audit_events() {
         check("set_attachment_limit", json!({ "megabytes": 25 }), &mut mark);
         check("set_auto_sign_hours", json!({ "hours": 0 }), &mut mark);
         check("make_backup", json!({ "password": PASSWORD }), &mut mark);
+        let status = check("backup_status", json!({}), &mut mark);
+        assert_eq!(status["folder"], Value::Null, "automatic backups start off");
+        let usb = std::env::temp_dir().join(format!("klinik-ipc-usb-{}", std::process::id()));
+        std::fs::create_dir_all(&usb).expect("a backup folder");
+        check("set_backup_folder", json!({ "folder": usb.to_str().expect("path"), "password": PASSWORD }), &mut mark);
+        let status = call(&win, "backup_status", json!({})).expect("status");
+        assert_eq!((status["folder"].as_str(), status["stale"].as_bool()), (usb.to_str(), Some(true)));
+        mark = actions_since(&win, mark).1;
+        // Off again (blank), so the restarts below make no automatic backup.
+        check("set_backup_folder", json!({ "folder": "", "password": PASSWORD }), &mut mark);
+        let _ = std::fs::remove_dir_all(&usb);
         let tpl = call(
             &win,
             "save_template",

@@ -116,6 +116,10 @@ pub fn auto_sign_hours(conn: &Connection) -> Result<i64> {
 pub const DEMO_CLINIC: &str = "demo_clinic";
 /// The starter reports were added (once; an administrator may retire them).
 pub const REPORTS_STARTED: &str = "reports_started";
+/// The folder automatic backups go to (empty or missing: off).
+pub const BACKUP_FOLDER: &str = "backup_folder";
+/// When the last automatic backup was made and checked (UTC).
+pub const BACKUP_LAST_OK: &str = "backup_last_ok";
 
 pub fn is_demo_clinic(conn: &Connection) -> Result<bool> {
     Ok(get_i64(conn, DEMO_CLINIC, 0)? == 1)

@@ -97,6 +97,7 @@ pub const ACTIONS: &[&str] = &[
     "entry_auto_sign",
     "clock_backwards",
     "backup_failed",
+    "backup_automatic",
     "backup_restore",
     "crash_check",
 ];

@@ -240,6 +240,7 @@ pub(crate) fn check_email(s: &str) -> Result<String> {
 
 pub(crate) mod account;
 pub(crate) mod audit_log;
+pub(crate) mod auto_backup;
 pub(crate) mod backup;
 pub(crate) mod calendar;
 pub(crate) mod configure;
@@ -255,6 +256,7 @@ pub(crate) mod session;
 pub(crate) mod staff;
 
 pub use audit_log::{ExportFormat, Exported};
+pub use auto_backup::BackupStatus;
 pub use calendar::CalendarView;
 pub use invoices::InvoicePdf;
 pub use reports::ReportFile;

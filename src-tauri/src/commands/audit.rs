@@ -125,3 +125,26 @@ pub async fn make_backup(state: State<'_, AppState>, password: String) -> CmdRes
         audit_seq: u32::try_from(m.audit_seq).unwrap_or(u32::MAX),
     })
 }
+
+/// How automatic backups stand: the folder, the last good one, and whether to warn
+/// (administrators).
+#[tauri::command]
+#[specta::specta]
+pub async fn backup_status(state: State<'_, AppState>) -> CmdResult<klinik::clinic::BackupStatus> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.backup_status(&session)?)
+}
+
+/// Chooses the folder automatic backups go to (blank: off), with the administrator's
+/// password.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_backup_folder(state: State<'_, AppState>, folder: String, password: String) -> CmdResult<()> {
+    super::check_len(&folder)?;
+    let folder = folder.trim();
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    let path = (!folder.is_empty()).then(|| std::path::Path::new(folder));
+    Ok(clinic.set_backup_folder(&session, path, &Secret::new(password))?)
+}

@@ -113,6 +113,16 @@ export const commands = {
 	 *  with the password) and says where it went.
 	 */
 	makeBackup: (password: string) => __TAURI_INVOKE<BackupResult>("make_backup", { password }),
+	/**
+	 *  How automatic backups stand: the folder, the last good one, and whether to warn
+	 *  (administrators).
+	 */
+	backupStatus: () => __TAURI_INVOKE<BackupStatus>("backup_status"),
+	/**
+	 *  Chooses the folder automatic backups go to (blank: off), with the administrator's
+	 *  password.
+	 */
+	setBackupFolder: (folder: string, password: string) => __TAURI_INVOKE<null>("set_backup_folder", { folder, password }),
 	listCalendars: () => __TAURI_INVOKE<Calendar[]>("list_calendars"),
 	listServices: () => __TAURI_INVOKE<Service[]>("list_services"),
 	/**  `days` days from `first_day` (YYYY-MM-DD, the clinic's local days) of these calendars. */
@@ -168,7 +178,7 @@ export const commands = {
 };
 
 /* Constants */
-export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_manage","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_restore","crash_check"] as const;
+export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_manage","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_automatic","backup_restore","crash_check"] as const;
 
 /* Types */
 export type Absence = {
@@ -286,6 +296,18 @@ export type BackupResult = {
 	megabytes: number,
 	/**  The audit chain's head at the time of the backup. */
 	auditSeq: number,
+};
+
+/**  How the automatic backups stand, for the main window. */
+export type BackupStatus = {
+	/**  The chosen folder, or none (automatic backups are off). */
+	folder: string | null,
+	/**  When the last automatic backup was made and checked (UTC, RFC 3339). */
+	lastOk: string | null,
+	/**  The folder is chosen but cannot be reached (a disk not plugged in). */
+	folderMissing: boolean,
+	/**  The last good backup is more than two days old (or there is none yet). */
+	stale: boolean,
 };
 
 export type BookingInput = {

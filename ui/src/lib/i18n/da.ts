@@ -532,6 +532,7 @@ export const da: Messages = {
   'backup.done': 'Sikkerhedskopien er gemt i {path} ({mb} MB), kontrolleret og komplet.',
   'action.backup_create': 'Sikkerhedskopi lavet',
   'action.backup_failed': 'Sikkerhedskopi mislykkedes',
+  'action.backup_automatic': 'Automatisk sikkerhedskopi',
   'action.crash_check': 'Kontrolleret efter en uventet lukning',
   'action.password_failed': 'Forkert adgangskode',
   'action.desk_open': 'Skranken åbnet',

@@ -532,6 +532,7 @@ export const en = {
   'backup.done': 'Backup saved in {path} ({mb} MB), checked and complete.',
   'action.backup_create': 'Backup made',
   'action.backup_failed': 'Backup failed',
+  'action.backup_automatic': 'Automatic backup',
   'action.crash_check': 'Checked after an unclean shutdown',
   'action.password_failed': 'Wrong password',
   'action.desk_open': 'Desk opened',

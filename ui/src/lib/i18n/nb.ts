@@ -532,6 +532,7 @@ export const nb: Messages = {
   'backup.done': 'Sikkerhetskopien er lagret i {path} ({mb} MB), kontrollert og komplett.',
   'action.backup_create': 'Sikkerhetskopi laget',
   'action.backup_failed': 'Sikkerhetskopi mislyktes',
+  'action.backup_automatic': 'Automatisk sikkerhetskopi',
   'action.crash_check': 'Kontrollert etter en uventet avslutning',
   'action.password_failed': 'Feil passord',
   'action.desk_open': 'Resepsjonen åpnet',

@@ -532,6 +532,7 @@ export const sv: Messages = {
   'backup.done': 'Säkerhetskopian är sparad i {path} ({mb} MB), kontrollerad och komplett.',
   'action.backup_create': 'Säkerhetskopia gjord',
   'action.backup_failed': 'Säkerhetskopia misslyckades',
+  'action.backup_automatic': 'Automatisk säkerhetskopia',
   'action.crash_check': 'Kontrollerad efter en oväntad avstängning',
   'action.password_failed': 'Fel lösenord',
   'action.desk_open': 'Receptionen öppnad',

@@ -1,0 +1,134 @@
+//! Backups that happen by themselves: once an administrator has chosen a backup folder (a
+//! USB disk, a network share), Klinik makes a backup there at the first opening of each day
+//! and when it closes, checks it like every backup (both integrity checks, the manifest),
+//! and keeps the newest of each of the last 7 days, 4 weeks and 12 months — deleting only
+//! the automatic backups it made and can verify, never anything else in the folder. The
+//! main window warns administrators when the last good backup is more than two days old or
+//! the folder cannot be reached.
+
+use super::*;
+use crate::backup::rotation;
+use std::path::PathBuf;
+
+/// The prefix of the folders automatic backups are made in (rotation touches only these).
+const AUTO_PREFIX: &str = "klinik-auto-";
+
+/// How the automatic backups stand, for the main window.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BackupStatus {
+    /// The chosen folder, or none (automatic backups are off).
+    pub folder: Option<String>,
+    /// When the last automatic backup was made and checked (UTC, RFC 3339).
+    pub last_ok: Option<String>,
+    /// The folder is chosen but cannot be reached (a disk not plugged in).
+    pub folder_missing: bool,
+    /// The last good backup is more than two days old (or there is none yet).
+    pub stale: bool,
+}
+
+impl Clinic {
+    /// How automatic backups stand (administrators; no client data, so no audit event).
+    pub fn backup_status(&mut self, session: &SessionId) -> Result<BackupStatus> {
+        if !self.me(session)?.is_admin() {
+            return Err(Error::Denied("backups are for administrators".into()));
+        }
+        let now = self.clock.now();
+        let folder = settings::get_text(&self.conn, settings::BACKUP_FOLDER)?.filter(|f| !f.is_empty());
+        let last_ok = settings::get_text(&self.conn, settings::BACKUP_LAST_OK)?;
+        let stale = match (&folder, &last_ok) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(_), Some(t)) => clock::from_db(t).map(|t| now - t > chrono::Duration::days(2)).unwrap_or(true),
+        };
+        let folder_missing = folder.as_deref().is_some_and(|f| !Path::new(f).is_dir());
+        Ok(BackupStatus { folder, last_ok, folder_missing, stale })
+    }
+
+    /// Chooses the folder automatic backups go to (none: off), confirmed with the
+    /// administrator's password. The folder must exist.
+    pub fn set_backup_folder(&mut self, session: &SessionId, folder: Option<&Path>, password: &Secret) -> Result<()> {
+        let value = match folder {
+            Some(f) => {
+                if !f.is_absolute() || !f.is_dir() {
+                    return Err(Error::invalid("choose an existing folder for the backups"));
+                }
+                f.to_str().ok_or_else(|| Error::invalid("the folder's name cannot be used"))?.to_owned()
+            }
+            None => String::new(),
+        };
+        self.set_text_confirmed(session, settings::BACKUP_FOLDER, &value, password)
+    }
+
+    /// Whether today's automatic backup is still to be made (a folder is chosen and no
+    /// backup was made on this local day).
+    pub fn automatic_backup_due(&self) -> Result<bool> {
+        if settings::get_text(&self.conn, settings::BACKUP_FOLDER)?.is_none_or(|f| f.is_empty()) {
+            return Ok(false);
+        }
+        let tz = crate::calendar::zone::clinic_zone(&self.conn)?;
+        let today = crate::calendar::zone::to_local(tz, self.clock.now()).date();
+        Ok(match settings::get_text(&self.conn, settings::BACKUP_LAST_OK)? {
+            None => true,
+            Some(t) => {
+                clock::from_db(&t).map(|t| crate::calendar::zone::to_local(tz, t).date() < today).unwrap_or(true)
+            }
+        })
+    }
+
+    /// Makes an automatic backup into the chosen folder and rotates the older ones; `None`
+    /// when no folder is chosen. The clinic's own act (no person), recorded in the audit
+    /// trail as `backup_automatic` (or `backup_failed`).
+    pub fn automatic_backup(&mut self) -> Result<Option<PathBuf>> {
+        let Some(folder) = settings::get_text(&self.conn, settings::BACKUP_FOLDER)?.filter(|f| !f.is_empty()) else {
+            return Ok(None);
+        };
+        let folder = PathBuf::from(folder);
+        let now = self.clock.now();
+        if !folder.is_dir() {
+            let event = auth::event(None, &self.ws, "backup_failed", Outcome::Failed);
+            audit::append(&self.conn, now, &audit::NewEvent { reason: Some("folder_missing"), ..event })?;
+            return Err(Error::invalid(format!("the backup folder {} cannot be reached", folder.display())));
+        }
+        let dest = folder.join(format!("{AUTO_PREFIX}{}", now.format("%Y%m%d-%H%M%S")));
+        crate::backup::prepare_target(&dest)?;
+        let object = format!("automatic backup to {}", dest.display());
+        audit::append(
+            &self.conn,
+            now,
+            &audit::NewEvent { object: Some(&object), ..auth::event(None, &self.ws, "backup_automatic", Outcome::Ok) },
+        )?;
+        self.finish_backup(&dest, now)?;
+        settings::set_text(&self.conn, settings::BACKUP_LAST_OK, &clock::to_db(now))?;
+        self.rotate_backups(&folder)?;
+        Ok(Some(dest))
+    }
+
+    /// Deletes the automatic backups the rotation leaves out: only folders named as
+    /// automatic backups whose manifest checks out and belongs to this clinic.
+    fn rotate_backups(&self, folder: &Path) -> Result<()> {
+        let tz = crate::calendar::zone::clinic_zone(&self.conn)?;
+        let mut found: Vec<(PathBuf, chrono::NaiveDateTime)> = Vec::new();
+        for entry in std::fs::read_dir(folder)? {
+            let path = entry?.path();
+            let named = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(AUTO_PREFIX));
+            if !named || !path.is_dir() {
+                continue;
+            }
+            let Ok(manifest) = crate::backup::check_backup(&path) else { continue };
+            if manifest.clinic_id != self.slots.clinic_id.to_string() {
+                continue;
+            }
+            let Ok(made) = clock::from_db(&manifest.created_at) else { continue };
+            found.push((path, crate::calendar::zone::to_local(tz, made)));
+        }
+        let keep = rotation::keep(&found.iter().map(|(_, t)| *t).collect::<Vec<_>>());
+        for (i, (path, _)) in found.iter().enumerate() {
+            if !keep.contains(&i) {
+                std::fs::remove_dir_all(path)?;
+            }
+        }
+        Ok(())
+    }
+}
