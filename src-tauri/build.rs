@@ -78,6 +78,7 @@ const COMMANDS: &[&str] = &[
     "make_backup",
     "backup_status",
     "set_backup_folder",
+    "test_backup",
     "list_calendars",
     "list_services",
     "calendar_view",

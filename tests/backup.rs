@@ -186,10 +186,19 @@ fn automatic_backups_happen_daily_rotate_and_warn() {
     for theirs in ["klinik-backup-20250101-120000", "notes.txt", "klinik-auto-19990101-000000"] {
         assert!(folder.join(theirs).exists(), "{theirs} is left alone");
     }
+    // The restore drill: the newest backup opened as a copy elsewhere, checked and counted.
+    let s = login(&mut c);
+    let before = klinik::backup::check_backup(&folder.join(autos.iter().max().expect("newest"))).expect("ok");
+    let drill = c.test_backup(&s).expect("drill");
+    assert!(drill.ok, "{drill:?}");
+    assert_eq!(drill.made_at, before.created_at, "the newest backup");
+    assert_eq!(drill.clients, 0);
+    assert!(drill.audit_events > 60, "{drill:?}");
+    let status = c.backup_status(&s).expect("status");
+    assert!(!status.stale);
+    assert!(status.last_drill.is_some(), "the drill's day is kept");
     // Three days without a backup: the window warns; the disk unplugged: it says so, and
     // the attempt is recorded as failed.
-    let s = login(&mut c);
-    assert!(!c.backup_status(&s).expect("status").stale);
     clock.advance(chrono::Duration::days(3));
     let s = login(&mut c);
     let status = c.backup_status(&s).expect("status");
@@ -199,5 +208,6 @@ fn automatic_backups_happen_daily_rotate_and_warn() {
     assert!(c.automatic_backup().is_err());
     let log = c.audit_page(&s, &klinik::audit::Filter::default(), None, 500).expect("log");
     assert!(log.iter().any(|e| e.action == "backup_automatic" && e.outcome == "ok"));
+    assert!(log.iter().any(|e| e.action == "backup_drill" && e.outcome == "ok"));
     assert!(log.iter().any(|e| e.action == "backup_failed" && e.reason.as_deref() == Some("folder_missing")));
 }

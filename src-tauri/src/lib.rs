@@ -88,6 +88,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             audit::make_backup,
             audit::backup_status,
             audit::set_backup_folder,
+            audit::test_backup,
             calendar::list_calendars,
             calendar::list_services,
             calendar::calendar_view,

@@ -227,6 +227,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("make_backup", &["backup_create"]),
     ("backup_status", &[]),
     ("set_backup_folder", &["settings_change"]),
+    ("test_backup", &["backup_drill"]),
     ("list_calendars", &["calendar_list"]),
     ("list_services", &["calendar_list"]),
     ("save_service", &["calendar_manage"]),
@@ -383,6 +384,10 @@ fn every_command_writes_its_audit_events() {
         check("set_backup_folder", json!({ "folder": usb.to_str().expect("path"), "password": PASSWORD }), &mut mark);
         let status = call(&win, "backup_status", json!({})).expect("status");
         assert_eq!((status["folder"].as_str(), status["stale"].as_bool()), (usb.to_str(), Some(true)));
+        // The drill needs a backup in the folder (tests/backup.rs runs one on real backups).
+        mark = actions_since(&win, mark).1;
+        let drill = call(&win, "test_backup", json!({})).expect_err("nothing to test yet");
+        assert_eq!(drill["code"], "invalid");
         mark = actions_since(&win, mark).1;
         // Off again (blank), so the restarts below make no automatic backup.
         check("set_backup_folder", json!({ "folder": "", "password": PASSWORD }), &mut mark);

@@ -120,6 +120,8 @@ pub const REPORTS_STARTED: &str = "reports_started";
 pub const BACKUP_FOLDER: &str = "backup_folder";
 /// When the last automatic backup was made and checked (UTC).
 pub const BACKUP_LAST_OK: &str = "backup_last_ok";
+/// When the last restore drill passed (UTC).
+pub const BACKUP_LAST_DRILL: &str = "backup_last_drill";
 
 pub fn is_demo_clinic(conn: &Connection) -> Result<bool> {
     Ok(get_i64(conn, DEMO_CLINIC, 0)? == 1)

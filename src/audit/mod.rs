@@ -98,6 +98,7 @@ pub const ACTIONS: &[&str] = &[
     "clock_backwards",
     "backup_failed",
     "backup_automatic",
+    "backup_drill",
     "backup_restore",
     "crash_check",
 ];

@@ -148,3 +148,13 @@ pub async fn set_backup_folder(state: State<'_, AppState>, folder: String, passw
     let path = (!folder.is_empty()).then(|| std::path::Path::new(folder));
     Ok(clinic.set_backup_folder(&session, path, &Secret::new(password))?)
 }
+
+/// *Test a backup*: the newest backup in the backup folder opened as a copy elsewhere,
+/// checked and counted (administrators).
+#[tauri::command]
+#[specta::specta]
+pub async fn test_backup(state: State<'_, AppState>) -> CmdResult<klinik::clinic::Drill> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.test_backup(&session)?)
+}

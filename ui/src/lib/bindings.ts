@@ -123,6 +123,11 @@ export const commands = {
 	 *  password.
 	 */
 	setBackupFolder: (folder: string, password: string) => __TAURI_INVOKE<null>("set_backup_folder", { folder, password }),
+	/**
+	 *  *Test a backup*: the newest backup in the backup folder opened as a copy elsewhere,
+	 *  checked and counted (administrators).
+	 */
+	testBackup: () => __TAURI_INVOKE<Drill>("test_backup"),
 	listCalendars: () => __TAURI_INVOKE<Calendar[]>("list_calendars"),
 	listServices: () => __TAURI_INVOKE<Service[]>("list_services"),
 	/**  `days` days from `first_day` (YYYY-MM-DD, the clinic's local days) of these calendars. */
@@ -178,7 +183,7 @@ export const commands = {
 };
 
 /* Constants */
-export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_manage","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_automatic","backup_restore","crash_check"] as const;
+export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_manage","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_automatic","backup_drill","backup_restore","crash_check"] as const;
 
 /* Types */
 export type Absence = {
@@ -308,6 +313,8 @@ export type BackupStatus = {
 	folderMissing: boolean,
 	/**  The last good backup is more than two days old (or there is none yet). */
 	stale: boolean,
+	/**  When a restore drill last passed (UTC, RFC 3339). */
+	lastDrill: string | null,
 };
 
 export type BookingInput = {
@@ -433,6 +440,20 @@ export type DefinitionInput = {
 	fixedTo?: string | null,
 	/**  Roles, as their stored text (owner, admin, practitioner, reception). */
 	visibleTo: string[],
+};
+
+/**  What a restore drill found in a backup. */
+export type Drill = {
+	/**  The backup's folder. */
+	backup: string,
+	/**  When the backup was made (UTC, RFC 3339). */
+	madeAt: string,
+	clients: number,
+	entries: number,
+	auditEvents: number,
+	/**  Both integrity checks passed and the audit chain verified up to the manifest's head. */
+	ok: boolean,
+	problem: string | null,
 };
 
 export type Entry = {
