@@ -1,6 +1,6 @@
 // The clinic's settings that administrators change: the access model, the journal mode,
 // new clients' access, the auto-sign rule, the attachment size limit, and backups.
-import { backend, type AccessModel, type AppStatus, type BackupResult, type JournalMode, type Level } from '../backend';
+import { backend, type AccessModel, type AppStatus, type BackupResult, type BackupStatus, type JournalMode, type Level } from '../backend';
 
 export function setAccessModel(model: AccessModel, password: string): Promise<AppStatus> {
   return backend.setAccessModel(model, password);
@@ -33,4 +33,14 @@ export function setAttachmentLimit(megabytes: number): Promise<null> {
 /** Makes a backup in the Downloads folder (with the password) and says where it went. */
 export function makeBackup(password: string): Promise<BackupResult> {
   return backend.makeBackup(password);
+}
+
+/** How automatic backups stand: the folder (or none), the last good one, and whether to warn. */
+export function backupStatus(): Promise<BackupStatus> {
+  return backend.backupStatus();
+}
+
+/** Chooses the folder automatic backups go to (blank: off), with the administrator's password. */
+export function setBackupFolder(folder: string, password: string): Promise<null> {
+  return backend.setBackupFolder(folder, password);
 }

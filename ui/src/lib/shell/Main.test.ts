@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { readFileSync } from 'node:fs';
 import Main from './Main.svelte';
-import type { Me } from '../backend';
+import type { BackupStatus, Me } from '../backend';
 import { OWNER, withSession } from '../testing';
 
 // Ida owns clinic K: every right, idle lock after 10 minutes, PIN idle time 120 seconds.
@@ -16,7 +16,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function setup(who: Me = me) {
+// Automatic backups to a plugged-in disk, the last one an hour ago: nothing to warn about.
+const FRESH: BackupStatus = { folder: '/media/usb', lastOk: new Date(Date.now() - 3_600_000).toISOString(), folderMissing: false, stale: false };
+
+function setup(who: Me = me, backup: BackupStatus = FRESH) {
   const calls: string[] = [];
   const statuses: unknown[] = [];
   mockIPC((cmd) => {
@@ -25,6 +28,7 @@ function setup(who: Me = me) {
     // The owner starts in the calendar (an empty clinic: no calendars, no services).
     if (cmd === 'list_calendars' || cmd === 'list_services') return [];
     if (cmd === 'lock_session') return { state: 'locked', language: 'en', clinicName: 'K', me };
+    if (cmd === 'backup_status') return backup;
   });
   render(Main, { context: withSession({ me: who, clinicName: 'K', onStatus: (s) => statuses.push(s), refresh: () => {} }) });
   return { calls, statuses };
@@ -118,6 +122,7 @@ describe('the signed-in window', () => {
       if (cmd === 'client_appointments') return { appointments: [], timeZone: 'Europe/Copenhagen' };
       if (cmd === 'journal' || cmd === 'list_templates' || cmd === 'list_attachments') return [];
       if (cmd === 'client_relations' || cmd === 'list_staff' || cmd === 'list_invoices') return [];
+      if (cmd === 'backup_status') return FRESH;
     });
     render(Main, { context: withSession({ me, clinicName: 'K' }) });
     await vi.advanceTimersByTimeAsync(0);
@@ -155,13 +160,59 @@ describe('the signed-in window', () => {
     expect(calls).toContain('my_reports');
   });
 
-  it('keeps the top bar on one row by its style, not by hiding anything', () => {
+  it('fits the top bar by wrapping (the sections on a row of their own), not by hiding anything', () => {
     // Vitest runs in ui/ (npm test); the stylesheet is read as text, jsdom lays nothing out.
     const css = readFileSync('src/app.css', 'utf8');
-    expect(css).toMatch(/\.app > header \{[^}]*flex-wrap: nowrap/);
+    expect(css).toMatch(/\.app > header \{[^}]*flex-wrap: wrap/);
+    expect(css).toMatch(/\.app > header > nav \{[^}]*flex: 1 0 100%/);
     // The names clip on an inner span (text an element clips itself counts as not
     // displayed to WebDriver).
     expect(css).toMatch(/\.app > header \.clip \{[^}]*text-overflow: ellipsis/);
     expect(css).not.toMatch(/\.app > header[^{]*\{[^}]*display: none/);
+  });
+
+  it('warns an administrator under the top bar when the last backup is too old, and can be dismissed', async () => {
+    const { calls } = setup(me, { ...FRESH, lastOk: '2024-03-01T08:00:00Z', stale: true });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.filter((c) => c === 'backup_status')).toHaveLength(1);
+    const warning = screen.getByTestId('backup.warning');
+    expect(warning.getAttribute('role')).toBe('alert');
+    expect(warning.textContent).toContain('The last backup is more than two days old');
+    await fireEvent.click(screen.getByTestId('backup.warningDismiss'));
+    expect(screen.queryByTestId('backup.warning')).toBeNull();
+  });
+
+  it('says when no backup has been made yet, or the disk is not plugged in, and leads to the backup settings', async () => {
+    setup(me, { ...FRESH, lastOk: null, stale: true });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('backup.warning').textContent).toContain('No backup has been made yet');
+    cleanup();
+    mockIPC((cmd) => {
+      if (cmd === 'backup_status') return { ...FRESH, folderMissing: true, stale: true };
+      if (cmd === 'list_staff_admin' || cmd === 'list_calendars' || cmd === 'list_services') return [];
+      if (cmd === 'security_info') return { newClientAccess: 'edit', appointmentRelation: true, autoSignHours: 0, attachmentLimitMb: 25 };
+    });
+    render(Main, { context: withSession({ me, clinicName: 'K' }) });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('backup.warning').textContent).toContain('The backup folder /media/usb cannot be reached');
+    await fireEvent.click(screen.getByTestId('backup.warningOpen'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('nav.staff').getAttribute('aria-current')).toBe('page');
+    expect(screen.getByTestId('backup.folder')).toBeTruthy();
+  });
+
+  it('shows no warning for a fresh backup, with automatic backups off, or to anyone but an administrator', async () => {
+    setup();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.queryByTestId('backup.warning')).toBeNull();
+    cleanup();
+    setup(me, { folder: null, lastOk: null, folderMissing: false, stale: true });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.queryByTestId('backup.warning')).toBeNull();
+    cleanup();
+    const { calls } = setup({ ...me, isAdmin: false }, { ...FRESH, stale: true });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).not.toContain('backup_status');
+    expect(screen.queryByTestId('backup.warning')).toBeNull();
   });
 });
