@@ -533,6 +533,7 @@ export const da: Messages = {
   'action.backup_create': 'Sikkerhedskopi lavet',
   'action.backup_failed': 'Sikkerhedskopi mislykkedes',
   'action.backup_automatic': 'Automatisk sikkerhedskopi',
+  'action.backup_drill': 'Sikkerhedskopi testet (gendannelsesøvelse)',
   'action.crash_check': 'Kontrolleret efter en uventet lukning',
   'action.password_failed': 'Forkert adgangskode',
   'action.desk_open': 'Skranken åbnet',

@@ -533,6 +533,7 @@ export const en = {
   'action.backup_create': 'Backup made',
   'action.backup_failed': 'Backup failed',
   'action.backup_automatic': 'Automatic backup',
+  'action.backup_drill': 'Backup tested (restore drill)',
   'action.crash_check': 'Checked after an unclean shutdown',
   'action.password_failed': 'Wrong password',
   'action.desk_open': 'Desk opened',

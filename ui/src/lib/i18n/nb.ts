@@ -533,6 +533,7 @@ export const nb: Messages = {
   'action.backup_create': 'Sikkerhetskopi laget',
   'action.backup_failed': 'Sikkerhetskopi mislyktes',
   'action.backup_automatic': 'Automatisk sikkerhetskopi',
+  'action.backup_drill': 'Sikkerhetskopi testet (gjenopprettingsøvelse)',
   'action.crash_check': 'Kontrollert etter en uventet avslutning',
   'action.password_failed': 'Feil passord',
   'action.desk_open': 'Resepsjonen åpnet',

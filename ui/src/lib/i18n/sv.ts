@@ -533,6 +533,7 @@ export const sv: Messages = {
   'action.backup_create': 'Säkerhetskopia gjord',
   'action.backup_failed': 'Säkerhetskopia misslyckades',
   'action.backup_automatic': 'Automatisk säkerhetskopia',
+  'action.backup_drill': 'Säkerhetskopia testad (återställningsövning)',
   'action.crash_check': 'Kontrollerad efter en oväntad avstängning',
   'action.password_failed': 'Fel lösenord',
   'action.desk_open': 'Receptionen öppnad',

@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 // Automatic backups to a plugged-in disk, the last one an hour ago: nothing to warn about.
-const FRESH: BackupStatus = { folder: '/media/usb', lastOk: new Date(Date.now() - 3_600_000).toISOString(), folderMissing: false, stale: false };
+const FRESH: BackupStatus = { folder: '/media/usb', lastOk: new Date(Date.now() - 3_600_000).toISOString(), folderMissing: false, stale: false, lastDrill: null };
 
 function setup(who: Me = me, backup: BackupStatus = FRESH) {
   const calls: string[] = [];
@@ -206,7 +206,7 @@ describe('the signed-in window', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(screen.queryByTestId('backup.warning')).toBeNull();
     cleanup();
-    setup(me, { folder: null, lastOk: null, folderMissing: false, stale: true });
+    setup(me, { folder: null, lastOk: null, folderMissing: false, stale: true, lastDrill: null });
     await vi.advanceTimersByTimeAsync(0);
     expect(screen.queryByTestId('backup.warning')).toBeNull();
     cleanup();

@@ -10,7 +10,7 @@ afterEach(() => {
   clearMocks();
 });
 
-const OFF: BackupStatus = { folder: null, lastOk: null, folderMissing: false, stale: false };
+const OFF: BackupStatus = { folder: null, lastOk: null, folderMissing: false, stale: false, lastDrill: null };
 
 function setup(first: BackupStatus, fail?: unknown) {
   const sent: Record<string, unknown>[] = [];
@@ -64,7 +64,7 @@ describe('automatic backups', () => {
   });
 
   it('shows the folder and the last good backup, and a disk that is not plugged in', async () => {
-    setup({ folder: '/media/usb', lastOk: '2024-03-01T08:00:00Z', folderMissing: true, stale: true });
+    setup({ folder: '/media/usb', lastOk: '2024-03-01T08:00:00Z', folderMissing: true, stale: true, lastDrill: null });
     await settle();
     expect((screen.getByTestId('backup.folder') as HTMLInputElement).value).toBe('/media/usb');
     expect(screen.getByTestId('backup.lastOk').textContent).toContain('Last good automatic backup: ');
