@@ -1,6 +1,6 @@
 // The clinic's settings that administrators change: the access model, the journal mode,
 // new clients' access, the auto-sign rule, the attachment size limit, and backups.
-import { backend, type AccessModel, type AppStatus, type BackupResult, type BackupStatus, type JournalMode, type Level } from '../backend';
+import { backend, type AccessModel, type AppStatus, type BackupResult, type BackupStatus, type Drill, type JournalMode, type Level } from '../backend';
 
 export function setAccessModel(model: AccessModel, password: string): Promise<AppStatus> {
   return backend.setAccessModel(model, password);
@@ -43,4 +43,9 @@ export function backupStatus(): Promise<BackupStatus> {
 /** Chooses the folder automatic backups go to (blank: off), with the administrator's password. */
 export function setBackupFolder(folder: string, password: string): Promise<null> {
   return backend.setBackupFolder(folder, password);
+}
+
+/** Test a backup: the newest one in the backup folder, opened as a copy elsewhere and checked. */
+export function testBackup(): Promise<Drill> {
+  return backend.testBackup();
 }

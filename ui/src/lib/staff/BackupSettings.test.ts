@@ -71,4 +71,28 @@ describe('automatic backups', () => {
     expect(screen.getByTestId('backup.lastOk').textContent).toContain('2024');
     expect(screen.getByTestId('backup.folderMissing')).toBeTruthy();
   });
+
+  it('tests the newest backup and says what it found, or that there is none yet', async () => {
+    const ON: BackupStatus = { folder: '/media/usb', lastOk: '2026-11-30T08:00:00Z', folderMissing: false, stale: false, lastDrill: null };
+    let drills = 0;
+    mockIPC((cmd) => {
+      if (cmd === 'backup_status') return drills ? { ...ON, lastDrill: '2026-11-30T09:00:00Z' } : ON;
+      if (cmd === 'test_backup') {
+        drills += 1;
+        if (drills === 2) throw { code: 'invalid', detail: null };
+        return { backup: '/media/usb/klinik-auto-1', madeAt: '2026-11-30T08:00:00Z', clients: 1234, entries: 5678, auditEvents: 9, ok: true, problem: null };
+      }
+    });
+    render(BackupSettings, { context: withSession() });
+    await settle();
+    await fireEvent.click(screen.getByTestId('backup.test'));
+    await settle();
+    const found = screen.getByTestId('backup.drill');
+    expect(found.dataset.ok).toBe('true');
+    expect(found.textContent).toContain('1,234 clients');
+    expect(screen.getByTestId('backup.lastDrill').textContent).toContain('Last test passed');
+    await fireEvent.click(screen.getByTestId('backup.test'));
+    await settle();
+    expect(screen.getByTestId('backup.error').textContent).toContain('no backup of this clinic');
+  });
 });
