@@ -43,6 +43,7 @@ pub mod clock;
 #[cfg(feature = "devtools")]
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod ids;
 pub mod invoices;
 pub mod migrations;

@@ -6,17 +6,8 @@
 use super::*;
 use crate::calendar::zone;
 use crate::ids::{AppointmentId, InvoiceId};
-use crate::invoices::{self, Invoice, Issued, LineInput, Method, Payer, Profile, Show, Summary};
+use crate::invoices::{self, Invoice, InvoicePdf, Issued, LineInput, Method, Payer, Profile, Show, Summary};
 use chrono::NaiveDate;
-
-/// An invoice PDF and the name to save it under.
-#[derive(Debug, Clone)]
-pub struct InvoicePdf {
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-    /// Whether it opens only with the client's PIN.
-    pub protected: bool,
-}
 
 impl Clinic {
     /// The clinic's details on its invoices.
@@ -124,13 +115,7 @@ impl Clinic {
 
     /// The PDF of an issued invoice (PIN-protected when the clinic protects invoices).
     pub fn invoice_pdf(&mut self, session: &SessionId, id: &InvoiceId) -> Result<InvoicePdf> {
-        self.on_invoice(session, Action::InvoiceRead, id, |ctx| {
-            let bytes = invoices::pdf(ctx, id)?;
-            let inv = invoices::read(ctx, id)?;
-            let protected = invoices::profile(ctx.conn())?.pin_protection;
-            let word = if inv.kind == invoices::Kind::CreditNote { "credit-note" } else { "invoice" };
-            Ok(InvoicePdf { file_name: format!("{word}-{}.pdf", inv.number.unwrap_or_default()), bytes, protected })
-        })
+        self.on_invoice(session, Action::InvoiceRead, id, |ctx| invoices::pdf(ctx, id))
     }
 
     /// A new PIN for the client's invoice PDFs, shown now to be handed over.

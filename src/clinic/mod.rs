@@ -258,7 +258,7 @@ pub(crate) mod staff;
 pub use audit_log::{ExportFormat, Exported};
 pub use auto_backup::{BackupStatus, Drill};
 pub use calendar::CalendarView;
-pub use invoices::InvoicePdf;
+pub use crate::invoices::InvoicePdf;
 pub use reports::ReportFile;
 
 impl Clinic {

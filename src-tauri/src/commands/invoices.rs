@@ -147,7 +147,7 @@ pub async fn save_invoice_pdf(state: State<'_, AppState>, invoice_id: String) ->
     let dir = s.export_dir.clone();
     let (clinic, session) = s.signed_in()?;
     let pdf = clinic.invoice_pdf(&session, &id)?;
-    Ok(klinik::invoices::save_new_file(&dir, &pdf.file_name, &pdf.bytes)?.display().to_string())
+    Ok(klinik::files::save_new_file(&dir, &pdf.file_name, &pdf.bytes)?.display().to_string())
 }
 
 /// Saves the PDF and hands it to the system's mail program as an attachment
@@ -173,5 +173,5 @@ pub async fn export_invoices(state: State<'_, AppState>, first_day: String, last
     let (clinic, session) = s.signed_in()?;
     let (csv, _) = clinic.export_invoices(&session, first, last)?;
     let name = format!("klinik-invoices-{first}-{last}.csv");
-    Ok(klinik::invoices::save_new_file(&dir, &name, csv.as_bytes())?.display().to_string())
+    Ok(klinik::files::save_new_file(&dir, &name, csv.as_bytes())?.display().to_string())
 }

@@ -99,5 +99,5 @@ pub async fn save_report_file(
     let dir = s.export_dir.clone();
     let (clinic, session) = s.signed_in()?;
     let file = clinic.report_file(&session, &id, from, to, pdf)?;
-    Ok(klinik::invoices::save_new_file(&dir, &file.file_name, &file.bytes)?.display().to_string())
+    Ok(klinik::files::save_new_file(&dir, &file.file_name, &file.bytes)?.display().to_string())
 }
