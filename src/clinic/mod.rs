@@ -255,10 +255,10 @@ pub(crate) mod reports;
 pub(crate) mod session;
 pub(crate) mod staff;
 
+pub use crate::invoices::InvoicePdf;
 pub use audit_log::{ExportFormat, Exported};
 pub use auto_backup::{BackupStatus, Drill};
 pub use calendar::CalendarView;
-pub use crate::invoices::InvoicePdf;
 pub use reports::ReportFile;
 
 impl Clinic {
