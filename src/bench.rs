@@ -39,6 +39,14 @@ impl Measurement {
     }
 }
 
+/// `plan NAME: …` — the query plan SQLite chose for `sql` (with `params`), one line.
+fn plan(clinic: &mut Clinic, name: &str, sql: &str, params: impl rusqlite::Params) -> Result<String> {
+    let conn = clinic.conn_for_crate();
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+    let steps: Vec<String> = stmt.query_map(params, |r| r.get::<_, String>(3))?.collect::<rusqlite::Result<_>>()?;
+    Ok(format!("plan {name}: {}", steps.join(" | ")))
+}
+
 fn measure(name: &'static str, n: usize, mut f: impl FnMut(usize) -> Result<()>) -> Result<Measurement> {
     let mut samples = Vec::with_capacity(n);
     for i in 0..n {
@@ -318,13 +326,7 @@ fn reports(clinic: &mut Clinic, session: &SessionId, iterations: usize, out: &mu
     else {
         return Ok(());
     };
-    {
-        let conn = clinic.conn_for_crate();
-        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", crate::reports::APPOINTMENTS_SQL))?;
-        let plan: Vec<String> =
-            stmt.query_map(["a", "b"], |r| r.get::<_, String>(3))?.collect::<rusqlite::Result<_>>()?;
-        out.push(format!("plan report_appointments: {}", plan.join(" | ")));
-    }
+    out.push(plan(clinic, "report_appointments", crate::reports::APPOINTMENTS_SQL, ["a", "b"])?);
     let tz = clinic.time_zone()?;
     let today = crate::calendar::zone::to_local(tz, clinic.now()).date();
     let first = today.with_day(1).unwrap_or(today);
@@ -357,13 +359,12 @@ fn invoices(
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     out.push(format!("dataset invoices={count} outstanding={open}"));
-    {
-        let conn = clinic.conn_for_crate();
-        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", crate::invoices::list_sql(Show::Outstanding)))?;
-        let plan: Vec<String> =
-            stmt.query_map([Option::<String>::None], |r| r.get::<_, String>(3))?.collect::<rusqlite::Result<_>>()?;
-        out.push(format!("plan invoice_outstanding: {}", plan.join(" | ")));
-    }
+    out.push(plan(
+        clinic,
+        "invoice_outstanding",
+        &crate::invoices::list_sql(Show::Outstanding),
+        [Option::<String>::None],
+    )?);
     if sample_ids.is_empty() {
         return Ok(());
     }
@@ -424,11 +425,7 @@ fn calendar(
         ("calendar_view", crate::calendar::appointments::view_sql()),
         ("conflict_check", crate::calendar::appointments::conflict_sql()),
     ] {
-        let conn = clinic.conn_for_crate();
-        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-        let plan: Vec<String> =
-            stmt.query_map(["x", "a", "b", "c"], |r| r.get::<_, String>(3))?.collect::<rusqlite::Result<_>>()?;
-        out.push(format!("plan {name}: {}", plan.join(" | ")));
+        out.push(plan(clinic, name, &sql, ["x", "a", "b", "c"])?);
     }
     let tz = clinic.time_zone()?;
     let day = |s: &str| crate::clock::from_db(s).map(|t| crate::calendar::zone::to_local(tz, t).date());

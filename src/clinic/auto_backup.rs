@@ -113,16 +113,7 @@ impl Clinic {
     fn rotate_backups(&self, folder: &Path) -> Result<()> {
         let tz = crate::calendar::zone::clinic_zone(&self.conn)?;
         let mut found: Vec<(PathBuf, chrono::NaiveDateTime)> = Vec::new();
-        for entry in std::fs::read_dir(folder)? {
-            let path = entry?.path();
-            let named = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(AUTO_PREFIX));
-            if !named || !path.is_dir() {
-                continue;
-            }
-            let Ok(manifest) = crate::backup::check_backup(&path) else { continue };
-            if manifest.clinic_id != self.slots.clinic_id.to_string() {
-                continue;
-            }
+        for (path, manifest) in self.backups_in(folder, &[AUTO_PREFIX])? {
             let Ok(made) = clock::from_db(&manifest.created_at) else { continue };
             found.push((path, crate::calendar::zone::to_local(tz, made)));
         }
@@ -168,25 +159,14 @@ impl Clinic {
         let folder = settings::get_text(&self.conn, settings::BACKUP_FOLDER)?
             .filter(|f| !f.is_empty())
             .ok_or_else(|| Error::invalid("choose a backup folder first"))?;
-        let mut newest: Option<(PathBuf, crate::backup::Manifest)> = None;
-        for entry in std::fs::read_dir(&folder)
-            .map_err(|_| Error::invalid(format!("the backup folder {folder} cannot be reached")))?
-        {
-            let path = entry?.path();
-            let named = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(AUTO_PREFIX) || n.starts_with("klinik-backup-"));
-            if !named || !path.is_dir() {
-                continue;
-            }
-            let Ok(m) = crate::backup::check_backup(&path) else { continue };
-            if m.clinic_id == self.slots.clinic_id.to_string()
-                && newest.as_ref().is_none_or(|(_, n)| m.created_at > n.created_at)
-            {
-                newest = Some((path, m));
-            }
+        let folder = Path::new(&folder);
+        if !folder.is_dir() {
+            return Err(Error::invalid(format!("the backup folder {} cannot be reached", folder.display())));
         }
+        let newest = self
+            .backups_in(folder, &[AUTO_PREFIX, "klinik-backup-"])?
+            .into_iter()
+            .max_by(|(_, a), (_, b)| a.created_at.cmp(&b.created_at));
         let (path, manifest) =
             newest.ok_or_else(|| Error::invalid("the backup folder holds no backup of this clinic"))?;
         let drill = self.drill(&path, &manifest);
@@ -209,6 +189,24 @@ impl Clinic {
             settings::set_text(&self.conn, settings::BACKUP_LAST_DRILL, &clock::to_db(now))?;
         }
         drill
+    }
+
+    /// The backups in `folder` whose folder name starts with one of `prefixes` and whose
+    /// manifest checks out against its database and names this clinic.
+    fn backups_in(&self, folder: &Path, prefixes: &[&str]) -> Result<Vec<(PathBuf, crate::backup::Manifest)>> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(folder)? {
+            let path = entry?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if !prefixes.iter().any(|p| name.starts_with(p)) || !path.is_dir() {
+                continue;
+            }
+            let Ok(manifest) = crate::backup::check_backup(&path) else { continue };
+            if manifest.clinic_id == self.slots.clinic_id.to_string() {
+                out.push((path, manifest));
+            }
+        }
+        Ok(out)
     }
 
     /// Opens a copy of the backup in `path` in a temporary folder and checks it.

@@ -11,6 +11,7 @@
 //! sales account the line books to (`sales_exempt` / `sales_standard`, or `receivable`
 //! for a payment), so an accountant maps three names once.
 
+use super::money;
 use crate::gate::GateCtx;
 use crate::text::csv_cell;
 use crate::Result;
@@ -33,11 +34,6 @@ fn account(standard: bool) -> &'static str {
         true => "sales_standard",
         false => "sales_exempt",
     }
-}
-
-fn kroner(minor: i64) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    format!("{sign}{},{:02}", minor.abs() / 100, minor.abs() % 100)
 }
 
 /// The period's rows (issued invoices and credit notes by issue date, payments by payment
@@ -90,11 +86,11 @@ pub(crate) fn csv(ctx: &mut GateCtx<'_>, from: NaiveDate, to: NaiveDate) -> Resu
             (r.get::<_, String>(7)?, false),
             (r.get::<_, String>(8)?, false),
             (r.get::<_, i64>(9)?.to_string(), true),
-            (kroner(r.get(10)?), true),
+            (money::kroner(r.get(10)?), true),
             (r.get::<_, i64>(11)?.to_string(), true),
-            (kroner(r.get(12)?), true),
+            (money::kroner(r.get(12)?), true),
             (vat_code(standard).to_string(), false),
-            (kroner(vat_minor), true),
+            (money::kroner(vat_minor), true),
             (account(standard).to_string(), false),
             (String::new(), false),
         ];
@@ -122,7 +118,7 @@ pub(crate) fn csv(ctx: &mut GateCtx<'_>, from: NaiveDate, to: NaiveDate) -> Resu
             (String::new(), true),
             (String::new(), true),
             (String::new(), true),
-            (kroner(r.get(4)?), true),
+            (money::kroner(r.get(4)?), true),
             (String::new(), false),
             (String::new(), true),
             ("receivable".to_string(), false),
@@ -133,16 +129,4 @@ pub(crate) fn csv(ctx: &mut GateCtx<'_>, from: NaiveDate, to: NaiveDate) -> Resu
     drop(rows);
     ctx.record_object(format!("invoice export {from_s}..{to_s} ({invoices} invoices)"));
     Ok((out, invoices))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kroner_have_a_decimal_comma_and_a_sign() {
-        assert_eq!(kroner(123_456), "1234,56");
-        assert_eq!(kroner(-5), "-0,05");
-        assert_eq!(kroner(0), "0,00");
-    }
 }

@@ -66,6 +66,13 @@ pub fn totals(lines: impl IntoIterator<Item = (i64, i64, Vat)>) -> Totals {
     t
 }
 
+/// Øre as kroner with a decimal comma and no grouping (`1234,56`, `-0,05`): how the
+/// spreadsheet exports write amounts.
+pub fn kroner(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    format!("{sign}{},{:02}", minor.abs() / 100, minor.abs() % 100)
+}
+
 /// Øre as the invoice prints them: `1.234,50` (Danish and Norwegian separators) or
 /// `1 234,50` (Swedish), with a minus for credit notes.
 pub fn format(minor: i64, language: &str) -> String {
@@ -134,6 +141,13 @@ mod tests {
         let t = totals([line, line, line, exempt]);
         assert_eq!(t, Totals { total_minor: 54_999, vat_minor: 2_001, vat_base_minor: 7_998, exempt_minor: 45_000 });
         assert_eq!(t.vat_base_minor + t.vat_minor + t.exempt_minor, t.total_minor);
+    }
+
+    #[test]
+    fn kroner_have_a_decimal_comma_and_a_sign() {
+        assert_eq!(kroner(123_456), "1234,56");
+        assert_eq!(kroner(-5), "-0,05");
+        assert_eq!(kroner(0), "0,00");
     }
 
     #[test]

@@ -3,16 +3,10 @@
 //! decimal comma) or a printable PDF table with the column names in the clinic's language.
 
 use super::{CellKind, Report};
+use crate::invoices::money::kroner;
 use crate::pdf::{self, Page};
 use crate::text::csv_cell;
 use crate::Result;
-
-/// `minor` øre as kroner with a decimal comma (`1234,50`).
-fn kroner(minor: &str) -> String {
-    let m: i64 = minor.parse().unwrap_or(0);
-    let sign = if m < 0 { "-" } else { "" };
-    format!("{sign}{},{:02}", m.abs() / 100, m.abs() % 100)
-}
 
 /// The report as CSV; the header holds the column keys.
 pub fn csv(report: &Report) -> String {
@@ -26,7 +20,7 @@ pub fn csv(report: &Report) -> String {
                 out.push(';');
             }
             match col.kind {
-                CellKind::Money => csv_cell(&mut out, &kroner(cell), ';', true),
+                CellKind::Money => csv_cell(&mut out, &kroner(cell.parse().unwrap_or(0)), ';', true),
                 CellKind::Count => csv_cell(&mut out, cell, ';', true),
                 _ => csv_cell(&mut out, cell, ';', false),
             }
@@ -108,7 +102,7 @@ pub fn pdf(report: &Report, clinic: &str, language: &str) -> Result<Vec<u8>> {
         for (i, (cell, c)) in row.iter().zip(&report.columns).enumerate() {
             let x = LEFT + step * i as f32;
             match c.kind {
-                CellKind::Money => p.right(x + step - 8.0, y, 9.0, false, &kroner(cell)),
+                CellKind::Money => p.right(x + step - 8.0, y, 9.0, false, &kroner(cell.parse().unwrap_or(0))),
                 CellKind::Count => p.right(x + step - 8.0, y, 9.0, false, cell),
                 _ => p.text(x, y, 9.0, false, &pdf::fit(cell, step - 10.0, 9.0)),
             }
