@@ -114,6 +114,12 @@ const COMMANDS: &[&str] = &[
     "set_report_active",
     "run_report",
     "save_report_file",
+    "relatives_of",
+    "bind_relative",
+    "end_relative_binding",
+    "relative_home",
+    "relative_appointments",
+    "relative_schedule",
 ];
 
 fn main() {

@@ -157,3 +157,7 @@ mod tests {
         }
     }
 }
+id_type!(
+    /// One binding of a relative to one client.
+    BindingId
+);

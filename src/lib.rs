@@ -49,6 +49,7 @@ pub mod invoices;
 pub mod migrations;
 pub(crate) mod pdf;
 pub mod records;
+pub mod relatives;
 pub mod reports;
 pub mod secret;
 pub(crate) mod text;
@@ -65,6 +66,6 @@ pub use clinic::{Clinic, ClinicSetup, OpenedWith};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, ErrorDetail, Result};
 pub use ids::{
-    AppointmentId, AttachmentId, CalendarId, ClientId, ClinicId, EntryId, InvoiceId, ReportId, SeriesId, ServiceId,
+    AppointmentId, AttachmentId, BindingId, CalendarId, ClientId, ClinicId, EntryId, InvoiceId, ReportId, SeriesId, ServiceId,
     SessionId, StaffId, TemplateId, TemplateKey,
 };

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0015_appointments_by_calendar.sql", include_str!("../migrations/0015_appointments_by_calendar.sql")),
     ("0016_invoices.sql", include_str!("../migrations/0016_invoices.sql")),
     ("0017_reports.sql", include_str!("../migrations/0017_reports.sql")),
+    ("0018_relatives.sql", include_str!("../migrations/0018_relatives.sql")),
 ];
 
 /// The schema version this build writes.

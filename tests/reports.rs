@@ -152,6 +152,7 @@ fn an_admins_report_keeps_its_columns_and_period_and_comes_out_as_csv_and_pdf() 
         fixed_from: Some("2026-03-01".into()),
         fixed_to: Some("2026-03-31".into()),
         visible_to: vec![Role::Owner, Role::Practitioner],
+        for_relatives: false,
     };
     let bad = [
         DefinitionInput { name: " ".into(), ..good.clone() },

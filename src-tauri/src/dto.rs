@@ -121,6 +121,8 @@ pub struct MeDto {
     pub features: Vec<FeatureDto>,
     pub scope: ScopeDto,
     pub can_edit: bool,
+    /// A relative signed in: the window shows only their page.
+    pub relative: bool,
 }
 
 impl From<Me> for MeDto {
@@ -148,6 +150,7 @@ impl From<Me> for MeDto {
             features: m.features.into_iter().map(Into::into).collect(),
             scope: m.scope.into(),
             can_edit: m.can_edit,
+            relative: m.relative,
         }
     }
 }
@@ -447,6 +450,8 @@ pub struct LogReview {
     pub heavy_days: Vec<HeavyDay>,
     pub sample: Vec<AuditEvent>,
     pub security: Vec<AuditEvent>,
+    /// What relatives did in the period.
+    pub relative_access: Vec<AuditEvent>,
     pub relations_checked: bool,
     pub anchor_seq: u32,
     pub anchor_hash: String,
@@ -470,6 +475,7 @@ impl From<klinik::review::Review> for LogReview {
             outside_hours: events(r.outside_hours),
             without_relation: events(r.without_relation),
             security: events(r.security),
+            relative_access: events(r.relative_access),
             heavy_days: r
                 .heavy_days
                 .into_iter()

@@ -11,7 +11,7 @@ use tauri_specta::{collect_commands, Builder, ErrorHandlingMode};
 
 /// The typed command set; also the source of `ui/src/lib/bindings.ts`.
 pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
-    use commands::{audit, calendar, clients, invoices, journal, reports, session, staff};
+    use commands::{audit, calendar, clients, invoices, journal, relatives, reports, session, staff};
     Builder::<R>::new()
         // The window's audit filter and its translations follow the core's one list.
         .constant("AUDIT_ACTIONS", klinik::audit::ACTIONS)
@@ -124,6 +124,12 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             reports::set_report_active,
             reports::run_report,
             reports::save_report_file,
+            relatives::relatives_of,
+            relatives::bind_relative,
+            relatives::end_relative_binding,
+            relatives::relative_home,
+            relatives::relative_appointments,
+            relatives::relative_schedule,
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .disable_serde_phases()

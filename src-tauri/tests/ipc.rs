@@ -264,6 +264,12 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("set_report_active", &["report_manage"]),
     ("run_report", &["report_run"]),
     ("save_report_file", &["report_run"]),
+    ("relatives_of", &["relative_list"]),
+    ("bind_relative", &["relative_manage"]),
+    ("end_relative_binding", &["relative_manage"]),
+    ("relative_home", &["relative_home"]),
+    ("relative_appointments", &["relative_appointments"]),
+    ("relative_schedule", &["relative_schedule"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -756,6 +762,53 @@ fn every_command_writes_its_audit_events() {
         let (seen, next) = actions_since(&win, mark);
         assert_eq!(seen, [expect("lock_session"), expect("unlock_session")].concat());
         mark = next;
+        // A relative: bound by the owner to the client, signs in with the one-time
+        // password, chooses their own, sees the one client, its appointments and the
+        // schedule, and is refused the journal and the staff list.
+        let bound = check(
+            "bind_relative",
+            json!({ "clientId": id, "input": { "email": "mor@example.dk", "name": "Mor Test", "reason": "parent",
+                "consent": null, "appointments": true, "schedule": true, "reports": true, "validFrom": null,
+                "validUntil": null } }),
+            &mut mark,
+        );
+        let otp = bound["oneTimePassword"].as_str().expect("a one-time password").to_owned();
+        check("relatives_of", json!({ "clientId": id }), &mut mark);
+        call(&win, "logout", json!({})).expect("logout");
+        call(&win, "login", json!({ "email": "mor@example.dk", "password": otp, "code": null })).expect("relative");
+        call(&win, "change_password", json!({ "oldPassword": otp, "newPassword": "mors-egen-lange-adgangskode-9" }))
+            .expect("own password");
+        let me = call(&win, "app_status", json!({})).expect("status")["me"].clone();
+        assert_eq!(me["relative"], true);
+        let home = call(&win, "relative_home", json!({})).expect("home");
+        assert_eq!(home.as_array().expect("clients").len(), 1, "one bound client");
+        call(&win, "relative_appointments", json!({ "clientId": id, "from": "2026-01-01", "to": "2026-12-31" }))
+            .expect("appointments");
+        call(&win, "relative_schedule", json!({ "clientId": id, "weeks": 4 })).expect("schedule");
+        let refused = call(&win, "journal", json!({ "clientId": id })).expect_err("no journal for a relative");
+        assert_eq!(refused["code"], "denied");
+        let refused = call(&win, "list_staff", json!({})).expect_err("no staff list for a relative");
+        assert_eq!(refused["code"], "denied");
+        call(&win, "logout", json!({})).expect("logout");
+        call(&win, "login", json!({ "email": "ida@example.dk", "password": PASSWORD, "code": null })).expect("login");
+        let (seen, next) = actions_since(&win, mark);
+        assert_eq!(
+            seen,
+            [
+                expect("logout"),
+                expect("login"),
+                expect("change_password"),
+                expect("relative_home"),
+                expect("relative_appointments"),
+                expect("relative_schedule"),
+                vec!["journal_read".to_owned()], // refused, and on record
+                expect("logout"),
+                expect("login")
+            ]
+            .concat()
+        );
+        mark = next;
+        check("end_relative_binding", json!({ "clientId": id, "bindingId": bound["binding"]["id"] }), &mut mark);
         call(&win, "logout", json!({})).expect("logout");
         call(&win, "reset_password_with_recovery_code", json!({ "email": "ida@example.dk", "recoveryCode": code, "newPassword": "ny-lang-adgangskode-til-ida-2026" })).expect("reset");
         call(

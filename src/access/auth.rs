@@ -53,6 +53,9 @@ pub struct Actor {
     pub pin: Option<(StaffId, DateTime<Utc>)>,
     /// On a desk in national-ID mode: the staff member whose strong login opened it.
     pub opened_by: Option<StaffId>,
+    /// A relative signed in (not a staff member): `staff_id` is the relative's id, the
+    /// role a placeholder; the gate decides on their bindings only.
+    pub relative: bool,
 }
 
 /// Where the app is running, recorded on sessions and audit events.
@@ -302,6 +305,15 @@ pub(crate) fn login_end(
         tx.commit()?;
         return Err(Error::StrongLoginRequired);
     }
+    if crate::relatives::is_relative(&tx, &s.id)? && !crate::relatives::reach(&tx, &s.id, None, now)?.bound {
+        audit::append(
+            &tx,
+            now,
+            &NewEvent { reason: Some("no current binding"), ..event(who, ws, "login_failed", Outcome::Denied) },
+        )?;
+        tx.commit()?;
+        return Err(Error::Denied("no current binding to a client".into()));
+    }
     let session = SessionId::new();
     let kind = if s.business { SessionKind::Business } else { SessionKind::Personal };
     tx.execute(
@@ -401,6 +413,7 @@ struct SessionRow {
     last_active_at: String,
     role: String,
     active: bool,
+    relative: bool,
 }
 
 fn load_session(conn: &Connection, session: &SessionId) -> Result<Option<SessionRow>> {
@@ -408,7 +421,7 @@ fn load_session(conn: &Connection, session: &SessionId) -> Result<Option<Session
         .query_row(
             "SELECT s.staff_id, s.kind, s.locked, s.ended_at, s.end_reason, s.last_active_at, st.role, st.active,
                     s.pin_staff, s.pin_until, st.must_change_password, s.opened_by,
-                    coalesce((SELECT o.active FROM staff o WHERE o.id = s.opened_by), 0)
+                    coalesce((SELECT o.active FROM staff o WHERE o.id = s.opened_by), 0), st.kind = 'relative'
              FROM sessions s JOIN staff st ON st.id = s.staff_id WHERE s.id = ?1",
             [session],
             |r| {
@@ -426,6 +439,7 @@ fn load_session(conn: &Connection, session: &SessionId) -> Result<Option<Session
                     must_change: r.get::<_, i64>(10)? == 1,
                     opened_by: r.get(11)?,
                     opener_active: r.get::<_, i64>(12)? == 1,
+                    relative: r.get(13)?,
                 })
             },
         )
@@ -435,9 +449,15 @@ fn load_session(conn: &Connection, session: &SessionId) -> Result<Option<Session
 /// Which door a session comes through: what a session in a special state may still do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Door {
-    /// Ordinary work: the session must be unlocked, and a person who signed in with a
-    /// one-time password must choose their own first.
+    /// Staff work outside the gate (the staff directory, the desk, templates): the session
+    /// must be unlocked, a person who signed in with a one-time password must choose
+    /// their own first, and a relative is refused.
     Work,
+    /// Work through the gate: as [`Door::Work`], and open to relatives too (the policy
+    /// decides what their bindings reach).
+    Gated,
+    /// The person's own account (two-factor login, email): as [`Door::Gated`].
+    Own,
     /// Looking at oneself, locking, unlocking and logging out: also while locked or
     /// before the one-time password is replaced.
     Session,
@@ -498,13 +518,34 @@ pub(crate) fn resolve(
         tx.commit()?;
         return Err(Error::NotLoggedIn);
     }
-    if row.locked && door == Door::Work {
+    let working = matches!(door, Door::Work | Door::Gated | Door::Own);
+    if row.locked && working {
         return Err(Error::Locked);
     }
     // A desk opened by a person's strong login never used the business account's own
     // password, so that password's state does not hold the desk back.
-    if row.must_change && door == Door::Work && row.opened_by.is_none() {
+    if row.must_change && working && row.opened_by.is_none() {
         return Err(Error::PasswordChangeRequired);
+    }
+    if row.relative {
+        if !crate::relatives::reach(conn, &row.staff_id, None, now)?.bound {
+            // The last binding ended or ran out: the relative's session ends with it.
+            let tx = conn.transaction()?;
+            end_session(&tx, session, now, "binding_ended")?;
+            audit::append(
+                &tx,
+                now,
+                &NewEvent {
+                    reason: Some("no current binding"),
+                    ..event(Some(&row.staff_id), ws, "session_end", Outcome::Ok)
+                },
+            )?;
+            tx.commit()?;
+            return Err(Error::NotLoggedIn);
+        }
+        if door == Door::Work {
+            return Err(Error::Denied("not for relatives".into()));
+        }
     }
     let role = Role::parse(&row.role).ok_or_else(|| Error::Storage("unknown role".into()))?;
     if !row.active {
@@ -523,6 +564,7 @@ pub(crate) fn resolve(
         via: None,
         pin,
         opened_by: row.opened_by,
+        relative: row.relative,
     })
 }
 

@@ -64,6 +64,10 @@ impl<'a> GateCtx<'a> {
     /// are looked up for that client). Every visibility filter asks this, so no filter is
     /// a second, drifting copy of the rules.
     pub(crate) fn allows(&self, action: Action, client: &ClientId) -> Result<bool> {
+        if self.subject.relative.is_some() {
+            let reach = crate::relatives::reach(self.conn, &self.actor.staff_id, Some(client), self.now)?;
+            return Ok(self.relative_allows(reach, action));
+        }
         let relation = crate::relations::state(self.conn, &self.actor.staff_id, client, self.now)?;
         let client_access = self
             .conn
@@ -84,6 +88,13 @@ impl<'a> GateCtx<'a> {
     ) -> bool {
         let subject = Subject { relation, client_access, ..self.subject };
         policy::decide(&subject, action) == Decision::Allow
+    }
+
+    /// Whether a relative with `reach` (one binding's) may do `action` (the policy's
+    /// answer; `false` for a staff member).
+    pub(crate) fn relative_allows(&self, reach: crate::policy::RelativeReach, action: Action) -> bool {
+        self.subject.relative.is_some()
+            && policy::decide(&Subject { relative: Some(reach), ..self.subject }, action) == Decision::Allow
     }
 
     /// The facts the policy decided this operation on.
@@ -319,8 +330,11 @@ fn admit(
     target: Target<'_>,
 ) -> Result<Admitted> {
     let client = target.client;
-    let mut actor = auth::resolve(conn, ws, now, session, auth::Door::Work)?;
+    let mut actor = auth::resolve(conn, ws, now, session, auth::Door::Gated)?;
     let model = crate::settings::access_model(conn)?;
+    if actor.relative {
+        return admit_relative(conn, now, actor, model, target);
+    }
     let mut business_login = actor.kind == auth::SessionKind::Business;
     let mut via_pin = false;
     // The person whose PIN unlock this operation uses: the unlock slides on with activity.
@@ -410,8 +424,49 @@ fn admit(
         rights,
         client_access,
         calendar,
+        relative: None,
     };
     Ok(Admitted { actor, rights, subject, pin_owner })
+}
+
+/// A relative: the policy decides on their binding to the client concerned (or, for no
+/// client, on their current bindings together) and nothing else; they have no rights.
+fn admit_relative(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    actor: Actor,
+    model: crate::policy::AccessModel,
+    target: Target<'_>,
+) -> Result<Admitted> {
+    let national_id_mode = crate::settings::national_id_mode(conn)?;
+    if national_id_mode || crate::settings::require_totp(conn)? {
+        // Two-factor login for everyone who reaches client data, relatives included.
+        let enrolled: bool =
+            conn.query_row("SELECT totp_secret IS NOT NULL FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
+        if !enrolled {
+            return Err(Error::TotpRequired);
+        }
+    }
+    let reach = crate::relatives::reach(conn, &actor.staff_id, target.client, now)?;
+    let rights = crate::policy::Rights {
+        scope: crate::policy::Scope::None,
+        edit: false,
+        features: crate::policy::Features::default(),
+    };
+    let subject = Subject {
+        role: actor.role,
+        active: actor.active,
+        model,
+        business_login: false,
+        via_pin: false,
+        relation: crate::relations::RelationState::None,
+        national_id_mode,
+        rights,
+        client_access: None,
+        calendar: None,
+        relative: Some(reach),
+    };
+    Ok(Admitted { actor, rights, subject, pin_owner: None })
 }
 
 /// The operation and its audit event in one transaction (a failure is recorded after

@@ -284,7 +284,7 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<StaffView>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, email, role, active, can_business_login, pin_hash IS NOT NULL, pin_disabled,
                 client_scope, can_edit, features, requires_pin, photo IS NOT NULL, totp_secret IS NOT NULL
-         FROM staff ORDER BY name COLLATE NOCASE",
+         FROM staff WHERE kind = 'staff' ORDER BY name COLLATE NOCASE",
     )?;
     let mut calendars = conn.prepare_cached("SELECT staff_id, calendar_of, level FROM calendar_rights")?;
     let grants = calendars

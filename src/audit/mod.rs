@@ -66,6 +66,11 @@ pub const ACTIONS: &[&str] = &[
     "invoice_setup",
     "report_run",
     "report_manage",
+    "relative_home",
+    "relative_appointments",
+    "relative_schedule",
+    "relative_list",
+    "relative_manage",
     // Sessions, accounts, the desk and the clinic.
     "clinic_created",
     "login",

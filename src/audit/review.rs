@@ -95,6 +95,9 @@ pub struct Review {
     /// changes, settings, relations, backups, checks after a crash, clock jumps, use of
     /// the recovery code.
     pub security: Vec<EventView>,
+    /// What relatives did: their sign-ins, their client's appointments, schedules and
+    /// reports they looked at, and what they were refused.
+    pub relative_access: Vec<EventView>,
     /// Whether the relation check was made (always, since relations exist).
     pub relations_checked: bool,
     pub anchor: Anchor,
@@ -115,6 +118,7 @@ const SECURITY_ACTIONS: &[&str] = &[
     "vault_recovery_unlock",
     "password_reset_recovery",
     "pin_disabled",
+    "relative_manage",
 ];
 
 fn is_outside(at: &str, start: i64, end: i64) -> bool {
@@ -169,6 +173,14 @@ pub(crate) fn build(conn: &Connection, clinic_id: &str, period: Period, now: Dat
             }
         }
     }
+    let by_relatives: BTreeSet<i64> = conn
+        .prepare_cached(
+            "SELECT seq FROM audit_events WHERE at >= ?1 AND at < ?2
+               AND actor IN (SELECT id FROM staff WHERE kind = 'relative')",
+        )?
+        .query_map(params![clock::to_db(from), clock::to_db(to)], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let relative_access = events.iter().filter(|e| by_relatives.contains(&e.seq)).cloned().collect();
     let without_relation = events.iter().filter(|e| no_relation.contains(&e.seq)).cloned().collect();
     let outside_hours = accesses.iter().filter(|e| is_outside(&e.at, start, end)).map(|e| (*e).clone()).collect();
 
@@ -218,6 +230,7 @@ pub(crate) fn build(conn: &Connection, clinic_id: &str, period: Period, now: Dat
         heavy_days,
         sample,
         security,
+        relative_access,
         relations_checked: true,
         anchor: Anchor::of(conn, clinic_id, now)?,
         marks,

@@ -41,7 +41,8 @@ pub(crate) fn ensure_staff_calendars(conn: &Connection, now: DateTime<Utc>) -> R
     let missing: Vec<(StaffId, String)> = conn
         .prepare_cached(
             "SELECT s.id, s.name FROM staff s
-             WHERE s.can_business_login = 0 AND NOT EXISTS (SELECT 1 FROM calendars c WHERE c.staff_id = s.id)",
+             WHERE s.can_business_login = 0 AND s.kind = 'staff'
+               AND NOT EXISTS (SELECT 1 FROM calendars c WHERE c.staff_id = s.id)",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;

@@ -54,7 +54,7 @@ impl Clinic {
 
     /// The signed-in person changes their own email, confirmed with the password.
     pub fn change_email(&mut self, session: &SessionId, email: &str, password: &Secret) -> Result<()> {
-        let actor = self.account_holder(session, auth::Door::Work, true)?;
+        let actor = self.account_holder(session, auth::Door::Own, true)?;
         self.confirm_own_password(&actor, password, "email_change")?;
         let email = crate::staff::check_email(&self.conn, email, Some(&actor.staff_id))?;
         self.change_own(&actor, "email_change", |tx, now| {
@@ -103,7 +103,7 @@ impl Clinic {
     /// Replacing a factor already in use needs the password (someone at an unlocked
     /// window must not be able to move another person's second factor to their phone).
     pub fn begin_totp(&mut self, session: &SessionId, password: Option<&Secret>) -> Result<TotpEnrollment> {
-        let actor = self.account_holder(session, auth::Door::Work, true)?;
+        let actor = self.account_holder(session, auth::Door::Own, true)?;
         let enrolled: bool =
             self.conn.query_row("SELECT totp_secret IS NOT NULL FROM staff WHERE id = ?1", [&actor.staff_id], |r| {
                 r.get(0)
@@ -130,7 +130,7 @@ impl Clinic {
     /// (shown once).
     pub fn confirm_totp(&mut self, session: &SessionId, code: &Secret) -> Result<Vec<String>> {
         let now = self.clock.now();
-        let actor = self.account_holder(session, auth::Door::Work, true)?;
+        let actor = self.account_holder(session, auth::Door::Own, true)?;
         let pending: Option<String> =
             self.conn.query_row("SELECT totp_pending FROM staff WHERE id = ?1", [&actor.staff_id], |r| r.get(0))?;
         let pending = pending.ok_or_else(|| Error::invalid("start two-factor enrollment first"))?;
@@ -160,7 +160,7 @@ impl Clinic {
     /// A fresh set of ten recovery codes (the old ones stop working), confirmed with the
     /// password; shown once. For someone who used or lost theirs.
     pub fn renew_totp_recovery_codes(&mut self, session: &SessionId, password: &Secret) -> Result<Vec<String>> {
-        let actor = self.account_holder(session, auth::Door::Work, true)?;
+        let actor = self.account_holder(session, auth::Door::Own, true)?;
         let enrolled: bool =
             self.conn.query_row("SELECT totp_secret IS NOT NULL FROM staff WHERE id = ?1", [&actor.staff_id], |r| {
                 r.get(0)
@@ -177,7 +177,7 @@ impl Clinic {
     /// Turns two-factor login off (re-authentication with the password); refused where
     /// the clinic's mode requires it.
     pub fn disable_totp(&mut self, session: &SessionId, password: &Secret) -> Result<()> {
-        let actor = self.account_holder(session, auth::Door::Work, true)?;
+        let actor = self.account_holder(session, auth::Door::Own, true)?;
         if auth::clinic_requires_totp(&self.conn)? {
             return Err(Error::Denied("this clinic requires two-factor login".into()));
         }

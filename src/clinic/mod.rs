@@ -157,6 +157,9 @@ pub struct Me {
     pub totp_enabled: bool,
     /// Journals with national IDs: enroll two-factor login before working.
     pub must_enroll_totp: bool,
+    /// A relative signed in (their own page only: the bound client's appointments,
+    /// schedule and reports).
+    pub relative: bool,
     /// Business login + PIN clinic, personal login, no PIN yet: create one first.
     pub must_create_pin: bool,
     /// Confirms journal work with the PIN also on a personal login.
@@ -251,6 +254,7 @@ pub(crate) mod invoices;
 pub(crate) mod open;
 pub(crate) mod records;
 pub(crate) mod relations;
+pub(crate) mod relatives;
 pub(crate) mod reports;
 pub(crate) mod session;
 pub(crate) mod staff;

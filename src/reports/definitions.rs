@@ -10,9 +10,17 @@ use crate::text::{self, Rule};
 use crate::{Error, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 
-fn roles_to_db(roles: &[Role]) -> String {
-    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+/// The audience as stored: the roles' texts, and `relative` for relatives.
+fn audience_to_db(roles: &[Role], relatives: bool) -> String {
+    let mut all: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    if relatives {
+        all.push(RELATIVES);
+    }
+    all.join(",")
 }
+
+/// Relatives in a report's stored audience (beside the staff roles).
+const RELATIVES: &str = "relative";
 
 fn roles_from_db(s: &str) -> Vec<Role> {
     s.split(',').filter_map(Role::parse).collect()
@@ -31,6 +39,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Definition> {
         fixed_from: r.get(5)?,
         fixed_to: r.get(6)?,
         visible_to: roles_from_db(&r.get::<_, String>(7)?),
+        for_relatives: r.get::<_, String>(7)?.split(',').any(|a| a == RELATIVES),
         active: r.get(8)?,
     })
 }
@@ -75,7 +84,8 @@ fn starters(language: &str) -> [(&'static str, Preset, &'static str, Period, &'s
             "Omsætning pr. ydelse",
         ],
     };
-    let staff = "owner,admin,practitioner,reception";
+    // The two visit lists are also a relative's My page (their one client's visits).
+    let staff = "owner,admin,practitioner,reception,relative";
     let admins = "owner,admin";
     [
         (this, Preset::Appointments, "date,time,client,service,practitioner,status", Period::ThisMonth, staff),
@@ -119,14 +129,15 @@ pub(crate) fn all(ctx: &GateCtx<'_>) -> Result<Vec<Definition>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The reports on the person's My page: active, visible to their role, and — for revenue —
-/// only with the invoices right.
+/// The reports on the person's My page: active, visible to their role (a relative: to
+/// relatives), and — for revenue — only with the invoices right.
 pub(crate) fn mine(ctx: &GateCtx<'_>) -> Result<Vec<Definition>> {
     let role = ctx.subject().role;
+    let relative = ctx.subject().relative.is_some();
     let invoices = ctx.rights().features.has(Feature::Invoices);
     Ok(all(ctx)?
         .into_iter()
-        .filter(|d| d.active && d.visible_to.contains(&role))
+        .filter(|d| d.active && if relative { d.for_relatives } else { d.visible_to.contains(&role) })
         .filter(|d| d.preset != Preset::RevenueByService || invoices)
         .collect())
 }
@@ -168,7 +179,7 @@ fn check(input: &DefinitionInput) -> Result<Valid> {
         }
         _ => (None, None),
     };
-    Ok(Valid { name, columns: input.columns.join(","), fixed, visible_to: roles_to_db(&input.visible_to) })
+    Ok(Valid { name, columns: input.columns.join(","), fixed, visible_to: audience_to_db(&input.visible_to, input.for_relatives) })
 }
 
 /// Adds a report, or changes one (`id`) (administrators).

@@ -164,6 +164,8 @@ pub struct Definition {
     /// Roles, as their stored text (owner, admin, practitioner, reception).
     #[cfg_attr(feature = "specta", specta(type = Vec<String>))]
     pub visible_to: Vec<Role>,
+    /// Also on relatives' My page (each sees only their bound client's rows).
+    pub for_relatives: bool,
     pub active: bool,
 }
 
@@ -183,6 +185,9 @@ pub struct DefinitionInput {
     /// Roles, as their stored text (owner, admin, practitioner, reception).
     #[cfg_attr(feature = "specta", specta(type = Vec<String>))]
     pub visible_to: Vec<Role>,
+    /// Also on relatives' My page.
+    #[serde(default)]
+    pub for_relatives: bool,
 }
 
 /// A report run: its table and what it covered.

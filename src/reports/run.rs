@@ -80,18 +80,35 @@ pub(crate) fn run(
     };
     let raw = read(ctx, def.preset, &need, tz, (start, end), (first, last))?;
     // Each client is decided once, by the policy, on facts read once for the whole run.
+    // A relative's rows are their bound clients' (the binding reaching reports), nobody else's.
     let relations = crate::relations::states_of(ctx.conn(), &ctx.actor().staff_id, ctx.now())?;
+    let bound: Option<Vec<ClientId>> = match ctx.subject().relative {
+        Some(_) => Some(
+            crate::relatives::current_clients(ctx.conn(), &ctx.actor().staff_id, ctx.now())?
+                .into_iter()
+                .filter(|(_, reach)| ctx.relative_allows(*reach, Action::ReportRun))
+                .map(|(c, _)| c)
+                .collect(),
+        ),
+        None => None,
+    };
     let mut decided: HashMap<ClientId, bool> = HashMap::new();
     let mut kept: Vec<Raw> = Vec::new();
     for r in raw {
         if let Some((client, access)) = &r.client {
-            let visible = *decided.entry(client.clone()).or_insert_with(|| {
-                let relation = relations.get(client).copied().unwrap_or(RelationState::None);
-                ctx.allows_given(Action::ClientRead, relation, Level::parse(access))
+            let visible = *decided.entry(client.clone()).or_insert_with(|| match &bound {
+                Some(bound) => bound.contains(client),
+                None => {
+                    let relation = relations.get(client).copied().unwrap_or(RelationState::None);
+                    ctx.allows_given(Action::ClientRead, relation, Level::parse(access))
+                }
             });
             if !visible {
                 continue;
             }
+        } else if bound.is_some() {
+            // Time without a client (a meeting, a block) is the clinic's, not a relative's.
+            continue;
         }
         kept.push(r);
         if kept.len() > MAX_ROWS {

@@ -7,6 +7,7 @@ pub mod clients;
 pub mod invoices;
 pub mod journal;
 pub mod raw;
+pub mod relatives;
 pub mod reports;
 pub mod session;
 pub mod staff;

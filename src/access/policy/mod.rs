@@ -8,6 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod relative;
+pub use relative::RelativeReach;
+
 /// A staff member's role.
 #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[strum(serialize_all = "snake_case")]
@@ -102,10 +105,20 @@ pub enum Action {
     ReportRun,
     /// Making, changing and retiring report definitions (admins).
     ReportManage,
+    /// A relative's own page: the clients they are bound to (names only).
+    RelativeHome,
+    /// A relative looking at their bound client's appointments.
+    RelativeAppointments,
+    /// A relative printing their bound client's schedule.
+    RelativeSchedule,
+    /// Listing a client's relatives and their bindings (admins).
+    RelativeList,
+    /// Adding a relative, binding one to a client, ending a binding (admins).
+    RelativeManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 42] = [
+    pub const ALL: [Action; 47] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -148,6 +161,11 @@ impl Action {
         Action::InvoiceSetup,
         Action::ReportRun,
         Action::ReportManage,
+        Action::RelativeHome,
+        Action::RelativeAppointments,
+        Action::RelativeSchedule,
+        Action::RelativeList,
+        Action::RelativeManage,
     ];
 
     pub fn audit_name(self) -> &'static str {
@@ -194,6 +212,11 @@ impl Action {
             Action::InvoiceSetup => "invoice_setup",
             Action::ReportRun => "report_run",
             Action::ReportManage => "report_manage",
+            Action::RelativeHome => "relative_home",
+            Action::RelativeAppointments => "relative_appointments",
+            Action::RelativeSchedule => "relative_schedule",
+            Action::RelativeList => "relative_list",
+            Action::RelativeManage => "relative_manage",
         }
     }
 }
@@ -364,6 +387,9 @@ pub struct Subject {
     pub client_access: Option<Level>,
     /// The calendar concerned, for calendar actions on one calendar.
     pub calendar: Option<CalendarFacts>,
+    /// A relative acts (not a staff member): what their binding reaches. Every other
+    /// fact is then ignored.
+    pub relative: Option<RelativeReach>,
 }
 
 /// What the decision about one calendar depends on.
@@ -511,6 +537,12 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
     if !subject.active {
         return Decision::Deny("the staff account is deactivated");
     }
+    if let Some(reach) = subject.relative {
+        return relative::decide_relative(reach, action);
+    }
+    if action.is_relative() {
+        return Decision::Deny("only a relative has this view");
+    }
     let rights = subject.rights;
     if action.is_journal() || action == Action::EmergencyAccess {
         return decide_journal(subject, action);
@@ -554,6 +586,8 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         | Action::CalendarManage
         | Action::InvoiceSetup
         | Action::ReportManage
+        | Action::RelativeList
+        | Action::RelativeManage
         | Action::TemplateChange => {
             if subject.role.is_admin() && rights.features.has(Feature::Settings) && personal {
                 Decision::Allow

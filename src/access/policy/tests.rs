@@ -12,6 +12,9 @@ fn expected(s: &Subject, action: Action) -> bool {
     if !s.active {
         return false;
     }
+    if let Some(reach) = s.relative {
+        return expected_relative(reach, action);
+    }
     let r = s.rights;
     let admin = matches!(s.role, Role::Owner | Role::Admin);
     let (business, pin) = (s.business_login, s.via_pin);
@@ -55,9 +58,11 @@ fn expected(s: &Subject, action: Action) -> bool {
             r.features.has(Feature::Audit) && !business
         }
         StaffCreate | StaffList | StaffUpdate | SettingsChange | RelationChange | RelationList | Backup
-        | TemplateChange | CalendarManage | InvoiceSetup | ReportManage => {
+        | TemplateChange | CalendarManage | InvoiceSetup | ReportManage | RelativeList | RelativeManage => {
             admin && r.features.has(Feature::Settings) && !business && !pin
         }
+        // A relative's own views are never a staff member's.
+        RelativeHome | RelativeAppointments | RelativeSchedule => false,
         // My page: the reports right; the rows are decided per client when it runs.
         ReportRun => r.features.has(Feature::Reports),
         // The desk invoices (business login, no PIN needed); journals never come into it;
@@ -193,6 +198,7 @@ fn decision_matrix() {
                                                 rights,
                                                 client_access,
                                                 calendar,
+                                                relative: None,
                                             };
                                             let got = decide(&subject, action);
                                             assert_eq!(
@@ -271,6 +277,7 @@ fn a_block_always_wins_and_an_ended_relation_is_no_relation() {
                 rights: Rights::default_for(role),
                 client_access: None,
                 calendar: None,
+                relative: None,
             };
             assert_ne!(decide(&s(RelationState::Blocked), Action::JournalRead), Decision::Allow);
             assert_ne!(decide(&s(RelationState::Blocked), Action::EmergencyAccess), Decision::Allow);
@@ -295,6 +302,7 @@ fn a_business_login_never_opens_a_journal_without_a_pin() {
                 rights: Rights::owner(),
                 client_access: None,
                 calendar: None,
+                relative: None,
             };
             for action in Action::ALL.into_iter().filter(|a| a.is_journal()) {
                 assert_ne!(decide(&s, action), Decision::Allow, "{role:?} {model:?} {action:?}");
@@ -344,5 +352,99 @@ fn stored_texts_stay_what_the_database_holds() {
 fn levels_parse_from_their_stored_text() {
     for l in Level::ALL.iter().copied() {
         assert_eq!(Level::parse(l.as_str()), Some(l), "{l:?}");
+    }
+}
+
+/// A relative's rules, written out: with a current binding to the client concerned, their
+/// page, and what the binding ticked (appointments, the schedule, My page reports);
+/// nothing else, ever.
+fn expected_relative(reach: RelativeReach, action: Action) -> bool {
+    use Action::*;
+    reach.bound
+        && match action {
+            RelativeHome => true,
+            RelativeAppointments => reach.appointments,
+            RelativeSchedule => reach.schedule,
+            ReportRun => reach.reports,
+            _ => false,
+        }
+}
+
+/// The relative as an actor kind: every reach × every action × every other fact (which a
+/// relative's decision must ignore: a relative's row carries a placeholder role).
+#[test]
+fn decision_matrix_for_relatives() {
+    let mut cells = 0;
+    let mut allowed = std::collections::BTreeSet::new();
+    for reach in RelativeReach::every() {
+        for role in Role::ALL.iter().copied() {
+            for model in AccessModel::ALL.iter().copied() {
+                for relation in RelationState::ALL {
+                    for rights in [Rights::owner(), Rights::default_for(Role::Reception)] {
+                        for client_access in [None, Some(Level::Edit)] {
+                            for action in Action::ALL {
+                                let subject = Subject {
+                                    role,
+                                    active: true,
+                                    model,
+                                    business_login: false,
+                                    via_pin: false,
+                                    relation,
+                                    national_id_mode: false,
+                                    rights,
+                                    client_access,
+                                    calendar: None,
+                                    relative: Some(reach),
+                                };
+                                let got = decide(&subject, action) == Decision::Allow;
+                                assert_eq!(got, expected_relative(reach, action), "{reach:?} {action:?} {role:?}");
+                                if got {
+                                    allowed.insert(action.audit_name());
+                                }
+                                cells += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(
+        allowed.into_iter().collect::<Vec<_>>(),
+        ["relative_appointments", "relative_home", "relative_schedule", "report_run"],
+        "the whole of what a relative can ever be allowed"
+    );
+    assert!(cells > 10_000, "{cells} cells");
+}
+
+#[test]
+fn a_relative_never_reaches_a_journal_or_the_staff_list_even_with_every_reach() {
+    let every = RelativeReach { bound: true, appointments: true, schedule: true, reports: true };
+    let s = Subject {
+        role: Role::Owner,
+        active: true,
+        model: AccessModel::Solo,
+        business_login: false,
+        via_pin: false,
+        relation: RelationState::Active,
+        national_id_mode: false,
+        rights: Rights::owner(),
+        client_access: Some(Level::Edit),
+        calendar: None,
+        relative: Some(every),
+    };
+    for action in [
+        Action::JournalRead,
+        Action::ClientRead,
+        Action::ClientList,
+        Action::NationalIdReveal,
+        Action::AttachmentOpen,
+        Action::StaffList,
+        Action::AuditRead,
+        Action::EmergencyAccess,
+        Action::CalendarRead,
+        Action::InvoiceRead,
+    ] {
+        assert_ne!(decide(&s, action), Decision::Allow, "{action:?}");
     }
 }

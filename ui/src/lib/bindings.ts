@@ -180,10 +180,17 @@ export const commands = {
 	runReport: (reportId: string, fromDay: string | null, toDay: string | null) => __TAURI_INVOKE<Report>("run_report", { reportId, fromDay, toDay }),
 	/**  Saves a report run as `csv` or `pdf` into the export folder; returns its path. */
 	saveReportFile: (reportId: string, fromDay: string | null, toDay: string | null, format: string) => __TAURI_INVOKE<string>("save_report_file", { reportId, fromDay, toDay, format }),
+	relativesOf: (clientId: string) => __TAURI_INVOKE<Binding[]>("relatives_of", { clientId }),
+	bindRelative: (clientId: string, input: BindingInput) => __TAURI_INVOKE<NewBinding>("bind_relative", { clientId, input }),
+	endRelativeBinding: (clientId: string, bindingId: string) => __TAURI_INVOKE<null>("end_relative_binding", { clientId, bindingId }),
+	relativeHome: () => __TAURI_INVOKE<BoundClient[]>("relative_home"),
+	/**  `from` and `to`: days (`YYYY-MM-DD`), both included. */
+	relativeAppointments: (clientId: string, from: string, to: string) => __TAURI_INVOKE<RelativeAppointment[]>("relative_appointments", { clientId, from, to }),
+	relativeSchedule: (clientId: string, weeks: number) => __TAURI_INVOKE<Schedule>("relative_schedule", { clientId, weeks }),
 };
 
 /* Constants */
-export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_manage","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_automatic","backup_drill","backup_restore","crash_check"] as const;
+export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_manage","relative_home","relative_appointments","relative_schedule","relative_list","relative_manage","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_automatic","backup_drill","backup_restore","crash_check"] as const;
 
 /* Types */
 export type Absence = {
@@ -317,6 +324,50 @@ export type BackupStatus = {
 	lastDrill: string | null,
 };
 
+/**  One binding as administrators see it. */
+export type Binding = {
+	id: BindingId,
+	relativeId: StaffId,
+	relativeName: string,
+	relativeEmail: string,
+	clientId: ClientId,
+	reason: Reason,
+	consent: Consent | null,
+	appointments: boolean,
+	schedule: boolean,
+	reports: boolean,
+	validFrom: string,
+	validUntil: string | null,
+	createdAt: string,
+	createdBy: string,
+	endedAt: string | null,
+	/**  In force today (not ended, today inside its days). */
+	current: boolean,
+};
+
+/**  One binding of a relative to one client. */
+export type BindingId = string;
+
+/**  What an administrator fills in to bind a relative to a client. */
+export type BindingInput = {
+	/**
+	 *  The relative's email: an existing relative is bound again; a new email makes a new
+	 *  relative with `name` (and a one-time password to hand over).
+	 */
+	email: string,
+	name: string,
+	reason: Reason,
+	/**  Required for next of kin, refused otherwise. */
+	consent: Consent | null,
+	appointments: boolean,
+	schedule: boolean,
+	reports: boolean,
+	/**  First day (clinic's time zone); today when missing. */
+	validFrom: string | null,
+	/**  Last day, included; open-ended when missing. */
+	validUntil: string | null,
+};
+
 export type BookingInput = {
 	calendarId: string,
 	roomId: string | null,
@@ -328,6 +379,15 @@ export type BookingInput = {
 	start: string,
 	minutes: number | null,
 	repeat: RepeatInput | null,
+};
+
+/**  A client a relative is bound to, and what the binding reaches. */
+export type BoundClient = {
+	id: ClientId,
+	name: string,
+	appointments: boolean,
+	schedule: boolean,
+	reports: boolean,
 };
 
 export type Calendar = {
@@ -414,6 +474,9 @@ export type Column = {
 	kind: CellKind,
 };
 
+/**  How the client consented to a next of kin seeing their appointments. */
+export type Consent = "written" | "oral";
+
 export type Country = "dk" | "se" | "no";
 
 /**  A report as an administrator set it up. */
@@ -427,6 +490,8 @@ export type Definition = {
 	fixedTo: string | null,
 	/**  Roles, as their stored text (owner, admin, practitioner, reception). */
 	visibleTo: string[],
+	/**  Also on relatives' My page (each sees only their bound client's rows). */
+	forRelatives: boolean,
 	active: boolean,
 };
 
@@ -440,6 +505,8 @@ export type DefinitionInput = {
 	fixedTo?: string | null,
 	/**  Roles, as their stored text (owner, admin, practitioner, reception). */
 	visibleTo: string[],
+	/**  Also on relatives' My page. */
+	forRelatives?: boolean,
 };
 
 /**  What a restore drill found in a backup. */
@@ -614,6 +681,8 @@ export type LogReview = {
 	heavyDays: HeavyDay[],
 	sample: AuditEvent[],
 	security: AuditEvent[],
+	/**  What relatives did in the period. */
+	relativeAccess: AuditEvent[],
 	relationsChecked: boolean,
 	anchorSeq: number,
 	anchorHash: string,
@@ -647,12 +716,20 @@ export type Me = {
 	features: Feature[],
 	scope: Scope,
 	canEdit: boolean,
+	/**  A relative signed in: the window shows only their page. */
+	relative: boolean,
 };
 
 /**  How a payment was made. */
 export type Method = "cash" | "card" | 
 /**  MobilePay, Swish or Vipps. */
 "mobile" | "transfer";
+
+/**  A new binding, and the one-time password of a relative made for it (shown once). */
+export type NewBinding = {
+	binding: Binding,
+	oneTimePassword: string | null,
+};
 
 export type NewStaffInput = {
 	name: string,
@@ -731,6 +808,15 @@ export type Profile = {
 	pinProtection: boolean,
 };
 
+/**  Why a relative may see the client. */
+export type Reason = 
+/**  A parent of a child client. */
+"parent" | 
+/**  A guardian appointed for the client. */
+"guardian" | 
+/**  Next of kin, with the client's consent. */
+"nextOfKin";
+
 /**  One treatment relation of a client. */
 export type Relation = {
 	staffId: string,
@@ -744,6 +830,16 @@ export type Relation = {
 };
 
 export type RelationChange = "assign" | "block" | "end";
+
+/**  One of the bound client's appointments, as a relative sees it. */
+export type RelativeAppointment = {
+	startsAt: string,
+	endsAt: string,
+	service: string | null,
+	/**  The calendar's name: the practitioner (or the room). */
+	practitioner: string,
+	status: Status,
+};
 
 /**  A recurring series as the booking dialog sends it. */
 export type RepeatInput = {
@@ -781,6 +877,17 @@ export type ReviewMark = {
 };
 
 export type Role = "owner" | "admin" | "practitioner" | "reception";
+
+/**  The bound client's appointments over a number of weeks, for printing. */
+export type Schedule = {
+	clientName: string,
+	from: string,
+	/**  The last day, included. */
+	to: string,
+	weeks: number,
+	appointments: RelativeAppointment[],
+	timeZone: string,
+};
 
 export type Scope = "all" | "own" | "none";
 
