@@ -25,6 +25,10 @@ pub const PRACTITIONERS: &[(&str, &str, &str, &str)] = &[
     ("Lars Holm", "lars@fjordklinik.example", "grå-måger-over-havnen", "583920"),
     ("Sofie Berg", "sofie@fjordklinik.example", "syv-røde-kaniner-i-haven", "794061"),
 ];
+/// The demo's relative: a mother bound to her son, a client of Lars (name, email,
+/// password, the child's name). Printed by `klinik demo` and listed in the README.
+pub const RELATIVE: (&str, &str, &str, &str) =
+    ("Hanne Vestergaard", "hanne@fjordklinik.example", "mor-henter-drengen-efter-skole", "Emil Vestergaard");
 /// The owner's PIN (the owner also works at the desk).
 pub const OWNER_PIN: &str = "461937";
 
@@ -129,6 +133,7 @@ pub fn create(
     reception_desk(&mut clinic, &session)?;
     demo_calendar(&mut clinic, &session)?;
     demo_invoices(&mut clinic, &session)?;
+    demo_relative(&mut clinic, &session)?;
     clinic.logout(&session)?;
     Ok(DemoClinic { clinic, recovery_code: recovery.display().to_owned(), clients })
 }
@@ -456,6 +461,63 @@ fn demo_calendar(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
             Ok(_) | Err(Error::DoubleBooked { .. }) => {}
             Err(e) => return Err(e),
         }
+    }
+    Ok(())
+}
+
+/// A child client with appointments with Lars (two past, three ahead) and his mother,
+/// bound as a parent to see them, print the schedule and read My page's visit lists.
+fn demo_relative(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
+    use crate::calendar::appointments::{Booking, Status};
+    use crate::relatives::{BindingInput, Reason};
+    use chrono::Duration;
+    let (name, email, password, child) = RELATIVE;
+    let input = ClientInput { name: child.into(), phone: "+45 20 11 22 33".into(), ..Default::default() };
+    let emil = clinic.create_client(owner, &input)?.id;
+    let calendars = clinic.calendars(owner)?;
+    let Some(lars) = calendars.iter().find(|c| c.name == PRACTITIONERS[0].0) else { return Ok(()) };
+    let service = clinic.services(owner)?.into_iter().next().map(|s| s.id);
+    let tz = clinic.time_zone()?;
+    let today = crate::calendar::zone::to_local(tz, clinic.now()).date();
+    for weeks in [-3i64, -1, 1, 2, 4] {
+        let b = Booking {
+            calendar: lars.id.clone(),
+            room: None,
+            client: Some(emil.clone()),
+            service: service.clone(),
+            title: String::new(),
+            note: String::new(),
+            start: (today + Duration::weeks(weeks)).and_hms_opt(16, 30, 0).unwrap_or_default(),
+            minutes: None,
+            repeat: None,
+        };
+        match clinic.book(owner, &b) {
+            Ok(booked) if weeks < 0 => {
+                clinic.set_appointment_status(owner, &booked[0].id, Status::Done, None)?;
+            }
+            Ok(_) | Err(Error::DoubleBooked { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let bound = clinic.bind_relative(
+        owner,
+        &emil,
+        &BindingInput {
+            email: email.into(),
+            name: name.into(),
+            reason: Reason::Parent,
+            consent: None,
+            appointments: true,
+            schedule: true,
+            reports: true,
+            valid_from: None,
+            valid_until: None,
+        },
+    )?;
+    if let Some(otp) = bound.one_time_password {
+        let s = clinic.login(email, &Secret::new(otp.clone()))?;
+        clinic.change_password(&s, &Secret::new(otp), &Secret::new(password))?;
+        clinic.logout(&s)?;
     }
     Ok(())
 }

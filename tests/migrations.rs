@@ -527,8 +527,8 @@ fn check_sound(conn: &Connection, v: i64) {
 
 #[test]
 fn there_is_a_step_test_for_every_migration() {
-    // Adding migrations/0018_*.sql: add a step_18 test below (and its rows to `seed`).
-    assert_eq!(migrations::latest(), 17, "a new migration needs its step test in tests/migrations.rs");
+    // Adding migrations/0019_*.sql: add a step_19 test below (and its rows to `seed`).
+    assert_eq!(migrations::latest(), 18, "a new migration needs its step test in tests/migrations.rs");
     assert_eq!(MIGRATIONS.len() as i64, migrations::latest());
 }
 
@@ -1091,6 +1091,51 @@ fn step_17_reports_adds_report_definitions_and_the_reports_right_for_practitione
         ),
         "CHECK constraint failed",
     );
+}
+
+#[test]
+fn step_18_relatives_marks_everyone_as_staff_and_binds_relatives_only_by_ending() {
+    let db = migrated(18);
+    let c = &db.conn;
+    assert!(exists(c, "table", "relative_bindings"));
+    assert_eq!(
+        rows(c, "SELECT DISTINCT kind FROM staff"),
+        [[t("staff")]],
+        "every existing login is a staff member"
+    );
+    exec(
+        c,
+        &format!(
+            "INSERT INTO staff (id, name, email, role, password_hash, kind, client_scope, can_edit, features,
+                                created_at, updated_at)
+             VALUES ('rel-1', 'Mor Krag', 'mor@example.dk', 'reception', 'h', 'relative', 'none', 0, '', '{T0}', '{T0}')"
+        ),
+    );
+    refused(
+        c,
+        &format!(
+            "INSERT INTO staff (id, name, email, role, password_hash, kind, created_at, updated_at)
+             VALUES ('rel-2', 'Far', 'far@example.dk', 'reception', 'h', 'relative', '{T0}', '{T0}')"
+        ),
+        "a relative has no staff rights",
+    );
+    refused(c, "UPDATE staff SET kind = 'relative' WHERE id = 'rel-1' OR kind = 'staff'", "kind cannot change");
+    let bind = |id: &str, who: &str, reason: &str, consent: &str| {
+        format!(
+            "INSERT INTO relative_bindings (id, relative_id, client_id, reason, consent, appointments, schedule,
+                                            reports, valid_from, created_by, created_at)
+             VALUES ('{id}', '{who}', '{CLIENT}', '{reason}', {consent}, 1, 1, 0, '2026-03-04', '{OWNER}', '{T0}')"
+        )
+    };
+    exec(c, &bind("b-1", "rel-1", "parent", "NULL"));
+    refused(c, &bind("b-2", LARS, "parent", "NULL"), "only a relative can be bound");
+    refused(c, &bind("b-3", "rel-1", "next_of_kin", "NULL"), "CHECK constraint failed");
+    refused(c, &bind("b-4", "rel-1", "parent", "'oral'"), "CHECK constraint failed");
+    exec(c, &bind("b-5", "rel-1", "next_of_kin", "'written'"));
+    refused(c, "UPDATE relative_bindings SET reports = 1 WHERE id = 'b-1'", "only ended");
+    exec(c, &format!("UPDATE relative_bindings SET ended_at = '{T0}', ended_by = '{OWNER}' WHERE id = 'b-1'"));
+    refused(c, "UPDATE relative_bindings SET ended_at = NULL WHERE id = 'b-1'", "only ended");
+    refused(c, "DELETE FROM relative_bindings WHERE id = 'b-5'", "bindings are kept");
 }
 
 // ---- the steps together -------------------------------------------------------------

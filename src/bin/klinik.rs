@@ -666,6 +666,8 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             for (name, email, password, pin) in klinik::demo::PRACTITIONERS {
                 println!("Practitioner {name}: {email}  password: {password}  PIN: {pin}");
             }
+            let (name, email, password, child) = klinik::demo::RELATIVE;
+            println!("Relative {name} (mother of the client {child}): {email}  password: {password}");
             if key_storage == KeyStorage::Passphrase {
                 let p = env_secret("KLINIK_PASSPHRASE").map(|s| s.expose().to_owned());
                 println!("Clinic passphrase: {}", p.as_deref().unwrap_or(klinik::demo::DEMO_PASSPHRASE));

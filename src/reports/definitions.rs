@@ -84,12 +84,13 @@ fn starters(language: &str) -> [(&'static str, Preset, &'static str, Period, &'s
             "Omsætning pr. ydelse",
         ],
     };
+    let staff = "owner,admin,practitioner,reception";
     // The two visit lists are also a relative's My page (their one client's visits).
-    let staff = "owner,admin,practitioner,reception,relative";
+    let everyone = "owner,admin,practitioner,reception,relative";
     let admins = "owner,admin";
     [
-        (this, Preset::Appointments, "date,time,client,service,practitioner,status", Period::ThisMonth, staff),
-        (last, Preset::Appointments, "date,time,client,service,practitioner,status", Period::LastMonth, staff),
+        (this, Preset::Appointments, "date,time,client,service,practitioner,status", Period::ThisMonth, everyone),
+        (last, Preset::Appointments, "date,time,client,service,practitioner,status", Period::LastMonth, everyone),
         (
             visits,
             Preset::VisitsPerPractitioner,
