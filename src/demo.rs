@@ -465,7 +465,8 @@ fn demo_calendar(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
     Ok(())
 }
 
-/// A child client with appointments with Lars (two past, three ahead) and his mother,
+/// A child client with appointments with Lars (every other week for seven weeks back, so
+/// that last month always holds some, and three ahead) and his mother,
 /// bound as a parent to see them, print the schedule and read My page's visit lists.
 fn demo_relative(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
     use crate::calendar::appointments::{Booking, Status};
@@ -479,7 +480,7 @@ fn demo_relative(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
     let service = clinic.services(owner)?.into_iter().next().map(|s| s.id);
     let tz = clinic.time_zone()?;
     let today = crate::calendar::zone::to_local(tz, clinic.now()).date();
-    for weeks in [-3i64, -1, 1, 2, 4] {
+    for weeks in [-7i64, -5, -3, -1, 1, 2, 4] {
         let b = Booking {
             calendar: lars.id.clone(),
             room: None,
