@@ -26,6 +26,7 @@ export const OWNER: Me = {
   features: ['clients', 'journal', 'calendar', 'reports', 'audit', 'settings', 'invoices'],
   scope: 'all',
   canEdit: true,
+  relative: false,
 };
 
 /** A session for a test: the owner of clinic "K" in journal mode, unless told otherwise. */

@@ -24,6 +24,7 @@ function report(period: string): Report {
     heavyDays: [],
     sample: [],
     security: [],
+    relativeAccess: [],
     relationsChecked: true,
     anchorSeq: 1,
     anchorHash: '0'.repeat(64),
@@ -64,5 +65,25 @@ describe('the monthly log review', () => {
     await fireEvent.click(screen.getByTestId('review.load'));
     await screen.findByText(`Logkontrol for marts ${now.getFullYear() - 1}`);
     expect(asked).toEqual([thisMonth, chosen]);
+  });
+
+  it('lists what relatives did in the month, or says there was nothing', async () => {
+    const seen = {
+      seq: 41, at: new Date(2026, 2, 3, 18).toISOString(), actorName: 'Mette Berg', via: null, workstation: 'reception',
+      action: 'relative_schedule', clientId: 'k1', clientName: 'Karen Berg', outcome: 'ok' as const, object: '4 weeks from 2026-03-03', reason: null,
+    };
+    mockIPC((cmd, args) => (cmd === 'log_review' ? { ...report((args as { period: string }).period), relativeAccess: [seen] } : null));
+    render(LogReview, { context: withSession() });
+    const table = await screen.findByTestId('review.relativeAccess');
+    expect(screen.getByText('Relatives’ access').tagName).toBe('H3');
+    const row = table.querySelector('[data-testid="audit.row"]')!;
+    expect(row.textContent).toContain('Mette Berg');
+    expect(row.textContent).toContain('Schedule seen by a relative');
+    expect(row.textContent).toContain('Karen Berg');
+    cleanup();
+
+    mockIPC((cmd, args) => (cmd === 'log_review' ? report((args as { period: string }).period) : null));
+    render(LogReview, { context: withSession() });
+    expect((await screen.findByTestId('review.relativeAccess.none')).textContent).toBe('None this month.');
   });
 });

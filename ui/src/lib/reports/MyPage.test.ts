@@ -15,11 +15,11 @@ afterEach(() => {
 
 const NO_SHOWS: Definition = {
   id: 'r-1', name: 'Missed appointments', preset: 'noShows', columns: ['date', 'time', 'client', 'status', 'late'], period: 'lastMonth',
-  fixedFrom: null, fixedTo: null, visibleTo: ['owner', 'admin', 'reception'], active: true,
+  fixedFrom: null, fixedTo: null, visibleTo: ['owner', 'admin', 'reception'], forRelatives: false, active: true,
 };
 const REVENUE: Definition = {
   id: 'r-2', name: 'Revenue 2026', preset: 'revenueByService', columns: ['service', 'lines', 'amount', 'vat'], period: 'fixed',
-  fixedFrom: '2026-01-01', fixedTo: '2026-06-30', visibleTo: ['owner'], active: true,
+  fixedFrom: '2026-01-01', fixedTo: '2026-06-30', visibleTo: ['owner'], forRelatives: false, active: true,
 };
 const RETIRED: Definition = { ...NO_SHOWS, id: 'r-3', name: 'Old list', preset: 'newClients', columns: ['date', 'client'], active: false };
 
@@ -244,6 +244,10 @@ describe('managing the reports', () => {
     expect(roles.map((r) => [r.dataset.role, r.checked])).toEqual([['owner', true], ['admin', true], ['practitioner', false], ['reception', false]]);
     await fireEvent.click(roles.find((r) => r.dataset.role === 'reception')!);
     await fireEvent.click(roles.find((r) => r.dataset.role === 'admin')!);
+    // Relatives see it too (each only their own client's rows).
+    const relatives = screen.getByTestId('reportEdit.relatives') as HTMLInputElement;
+    expect(relatives.checked).toBe(false);
+    await fireEvent.click(relatives);
 
     await fireEvent.click(screen.getByTestId('reportEdit.save'));
     await waitFor(() =>
@@ -257,12 +261,14 @@ describe('managing the reports', () => {
           fixedFrom: '2026-01-01',
           fixedTo: '2026-03-31',
           visibleTo: ['owner', 'reception'],
+          forRelatives: true,
         },
       }),
     );
     expect(screen.queryByTestId('reportEdit.name')).toBeNull();
     expect(screen.getByTestId('reports.notice').textContent).toBe('Who missed is saved.');
     await waitFor(() => expect(screen.getAllByTestId('reports.definition')).toHaveLength(4));
+    expect(screen.getAllByTestId('reports.definition')[3]!.textContent).toContain('Owner, Reception, Relatives');
   });
 
   it('changes a report, asks for a column, and shows the core’s refusal translated', async () => {
@@ -288,7 +294,7 @@ describe('managing the reports', () => {
     await waitFor(() => expect(screen.getByTestId('reportEdit.error').textContent).toBe('Please check what you entered.'));
     expect(last(calls, 'save_report')).toEqual({
       reportId: 'r-2',
-      input: { name: 'Revenue 2026', preset: 'revenueByService', columns: ['amount'], period: 'thisYear', fixedFrom: null, fixedTo: null, visibleTo: ['owner'] },
+      input: { name: 'Revenue 2026', preset: 'revenueByService', columns: ['amount'], period: 'thisYear', fixedFrom: null, fixedTo: null, visibleTo: ['owner'], forRelatives: false },
     });
   });
 });

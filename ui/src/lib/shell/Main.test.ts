@@ -121,7 +121,7 @@ describe('the signed-in window', () => {
       }
       if (cmd === 'client_appointments') return { appointments: [], timeZone: 'Europe/Copenhagen' };
       if (cmd === 'journal' || cmd === 'list_templates' || cmd === 'list_attachments') return [];
-      if (cmd === 'client_relations' || cmd === 'list_staff' || cmd === 'list_invoices') return [];
+      if (cmd === 'client_relations' || cmd === 'relatives_of' || cmd === 'list_staff' || cmd === 'list_invoices') return [];
       if (cmd === 'backup_status') return FRESH;
     });
     render(Main, { context: withSession({ me, clinicName: 'K' }) });
@@ -158,6 +158,49 @@ describe('the signed-in window', () => {
     expect(screen.getByTestId('nav.reports').textContent).toBe('My page');
     expect(screen.getByTestId('reports')).toBeTruthy();
     expect(calls).toContain('my_reports');
+  });
+
+  it('shows a relative only their page: no staff sections, the top bar stays', async () => {
+    const relative: Me = { ...me, name: 'Mette Berg', isOwner: false, isAdmin: false, canViewAudit: false, features: [], scope: 'none', relative: true };
+    const calls: string[] = [];
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      if (cmd === 'relative_home') return [{ id: 'k1', name: 'Karen Berg', appointments: true, schedule: true, reports: false }];
+      if (cmd === 'relative_appointments') return [];
+    });
+    render(Main, { context: withSession({ me: relative, clinicName: 'K' }) });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('relative.home')).toBeTruthy();
+    expect(screen.getByTestId('relative.client-name').textContent).toBe('Karen Berg');
+    for (const id of ['nav.calendar', 'nav.clients', 'nav.invoices', 'nav.reports', 'nav.audit', 'nav.review', 'nav.staff', 'nav.templates']) {
+      expect(screen.queryByTestId(id), id).toBeNull();
+    }
+    for (const id of ['nav.relative', 'nav.account', 'nav.me', 'nav.language', 'nav.lock', 'nav.logout']) expect(screen.getByTestId(id), id).toBeTruthy();
+    expect(screen.getByTestId('nav.relative').getAttribute('aria-current')).toBe('page');
+    expect(screen.queryByTestId('clients.search')).toBeNull();
+    expect(calls).not.toContain('list_clients');
+    expect(calls).not.toContain('list_calendars');
+    expect(calls).not.toContain('backup_status');
+
+    // Their own account: the password, email and two-factor login, nothing of the staff's.
+    await fireEvent.click(screen.getByTestId('nav.account'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('account.old')).toBeTruthy();
+    expect(screen.queryByTestId('account.pin')).toBeNull();
+    expect(screen.queryByTestId('relative.home')).toBeNull();
+    expect(calls).not.toContain('security_info');
+    await fireEvent.click(screen.getByTestId('nav.relative'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('relative.home')).toBeTruthy();
+  });
+
+  it('has a relative with a one-time password choose their own before their page', async () => {
+    const relative: Me = { ...me, isOwner: false, isAdmin: false, canViewAudit: false, features: [], relative: true, mustChangePassword: true };
+    mockIPC(() => undefined);
+    render(Main, { context: withSession({ me: relative, clinicName: 'K' }) });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('account.mustChange')).toBeTruthy();
+    expect(screen.queryByTestId('relative.home')).toBeNull();
   });
 
   it('fits the top bar by wrapping (the sections on a row of their own), not by hiding anything', () => {
