@@ -4,6 +4,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { readFileSync } from 'node:fs';
 import Main from './Main.svelte';
 import type { BackupStatus, Me } from '../backend';
+import { SignedInSession, sessionContext } from '../session.svelte';
 import { OWNER, withSession } from '../testing';
 
 // Ida owns clinic K: every right, idle lock after 10 minutes, PIN idle time 120 seconds.
@@ -194,13 +195,26 @@ describe('the signed-in window', () => {
     expect(screen.getByTestId('relative.home')).toBeTruthy();
   });
 
-  it('has a relative with a one-time password choose their own before their page', async () => {
+  it('has a relative with a one-time password choose their own, then shows their page', async () => {
     const relative: Me = { ...me, isOwner: false, isAdmin: false, canViewAudit: false, features: [], relative: true, mustChangePassword: true };
-    mockIPC(() => undefined);
-    render(Main, { context: withSession({ me: relative, clinicName: 'K' }) });
+    mockIPC((cmd) => {
+      if (cmd === 'relative_home') return [{ id: 'k1', name: 'Karen Berg', appointments: false, schedule: true, reports: false }];
+    });
+    // The session as App keeps it: it follows the statuses the core sends.
+    const session = new SignedInSession(() => {}, () => {});
+    session.follow({ state: 'ready', language: 'en', clinicName: 'K', journalMode: 'journals', me: relative });
+    render(Main, { context: sessionContext(session) });
     await vi.advanceTimersByTimeAsync(0);
     expect(screen.getByTestId('account.mustChange')).toBeTruthy();
     expect(screen.queryByTestId('relative.home')).toBeNull();
+    expect(screen.getByTestId('nav.account').getAttribute('aria-current')).toBe('page');
+    expect(screen.getByTestId('nav.relative').getAttribute('aria-current')).toBeNull();
+
+    session.follow({ state: 'ready', language: 'en', clinicName: 'K', journalMode: 'journals', me: { ...relative, mustChangePassword: false } });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('relative.home')).toBeTruthy();
+    expect(screen.getByTestId('relative.client-name').textContent).toBe('Karen Berg');
+    expect(screen.getByTestId('nav.relative').getAttribute('aria-current')).toBe('page');
   });
 
   it('fits the top bar by wrapping (the sections on a row of their own), not by hiding anything', () => {
