@@ -120,6 +120,13 @@ const COMMANDS: &[&str] = &[
     "relative_home",
     "relative_appointments",
     "relative_schedule",
+    "retention_rules",
+    "set_retention_rules",
+    "cleanup_proposal",
+    "cleanup_due",
+    "purge_clients",
+    "erase_client",
+    "save_erasure_letter",
 ];
 
 fn main() {

@@ -46,6 +46,7 @@ pub mod error;
 pub mod files;
 pub mod ids;
 pub mod invoices;
+pub mod lifecycle;
 pub mod migrations;
 pub(crate) mod pdf;
 pub mod records;
@@ -66,6 +67,6 @@ pub use clinic::{Clinic, ClinicSetup, OpenedWith};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, ErrorDetail, Result};
 pub use ids::{
-    AppointmentId, AttachmentId, BindingId, CalendarId, ClientId, ClinicId, EntryId, InvoiceId, ReportId, SeriesId, ServiceId,
-    SessionId, StaffId, TemplateId, TemplateKey,
+    AppointmentId, AttachmentId, BindingId, CalendarId, ClientId, ClinicId, EntryId, InvoiceId, ReportId, SeriesId,
+    ServiceId, SessionId, StaffId, TemplateId, TemplateKey,
 };

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0016_invoices.sql", include_str!("../migrations/0016_invoices.sql")),
     ("0017_reports.sql", include_str!("../migrations/0017_reports.sql")),
     ("0018_relatives.sql", include_str!("../migrations/0018_relatives.sql")),
+    ("0019_lifecycle.sql", include_str!("../migrations/0019_lifecycle.sql")),
 ];
 
 /// The schema version this build writes.

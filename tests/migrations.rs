@@ -527,8 +527,8 @@ fn check_sound(conn: &Connection, v: i64) {
 
 #[test]
 fn there_is_a_step_test_for_every_migration() {
-    // Adding migrations/0019_*.sql: add a step_19 test below (and its rows to `seed`).
-    assert_eq!(migrations::latest(), 18, "a new migration needs its step test in tests/migrations.rs");
+    // Adding migrations/0020_*.sql: add a step_20 test below (and its rows to `seed`).
+    assert_eq!(migrations::latest(), 19, "a new migration needs its step test in tests/migrations.rs");
     assert_eq!(MIGRATIONS.len() as i64, migrations::latest());
 }
 
@@ -1098,11 +1098,7 @@ fn step_18_relatives_marks_everyone_as_staff_and_binds_relatives_only_by_ending(
     let db = migrated(18);
     let c = &db.conn;
     assert!(exists(c, "table", "relative_bindings"));
-    assert_eq!(
-        rows(c, "SELECT DISTINCT kind FROM staff"),
-        [[t("staff")]],
-        "every existing login is a staff member"
-    );
+    assert_eq!(rows(c, "SELECT DISTINCT kind FROM staff"), [[t("staff")]], "every existing login is a staff member");
     exec(
         c,
         &format!(
@@ -1136,6 +1132,42 @@ fn step_18_relatives_marks_everyone_as_staff_and_binds_relatives_only_by_ending(
     exec(c, &format!("UPDATE relative_bindings SET ended_at = '{T0}', ended_by = '{OWNER}' WHERE id = 'b-1'"));
     refused(c, "UPDATE relative_bindings SET ended_at = NULL WHERE id = 'b-1'", "only ended");
     refused(c, "DELETE FROM relative_bindings WHERE id = 'b-5'", "bindings are kept");
+}
+
+#[test]
+fn step_19_lifecycle_lets_only_a_running_erasure_remove_a_signed_entry() {
+    let db = migrated(19);
+    let c = &db.conn;
+    assert!(exists(c, "table", "erasures"));
+    exec(
+        c,
+        &format!(
+            "INSERT INTO entries (id, client_id, author, care_at, body, status, created_at, updated_at, signed_at, signed_by)
+             VALUES ('e-19', '{CLIENT}', '{OWNER}', '{T0}', 'Tekst', 'signed', '{T0}', '{T0}', '{T0}', '{OWNER}')"
+        ),
+    );
+    refused(c, "DELETE FROM entries WHERE id = 'e-19'", "a signed journal entry cannot be deleted");
+    let erasure = |state: &str| {
+        format!(
+            "INSERT INTO erasures (id, client_id, kind, state, decided_by, decided_at)
+             VALUES ('x-{state}', '{CLIENT}', 'cleanup', '{state}', '{OWNER}', '{T0}')"
+        )
+    };
+    exec(c, &erasure("done"));
+    refused(c, "DELETE FROM entries WHERE id = 'e-19'", "a signed journal entry cannot be deleted");
+    exec(c, &erasure("running"));
+    exec(c, "DELETE FROM entries WHERE id = 'e-19'");
+    exec(c, "UPDATE erasures SET state = 'done', removed = 'entries=1' WHERE id = 'x-running'");
+    refused(c, "UPDATE erasures SET state = 'running' WHERE id = 'x-running'", "an erasure is recorded once");
+    refused(c, "DELETE FROM erasures", "an erasure is recorded once");
+    refused(
+        c,
+        &format!(
+            "INSERT INTO erasures (id, client_id, kind, state, kept_rule, decided_by, decided_at)
+             VALUES ('x-3', '{CLIENT}', 'request', 'done', 'journal', '{OWNER}', '{T0}')"
+        ),
+        "CHECK constraint failed",
+    );
 }
 
 // ---- the steps together -------------------------------------------------------------

@@ -244,7 +244,10 @@ fn ending_a_binding_ends_the_session_at_once_and_a_binding_that_runs_out_too() {
     let again = f.c.login("mor@example.dk", &Secret::new(MOR_PW)).expect("signs in again");
     let home = f.c.relative_home(&again).expect("home");
     assert_eq!(home.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Ole Bak"]);
-    assert_eq!(code(f.c.relative_appointments(&again, &f.inge, day("2026-03-01"), day("2026-03-31"))), ErrorCode::Denied);
+    assert_eq!(
+        code(f.c.relative_appointments(&again, &f.inge, day("2026-03-01"), day("2026-03-31"))),
+        ErrorCode::Denied
+    );
     assert_eq!(code(f.c.end_relative_binding(&f.owner, &f.inge, &binding)), ErrorCode::NotFound, "ended once");
     // The binding to Ole runs out with today (the 20th): after midnight the next request
     // ends the session (which the clinic's 24-hour timeout would not have), and signing
@@ -265,7 +268,11 @@ fn bindings_are_checked_made_only_by_administrators_and_never_rewritten() {
         BindingInput { reason: Reason::NextOfKin, ..parent("a@example.dk") },
         BindingInput { consent: Some(Consent::Written), ..parent("a@example.dk") },
         BindingInput { appointments: false, schedule: false, reports: false, ..parent("a@example.dk") },
-        BindingInput { valid_from: Some(day("2026-04-02")), valid_until: Some(day("2026-04-01")), ..parent("a@example.dk") },
+        BindingInput {
+            valid_from: Some(day("2026-04-02")),
+            valid_until: Some(day("2026-04-01")),
+            ..parent("a@example.dk")
+        },
         BindingInput { valid_until: Some(day("2026-03-19")), ..parent("a@example.dk") },
         BindingInput { email: "not an email".into(), ..parent("a@example.dk") },
         BindingInput { name: " ".into(), ..parent("a@example.dk") },

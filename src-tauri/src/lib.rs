@@ -11,7 +11,7 @@ use tauri_specta::{collect_commands, Builder, ErrorHandlingMode};
 
 /// The typed command set; also the source of `ui/src/lib/bindings.ts`.
 pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
-    use commands::{audit, calendar, clients, invoices, journal, relatives, reports, session, staff};
+    use commands::{audit, calendar, clients, invoices, journal, lifecycle, relatives, reports, session, staff};
     Builder::<R>::new()
         // The window's audit filter and its translations follow the core's one list.
         .constant("AUDIT_ACTIONS", klinik::audit::ACTIONS)
@@ -130,6 +130,13 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             relatives::relative_home,
             relatives::relative_appointments,
             relatives::relative_schedule,
+            lifecycle::retention_rules,
+            lifecycle::set_retention_rules,
+            lifecycle::cleanup_proposal,
+            lifecycle::cleanup_due,
+            lifecycle::purge_clients,
+            lifecycle::erase_client,
+            lifecycle::save_erasure_letter,
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .disable_serde_phases()

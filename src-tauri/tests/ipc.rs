@@ -270,6 +270,13 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("relative_home", &["relative_home"]),
     ("relative_appointments", &["relative_appointments"]),
     ("relative_schedule", &["relative_schedule"]),
+    ("retention_rules", &["cleanup_review"]),
+    ("set_retention_rules", &["settings_change"]),
+    ("cleanup_proposal", &["cleanup_review"]),
+    ("cleanup_due", &["cleanup_review"]),
+    ("purge_clients", &["client_erase"]),
+    ("erase_client", &["client_erase"]),
+    ("save_erasure_letter", &["client_erase"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -809,6 +816,31 @@ fn every_command_writes_its_audit_events() {
         );
         mark = next;
         check("end_relative_binding", json!({ "clientId": id, "bindingId": bound["binding"]["id"] }), &mut mark);
+        // The end of a record: the rules, the (empty) proposal, an erasure request for a
+        // client with a journal (kept, with the letter), and a purge refused for want of a
+        // client whose period has run out.
+        let rules = check("retention_rules", json!({}), &mut mark);
+        check("set_retention_rules", json!({ "rules": rules, "password": PASSWORD }), &mut mark);
+        check("cleanup_proposal", json!({}), &mut mark);
+        check("cleanup_due", json!({}), &mut mark);
+        let other = call(
+            &win,
+            "create_client",
+            json!({ "input": { "name": "Slet Mig", "phone": "", "email": "", "birthDate": "",
+                "address": "", "receptionNote": "", "inactive": false, "nationalId": null } }),
+        )
+        .expect("client")["id"]
+            .clone();
+        mark = actions_since(&win, mark).1;
+        let refused =
+            call(&win, "purge_clients", json!({ "clientIds": [other], "password": PASSWORD })).expect_err("not due");
+        assert_eq!(refused["code"], "conflict");
+        let (seen, next) = actions_since(&win, mark);
+        assert_eq!(seen, expect("purge_clients"), "a refused purge is on record too");
+        mark = next;
+        let kept = check("erase_client", json!({ "clientId": id, "password": PASSWORD }), &mut mark);
+        assert_eq!(kept["erased"], false, "the journal keeps the client");
+        check("save_erasure_letter", json!({ "clientId": id }), &mut mark);
         call(&win, "logout", json!({})).expect("logout");
         call(&win, "reset_password_with_recovery_code", json!({ "email": "ida@example.dk", "recoveryCode": code, "newPassword": "ny-lang-adgangskode-til-ida-2026" })).expect("reset");
         call(

@@ -122,6 +122,14 @@ pub const BACKUP_FOLDER: &str = "backup_folder";
 pub const BACKUP_LAST_OK: &str = "backup_last_ok";
 /// When the last restore drill passed (UTC).
 pub const BACKUP_LAST_DRILL: &str = "backup_last_drill";
+/// Retention: years a journal is kept after its last entry (10 at least).
+pub const JOURNAL_RETENTION_YEARS: &str = "journal_retention_years";
+/// Retention in a notes clinic (beauty, wellness): years notes are kept after the last one.
+pub const NOTES_RETENTION_YEARS: &str = "notes_retention_years";
+/// Years without appointments or entries after which a client without journal entries goes.
+pub const INACTIVE_CLIENT_YEARS: &str = "inactive_client_years";
+/// When an administrator last went through the cleanup proposal (RFC 3339).
+pub const CLEANUP_LAST_REVIEW: &str = "cleanup_last_review";
 
 pub fn is_demo_clinic(conn: &Connection) -> Result<bool> {
     Ok(get_i64(conn, DEMO_CLINIC, 0)? == 1)

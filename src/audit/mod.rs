@@ -71,6 +71,8 @@ pub const ACTIONS: &[&str] = &[
     "relative_schedule",
     "relative_list",
     "relative_manage",
+    "cleanup_review",
+    "client_erase",
     // Sessions, accounts, the desk and the clinic.
     "clinic_created",
     "login",

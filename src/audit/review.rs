@@ -119,6 +119,7 @@ const SECURITY_ACTIONS: &[&str] = &[
     "password_reset_recovery",
     "pin_disabled",
     "relative_manage",
+    "client_erase",
 ];
 
 fn is_outside(at: &str, start: i64, end: i64) -> bool {

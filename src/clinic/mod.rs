@@ -251,6 +251,7 @@ pub(crate) mod desk;
 #[cfg(feature = "devtools")]
 pub(crate) mod devtools;
 pub(crate) mod invoices;
+pub(crate) mod lifecycle;
 pub(crate) mod open;
 pub(crate) mod records;
 pub(crate) mod relations;

@@ -18,7 +18,12 @@ impl Clinic {
 
     /// Binds a relative to `client` (a new relative gets a one-time password, shown once).
     /// Administrators signed in personally.
-    pub fn bind_relative(&mut self, session: &SessionId, client: &ClientId, input: &BindingInput) -> Result<NewBinding> {
+    pub fn bind_relative(
+        &mut self,
+        session: &SessionId,
+        client: &ClientId,
+        input: &BindingInput,
+    ) -> Result<NewBinding> {
         self.gated(session, Action::RelativeManage, Some(client), |ctx| relatives::bind(ctx, client, input))
     }
 
@@ -41,9 +46,7 @@ impl Clinic {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<RelativeAppointment>> {
-        self.gated(session, Action::RelativeAppointments, Some(client), |ctx| {
-            view::appointments(ctx, client, from, to)
-        })
+        self.gated(session, Action::RelativeAppointments, Some(client), |ctx| view::appointments(ctx, client, from, to))
     }
 
     /// The bound client's schedule for the coming `weeks` weeks, to print.

@@ -121,7 +121,8 @@ impl Clinic {
     pub fn staff_directory(&mut self, session: &SessionId) -> Result<Vec<(StaffId, String)>> {
         let now = self.clock.now();
         auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Work)?;
-        let mut stmt = self.conn.prepare_cached("SELECT id, name FROM staff WHERE kind = 'staff' ORDER BY name COLLATE NOCASE")?;
+        let mut stmt =
+            self.conn.prepare_cached("SELECT id, name FROM staff WHERE kind = 'staff' ORDER BY name COLLATE NOCASE")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }

@@ -345,8 +345,20 @@ pub(crate) fn list(
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, relative_id, relative_name, relative_email, client_id, reason, consent, reach, days, created, by, ended) =
-            row?;
+        let (
+            id,
+            relative_id,
+            relative_name,
+            relative_email,
+            client_id,
+            reason,
+            consent,
+            reach,
+            days,
+            created,
+            by,
+            ended,
+        ) = row?;
         let day_of = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| Error::Storage("bad day".into()));
         let valid_from = day_of(&days.0)?;
         let valid_until = days.1.as_deref().map(day_of).transpose()?;

@@ -23,6 +23,8 @@ pub struct BoundClient {
     pub appointments: bool,
     pub schedule: bool,
     pub reports: bool,
+    /// The clinic's time zone (IANA name), which appointment times are shown in.
+    pub time_zone: String,
 }
 
 /// One of the bound client's appointments, as a relative sees it.
@@ -60,6 +62,7 @@ pub const MAX_WEEKS: u32 = 26;
 /// The relative's page: the clients of their current bindings (usually exactly one).
 pub(crate) fn home(ctx: &mut GateCtx<'_>) -> Result<Vec<BoundClient>> {
     let bound = super::current_clients(ctx.conn(), &ctx.actor().staff_id, ctx.now())?;
+    let time_zone = crate::calendar::zone::clinic_zone(ctx.conn())?.name().to_owned();
     let mut out = Vec::with_capacity(bound.len());
     for (id, reach) in bound {
         let name: String = ctx.conn().query_row("SELECT name FROM clients WHERE id = ?1", [&id], |r| r.get(0))?;
@@ -70,12 +73,18 @@ pub(crate) fn home(ctx: &mut GateCtx<'_>) -> Result<Vec<BoundClient>> {
             appointments: reach.appointments,
             schedule: reach.schedule,
             reports: reach.reports,
+            time_zone: time_zone.clone(),
         });
     }
     Ok(out)
 }
 
-fn read(ctx: &GateCtx<'_>, client: &ClientId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<RelativeAppointment>> {
+fn read(
+    ctx: &GateCtx<'_>,
+    client: &ClientId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<RelativeAppointment>> {
     let mut stmt = ctx.conn().prepare_cached(
         "SELECT a.starts_at, a.ends_at, s.name, c.name, a.status
          FROM appointments a JOIN calendars c ON c.id = a.calendar_id LEFT JOIN services s ON s.id = a.service_id
@@ -127,8 +136,7 @@ pub(crate) fn schedule(ctx: &mut GateCtx<'_>, client: &ClientId, weeks: u32) -> 
     }
     let from = super::today(ctx.conn(), ctx.now())?;
     let to = from + Duration::days(i64::from(weeks) * 7 - 1);
-    let client_name: String =
-        ctx.conn().query_row("SELECT name FROM clients WHERE id = ?1", [client], |r| r.get(0))?;
+    let client_name: String = ctx.conn().query_row("SELECT name FROM clients WHERE id = ?1", [client], |r| r.get(0))?;
     let appointments = read(ctx, client, day_start(ctx, from)?, day_start(ctx, to + Duration::days(1))?)?
         .into_iter()
         .filter(|a| a.status != Status::Cancelled)

@@ -180,7 +180,12 @@ fn check(input: &DefinitionInput) -> Result<Valid> {
         }
         _ => (None, None),
     };
-    Ok(Valid { name, columns: input.columns.join(","), fixed, visible_to: audience_to_db(&input.visible_to, input.for_relatives) })
+    Ok(Valid {
+        name,
+        columns: input.columns.join(","),
+        fixed,
+        visible_to: audience_to_db(&input.visible_to, input.for_relatives),
+    })
 }
 
 /// Adds a report, or changes one (`id`) (administrators).

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod clients;
 pub mod invoices;
 pub mod journal;
+pub mod lifecycle;
 pub mod raw;
 pub mod relatives;
 pub mod reports;

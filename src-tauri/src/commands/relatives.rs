@@ -19,7 +19,11 @@ pub async fn relatives_of(state: State<'_, AppState>, client_id: String) -> CmdR
 
 #[tauri::command]
 #[specta::specta]
-pub async fn bind_relative(state: State<'_, AppState>, client_id: String, input: BindingInput) -> CmdResult<NewBinding> {
+pub async fn bind_relative(
+    state: State<'_, AppState>,
+    client_id: String,
+    input: BindingInput,
+) -> CmdResult<NewBinding> {
     let client = ClientId::parse(&client_id)?;
     let mut s = state.lock();
     let (clinic, session) = s.signed_in()?;

@@ -115,10 +115,14 @@ pub enum Action {
     RelativeList,
     /// Adding a relative, binding one to a client, ending a binding (admins).
     RelativeManage,
+    /// The cleanup proposal and the retention rules (admins).
+    CleanupReview,
+    /// Erasing clients: a confirmed cleanup or a client's erasure request (admins).
+    ClientErase,
 }
 
 impl Action {
-    pub const ALL: [Action; 47] = [
+    pub const ALL: [Action; 49] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -166,6 +170,8 @@ impl Action {
         Action::RelativeSchedule,
         Action::RelativeList,
         Action::RelativeManage,
+        Action::CleanupReview,
+        Action::ClientErase,
     ];
 
     pub fn audit_name(self) -> &'static str {
@@ -217,6 +223,8 @@ impl Action {
             Action::RelativeSchedule => "relative_schedule",
             Action::RelativeList => "relative_list",
             Action::RelativeManage => "relative_manage",
+            Action::CleanupReview => "cleanup_review",
+            Action::ClientErase => "client_erase",
         }
     }
 }
@@ -588,6 +596,8 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         | Action::ReportManage
         | Action::RelativeList
         | Action::RelativeManage
+        | Action::CleanupReview
+        | Action::ClientErase
         | Action::TemplateChange => {
             if subject.role.is_admin() && rights.features.has(Feature::Settings) && personal {
                 Decision::Allow

@@ -187,10 +187,19 @@ export const commands = {
 	/**  `from` and `to`: days (`YYYY-MM-DD`), both included. */
 	relativeAppointments: (clientId: string, from: string, to: string) => __TAURI_INVOKE<RelativeAppointment[]>("relative_appointments", { clientId, from, to }),
 	relativeSchedule: (clientId: string, weeks: number) => __TAURI_INVOKE<Schedule>("relative_schedule", { clientId, weeks }),
+	retentionRules: () => __TAURI_INVOKE<Rules>("retention_rules"),
+	setRetentionRules: (rules: Rules, password: string) => __TAURI_INVOKE<null>("set_retention_rules", { rules, password }),
+	cleanupProposal: () => __TAURI_INVOKE<Proposal[]>("cleanup_proposal"),
+	/**  How many clients the cleanup would propose (no names), for the reminder. */
+	cleanupDue: () => __TAURI_INVOKE<number>("cleanup_due"),
+	purgeClients: (clientIds: string[], password: string) => __TAURI_INVOKE<PurgeSummary>("purge_clients", { clientIds, password }),
+	eraseClient: (clientId: string, password: string) => __TAURI_INVOKE<ErasureOutcome>("erase_client", { clientId, password }),
+	/**  Saves the letter about a refused erasure into the export folder; returns its path. */
+	saveErasureLetter: (clientId: string) => __TAURI_INVOKE<string>("save_erasure_letter", { clientId }),
 };
 
 /* Constants */
-export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_manage","relative_home","relative_appointments","relative_schedule","relative_list","relative_manage","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_automatic","backup_drill","backup_restore","crash_check"] as const;
+export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_manage","relative_home","relative_appointments","relative_schedule","relative_list","relative_manage","cleanup_review","client_erase","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_automatic","backup_drill","backup_restore","crash_check"] as const;
 
 /* Types */
 export type Absence = {
@@ -388,6 +397,8 @@ export type BoundClient = {
 	appointments: boolean,
 	schedule: boolean,
 	reports: boolean,
+	/**  The clinic's time zone (IANA name), which appointment times are shown in. */
+	timeZone: string,
 };
 
 export type Calendar = {
@@ -541,6 +552,17 @@ export type Entry = {
 	fields: Field[] | null,
 	answers: Answer[],
 	templateVersion: number | null,
+};
+
+/**  What an erasure request did. */
+export type ErasureOutcome = {
+	/**  Everything went. */
+	erased: boolean,
+	/**  The rule that keeps the rest, and the first day it may go (when not erased). */
+	keptBy: Rule | null,
+	keptUntil: string | null,
+	/**  (kind, count) of what went. */
+	removed: ([string, number])[],
 };
 
 export type ErrorCode = "invalid" | "weakPassword" | "wrongCredentials" | "wrongKey" | "wrongRecoveryCode" | "wrongPassphrase" | "keyringUnavailable" | "keyringLocked" | "keyringEntryMissing" | "corrupted" | "notEncrypted" | "newerVersion" | "alreadyRunning" | "locked" | "notLoggedIn" | "sessionExpired" | "pinRequired" | "pinSetupRequired" | "wrongPin" | "pinLocked" | "pinDisabled" | "pinNotSet" | "totpRequired" | "wrongTotp" | "tooManyAttempts" | "totpDisabled" | "passwordExpired" | "passwordChangeRequired" | "strongLoginRequired" | "doubleBooked" | "denied" | "notFound" | "conflict" | "storage" | "internal";
@@ -808,6 +830,25 @@ export type Profile = {
 	pinProtection: boolean,
 };
 
+/**  A client whose record may go, and why. */
+export type Proposal = {
+	clientId: ClientId,
+	name: string,
+	/**  The rule that held longest (the reason it may go now). */
+	rule: Rule,
+	/**  The first day it could go. */
+	dueSince: string,
+	/**  Issued invoices are kept (bookkeeping); the client stays as a row without personal data. */
+	invoicesKept: boolean,
+};
+
+/**  What a purge removed, all clients together. */
+export type PurgeSummary = {
+	clients: number,
+	/**  (kind, count), e.g. ("entries", 12). */
+	removed: ([string, number])[],
+};
+
 /**  Why a relative may see the client. */
 export type Reason = 
 /**  A parent of a child client. */
@@ -877,6 +918,25 @@ export type ReviewMark = {
 };
 
 export type Role = "owner" | "admin" | "practitioner" | "reception";
+
+/**  Why a client's record is kept, or why it may go. */
+export type Rule = 
+/**  Journal (or notes) retention after the last entry. */
+{ kind: "journal"; last_entry: string; years: number } | 
+/**  No appointment or entry for the chosen years. */
+{ kind: "inactive"; last_activity: string; years: number } | 
+/**  Issued invoices, kept for bookkeeping until the end of their fifth year. */
+{ kind: "bookkeeping"; last_invoice: string };
+
+/**  The clinic's retention rules. */
+export type Rules = {
+	/**  Years a journal is kept after its last entry (10–30). */
+	journalYears: number,
+	/**  In a notes clinic: years notes are kept after the last one (1–30). */
+	notesYears: number,
+	/**  Years without appointments or entries after which a client without entries goes (1–10). */
+	inactiveYears: number,
+};
 
 /**  The bound client's appointments over a number of weeks, for printing. */
 export type Schedule = {
