@@ -134,6 +134,7 @@ pub fn create(
     demo_calendar(&mut clinic, &session)?;
     demo_invoices(&mut clinic, &session)?;
     demo_relative(&mut clinic, &session)?;
+    demo_former_client(&mut clinic, &session)?;
     clinic.logout(&session)?;
     Ok(DemoClinic { clinic, recovery_code: recovery.display().to_owned(), clients })
 }
@@ -520,6 +521,28 @@ fn demo_relative(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
         clinic.change_password(&s, &Secret::new(otp), &Secret::new(password))?;
         clinic.logout(&s)?;
     }
+    Ok(())
+}
+
+/// The demo's former client: registered six years ago and not seen since, so the
+/// cleanup proposes her (inactive clients go after five years by default).
+pub const FORMER_CLIENT: &str = "Karla Gammelgaard";
+
+/// A client from before (her registration is dated six years back: synthetic history,
+/// written directly), for trying the cleanup.
+fn demo_former_client(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
+    let input = ClientInput {
+        name: FORMER_CLIENT.into(),
+        phone: "+45 31 41 59 26".into(),
+        email: "karla.gammelgaard@example.dk".into(),
+        ..Default::default()
+    };
+    let id = clinic.create_client(owner, &input)?.id;
+    let then = crate::clock::to_db(clinic.now() - chrono::Duration::days(6 * 365 + 2));
+    clinic.conn_for_crate().execute(
+        "UPDATE clients SET created_at = ?2, updated_at = ?2 WHERE id = ?1",
+        rusqlite::params![id, then],
+    )?;
     Ok(())
 }
 
