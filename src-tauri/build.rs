@@ -127,6 +127,7 @@ const COMMANDS: &[&str] = &[
     "purge_clients",
     "erase_client",
     "save_erasure_letter",
+    "save_client_copy",
 ];
 
 fn main() {

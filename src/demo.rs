@@ -539,10 +539,9 @@ fn demo_former_client(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<(
     };
     let id = clinic.create_client(owner, &input)?.id;
     let then = crate::clock::to_db(clinic.now() - chrono::Duration::days(6 * 365 + 2));
-    clinic.conn_for_crate().execute(
-        "UPDATE clients SET created_at = ?2, updated_at = ?2 WHERE id = ?1",
-        rusqlite::params![id, then],
-    )?;
+    clinic
+        .conn_for_crate()
+        .execute("UPDATE clients SET created_at = ?2, updated_at = ?2 WHERE id = ?1", rusqlite::params![id, then])?;
     Ok(())
 }
 

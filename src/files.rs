@@ -24,3 +24,17 @@ pub fn save_new_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<
     }
     Err(Error::invalid("too many files of that name in the export folder"))
 }
+
+/// Makes a new folder named `name` in `dir` (`name (2)` … when taken) and returns it.
+pub fn new_folder(dir: &std::path::Path, name: &str) -> Result<std::path::PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    for n in 1..1000 {
+        let path = dir.join(if n == 1 { name.to_owned() } else { format!("{name} ({n})") });
+        match std::fs::create_dir(&path) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::invalid("too many folders of that name in the export folder"))
+}

@@ -56,6 +56,35 @@ pub(crate) fn fit(s: &str, max: f32, size: f32) -> String {
     out
 }
 
+/// Breaks `s` into lines of about `max` points at `size`, at spaces where it can (a word
+/// longer than a line is cut), keeping the text's own line breaks.
+pub(crate) fn wrap(s: &str, max: f32, size: f32) -> Vec<String> {
+    let mut out = Vec::new();
+    for paragraph in s.lines() {
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            let candidate = if line.is_empty() { word.to_owned() } else { format!("{line} {word}") };
+            if width(&candidate, size) <= max {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            let mut rest = word.to_owned();
+            while width(&rest, size) > max {
+                let cut = fit(&rest, max, size);
+                let kept = cut.trim_end_matches('…').chars().count().max(1);
+                out.push(rest.chars().take(kept).collect());
+                rest = rest.chars().skip(kept).collect();
+            }
+            line = rest;
+        }
+        out.push(line);
+    }
+    out
+}
+
 /// One page's drawing operations.
 #[derive(Default)]
 pub(crate) struct Page {

@@ -250,3 +250,58 @@ fn retention_rules_are_checked_and_only_administrators_erase() {
     assert!(matches!(eva_p.rule, Rule::Inactive { years: 2, .. }));
     assert!(proposal.iter().all(|p| p.client_id != k.wobber), "journals wait 15 years");
 }
+
+#[test]
+fn a_clients_copy_holds_everything_as_a_pdf_and_a_fhir_bundle_and_is_on_their_record() {
+    let d = tmp();
+    let mut k = clinic(d.path());
+    assert_eq!(code(k.c.client_copy(&k.owner, &k.wobber, &Secret::new("forkert"), None)), ErrorCode::WrongCredentials);
+    assert_eq!(
+        code(k.c.client_copy(&k.owner, &k.wobber, &password(), Some(&Secret::new("kort")))),
+        ErrorCode::Invalid,
+        "a copy's password has 8 characters at least"
+    );
+    let (_, lars, _) = practitioner(&mut k.c, &k.owner, "Lars Holm", "lars@example.dk");
+    assert_eq!(code(k.c.client_copy(&lars, &k.wobber, &Secret::new(PRACTITIONER_PASSWORD), None)), ErrorCode::Denied);
+
+    let copy = k.c.client_copy(&k.owner, &k.wobber, &password(), None).expect("copy");
+    let pdf = d.path().join("copy.pdf");
+    std::fs::write(&pdf, &copy.pdf).expect("write");
+    let out = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for want in [NAME, PHONE, WORD, "Fortsætter øvelserne.", "henvisning.pdf", "Hvem har set journalen"] {
+        assert!(text.contains(want), "{want} in the PDF:\n{text}");
+    }
+    let bundle: serde_json::Value = serde_json::from_str(&copy.fhir).expect("JSON");
+    assert_eq!((bundle["resourceType"].as_str(), bundle["type"].as_str()), (Some("Bundle"), Some("collection")));
+    let resources: Vec<&serde_json::Value> =
+        bundle["entry"].as_array().expect("entries").iter().map(|e| &e["resource"]).collect();
+    let of = |kind: &str| resources.iter().filter(|r| r["resourceType"] == kind).copied().collect::<Vec<_>>();
+    assert_eq!(of("Patient")[0]["name"][0]["text"], NAME);
+    assert_eq!(of("Patient")[0]["telecom"][0]["value"], PHONE);
+    assert_eq!(of("Appointment").len(), 1);
+    assert_eq!(of("Appointment")[0]["status"], "booked");
+    let docs = of("DocumentReference");
+    assert_eq!(docs.len(), 3, "two entries and the attachment");
+    use base64::Engine;
+    let decoded: Vec<String> = docs
+        .iter()
+        .map(|d| {
+            let data = d["content"][0]["attachment"]["data"].as_str().expect("data");
+            String::from_utf8_lossy(&base64::engine::general_purpose::STANDARD.decode(data).expect("base64"))
+                .into_owned()
+        })
+        .collect();
+    assert!(decoded.iter().any(|t| t.contains(WORD)), "the entry's text, whole");
+    assert!(decoded.iter().any(|t| t.as_bytes() == PDF), "the attachment, byte for byte");
+    assert!(docs.iter().any(|d| d["relatesTo"][0]["code"] == "appends"), "the addendum appends its entry");
+    assert!(of("AuditEvent").len() >= 3, "the access log travels along");
+
+    // Encrypted for handing over: qpdf says it needs the password.
+    let locked = k.c.client_copy(&k.owner, &k.wobber, &password(), Some(&Secret::new("emil-2026-kopi"))).expect("copy");
+    std::fs::write(&pdf, &locked.pdf).expect("write");
+    let needs = std::process::Command::new("qpdf").arg("--requires-password").arg(&pdf).status().expect("qpdf");
+    assert_eq!(needs.code(), Some(0), "qpdf: the PDF requires a password");
+    let log = k.c.client_access_log(&k.owner, &k.wobber).expect("log");
+    assert_eq!(log.iter().filter(|e| e.action == "client_export" && e.outcome == "ok").count(), 2);
+}

@@ -137,6 +137,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             lifecycle::purge_clients,
             lifecycle::erase_client,
             lifecycle::save_erasure_letter,
+            lifecycle::save_client_copy,
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .disable_serde_phases()

@@ -277,6 +277,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("purge_clients", &["client_erase"]),
     ("erase_client", &["client_erase"]),
     ("save_erasure_letter", &["client_erase"]),
+    ("save_client_copy", &["client_export"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -838,6 +839,10 @@ fn every_command_writes_its_audit_events() {
         let (seen, next) = actions_since(&win, mark);
         assert_eq!(seen, expect("purge_clients"), "a refused purge is on record too");
         mark = next;
+        let folder =
+            check("save_client_copy", json!({ "clientId": id, "password": PASSWORD, "pdfPassword": null }), &mut mark);
+        let folder = std::path::PathBuf::from(folder.as_str().expect("a folder"));
+        assert!(folder.join("client.pdf").exists() && folder.join("client-fhir.json").exists());
         let kept = check("erase_client", json!({ "clientId": id, "password": PASSWORD }), &mut mark);
         assert_eq!(kept["erased"], false, "the journal keeps the client");
         check("save_erasure_letter", json!({ "clientId": id }), &mut mark);

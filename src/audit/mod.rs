@@ -73,6 +73,7 @@ pub const ACTIONS: &[&str] = &[
     "relative_manage",
     "cleanup_review",
     "client_erase",
+    "client_export",
     // Sessions, accounts, the desk and the clinic.
     "clinic_created",
     "login",

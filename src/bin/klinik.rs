@@ -90,6 +90,11 @@ enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
+    /// Export: a client's own copy of everything the clinic holds about them.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Invoices: list them, write one's PDF, export a period for the bookkeeping.
     Invoice {
         #[command(subcommand)]
@@ -171,6 +176,28 @@ enum ReportCommand {
         format: String,
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// A client's copy (GDPR access and portability) into a new folder: client.pdf to read
+    /// and client-fhir.json (a FHIR R4 Bundle). An administrator signs in with --as.
+    Client {
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: String,
+        /// The client's id (`klinik demo` prints one)
+        #[arg(long)]
+        id: String,
+        /// A new or empty folder
+        #[arg(long)]
+        out: PathBuf,
+        /// fhir, pdf or both
+        #[arg(long, default_value = "both")]
+        format: String,
+        /// Encrypt the PDF with the password in KLINIK_COPY_PASSWORD (for handing over)
+        #[arg(long)]
+        encrypt: bool,
     },
 }
 
@@ -379,6 +406,45 @@ fn report(command: ReportCommand, dir: &std::path::Path) -> Result<ExitCode, Err
     result.map(|_| ExitCode::SUCCESS)
 }
 
+/// `klinik export client …`: signed in as an administrator, through the gate.
+fn export(command: ExportCommand, dir: &std::path::Path) -> Result<ExitCode, Error> {
+    let ExportCommand::Client { as_email, id, out, format, encrypt } = command;
+    let (pdf, fhir) = match format.as_str() {
+        "both" => (true, true),
+        "pdf" => (true, false),
+        "fhir" => (false, true),
+        other => return Err(Error::Invalid(format!("--format fhir, pdf or both (not {other})"))),
+    };
+    if out.exists() && std::fs::read_dir(&out)?.next().is_some() {
+        return Err(Error::Invalid(format!("{} is not empty: choose a new or empty folder", out.display())));
+    }
+    let copy_password = if encrypt {
+        Some(
+            env_secret("KLINIK_COPY_PASSWORD")
+                .ok_or_else(|| Error::Invalid("--encrypt needs KLINIK_COPY_PASSWORD".into()))?,
+        )
+    } else {
+        None
+    };
+    let client = klinik::ClientId::parse(&id)?;
+    let mut clinic = open(dir)?;
+    let (session, password) = sign_in(&mut clinic, &as_email)?;
+    let result = (|| -> Result<(), Error> {
+        let copy = clinic.client_copy(&session, &client, &password, copy_password.as_ref())?;
+        std::fs::create_dir_all(&out)?;
+        if pdf {
+            std::fs::write(out.join("client.pdf"), &copy.pdf)?;
+        }
+        if fhir {
+            std::fs::write(out.join("client-fhir.json"), copy.fhir.as_bytes())?;
+        }
+        println!("wrote the client's copy into {}", out.display());
+        Ok(())
+    })();
+    clinic.logout(&session)?;
+    result.map(|_| ExitCode::SUCCESS)
+}
+
 /// `klinik invoice …`: signed in as a person, through the same gate as the window.
 fn invoice(command: InvoiceCommand, dir: &std::path::Path) -> Result<ExitCode, Error> {
     use klinik::invoices::{money, Show};
@@ -546,6 +612,7 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
         }
         Command::Invoice { command } => invoice(command, &dir),
         Command::Report { command } => report(command, &dir),
+        Command::Export { command } => export(command, &dir),
         Command::Audit { command: AuditCommand::Anchor { out } } => {
             let clinic = open(&dir)?;
             let anchor = clinic.audit_anchor()?;
@@ -668,6 +735,11 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
             }
             let (name, email, password, child) = klinik::demo::RELATIVE;
             println!("Relative {name} (mother of the client {child}): {email}  password: {password}");
+            let session = demo.clinic.login(klinik::demo::OWNER_EMAIL, &Secret::new(klinik::demo::OWNER_PASSWORD))?;
+            if let Some(c) = demo.clinic.list_clients(&session, child)?.first() {
+                println!("A client to export (klinik export client --id): {}  ({})", c.id.as_str(), c.name);
+            }
+            demo.clinic.logout(&session)?;
             if key_storage == KeyStorage::Passphrase {
                 let p = env_secret("KLINIK_PASSPHRASE").map(|s| s.expose().to_owned());
                 println!("Clinic passphrase: {}", p.as_deref().unwrap_or(klinik::demo::DEMO_PASSPHRASE));

@@ -63,6 +63,20 @@ impl Clinic {
         Ok(outcome)
     }
 
+    /// The client's own copy: a PDF to read and a FHIR R4 Bundle (administrators, with
+    /// their password; `pdf_password` encrypts the PDF for handing over).
+    pub fn client_copy(
+        &mut self,
+        session: &SessionId,
+        client: &ClientId,
+        password: &Secret,
+        pdf_password: Option<&Secret>,
+    ) -> Result<crate::lifecycle::export::ClientCopy> {
+        self.gated_with_password(session, Action::ClientExport, Some(client), password, |ctx| {
+            crate::lifecycle::export::copy(ctx, client, pdf_password.map(|p| p.expose()))
+        })
+    }
+
     /// The letter for a client whose erasure request was refused in part (PDF).
     pub fn erasure_letter(&mut self, session: &SessionId, client: &ClientId) -> Result<Vec<u8>> {
         self.gated(session, Action::ClientErase, Some(client), |ctx| {

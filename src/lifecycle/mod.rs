@@ -20,6 +20,7 @@
 
 pub mod cleanup;
 pub mod erasure;
+pub mod export;
 pub(crate) mod purge;
 
 use crate::clinic::JournalMode;

@@ -83,3 +83,26 @@ pub async fn save_erasure_letter(state: State<'_, AppState>, client_id: String) 
     let pdf = clinic.erasure_letter(&session, &client)?;
     Ok(klinik::files::save_new_file(&dir, "erasure-letter.pdf", &pdf)?.display().to_string())
 }
+
+/// Saves a client's own copy (client.pdf and client-fhir.json) into a new folder in the
+/// export folder; returns the folder's path. `pdf_password` encrypts the PDF.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_client_copy(
+    state: State<'_, AppState>,
+    client_id: String,
+    password: String,
+    pdf_password: Option<String>,
+) -> CmdResult<String> {
+    let client = ClientId::parse(&client_id)?;
+    let password = Secret::new(password);
+    let pdf_password = pdf_password.filter(|p| !p.is_empty()).map(Secret::new);
+    let mut s = state.lock();
+    let dir = s.export_dir.clone();
+    let (clinic, session) = s.signed_in()?;
+    let copy = clinic.client_copy(&session, &client, &password, pdf_password.as_ref())?;
+    let folder = klinik::files::new_folder(&dir, "klinik-client-copy")?;
+    klinik::files::save_new_file(&folder, "client.pdf", &copy.pdf)?;
+    klinik::files::save_new_file(&folder, "client-fhir.json", copy.fhir.as_bytes())?;
+    Ok(folder.display().to_string())
+}

@@ -119,10 +119,12 @@ pub enum Action {
     CleanupReview,
     /// Erasing clients: a confirmed cleanup or a client's erasure request (admins).
     ClientErase,
+    /// The client's own copy of everything held about them (admins, with the password).
+    ClientExport,
 }
 
 impl Action {
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 50] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -172,6 +174,7 @@ impl Action {
         Action::RelativeManage,
         Action::CleanupReview,
         Action::ClientErase,
+        Action::ClientExport,
     ];
 
     pub fn audit_name(self) -> &'static str {
@@ -225,6 +228,7 @@ impl Action {
             Action::RelativeManage => "relative_manage",
             Action::CleanupReview => "cleanup_review",
             Action::ClientErase => "client_erase",
+            Action::ClientExport => "client_export",
         }
     }
 }
@@ -598,6 +602,7 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         | Action::RelativeManage
         | Action::CleanupReview
         | Action::ClientErase
+        | Action::ClientExport
         | Action::TemplateChange => {
             if subject.role.is_admin() && rights.features.has(Feature::Settings) && personal {
                 Decision::Allow
