@@ -12,8 +12,8 @@ import RelativeHome from './RelativeHome.svelte';
 const METTE: Me = { ...OWNER, staffId: 'r1', name: 'Mette Berg', email: 'mette@example.dk', isOwner: false, isAdmin: false, canViewAudit: false, features: [], relative: true };
 const ZONE = 'Europe/Copenhagen';
 
-const KAREN: BoundClient = { id: 'k1', name: 'Karen Berg', appointments: true, schedule: true, reports: true };
-const EMIL: BoundClient = { id: 'k2', name: 'Emil Berg', appointments: true, schedule: false, reports: false };
+const KAREN: BoundClient = { id: 'k1', name: 'Karen Berg', appointments: true, schedule: true, reports: true, timeZone: ZONE };
+const EMIL: BoundClient = { id: 'k2', name: 'Emil Berg', appointments: true, schedule: false, reports: false, timeZone: ZONE };
 
 const PAST: RelativeAppointment = { startsAt: '2026-02-03T08:30:00Z', endsAt: '2026-02-03T09:15:00Z', service: 'Fysioterapi', practitioner: 'Lars Holm', status: 'done' };
 const COMING: RelativeAppointment = { startsAt: '2026-04-14T12:00:00Z', endsAt: '2026-04-14T12:45:00Z', service: null, practitioner: 'Ida Kristensen', status: 'booked' };
@@ -57,7 +57,8 @@ function setup(clients: BoundClient[] = [KAREN], me: Me = METTE) {
 const of = (calls: Call[], cmd: string) => calls.filter((c) => c.cmd === cmd).map((c) => c.args);
 const cells = (row: HTMLElement) => [...row.querySelectorAll('td')].map((td) => td.textContent?.trim());
 
-beforeEach(() => localStorage.setItem('klinik.calendar.zone', ZONE));
+// The zone last seen on this workstation is not the clinic's: the client's page says which it is.
+beforeEach(() => localStorage.setItem('klinik.calendar.zone', 'America/New_York'));
 afterEach(() => {
   cleanup();
   clearMocks();
@@ -83,6 +84,14 @@ describe('a relative’s window', () => {
       ['Tuesday, 3 February 2026', '09:30–10:15', 'Fysioterapi', 'Lars Holm', 'Done'],
       ['Tuesday, 14 April 2026', '14:00–14:45', '—', 'Ida Kristensen', 'Booked'],
     ]);
+  });
+
+  it('shows the times in the zone the clinic gives with the client, whatever this computer last saw', async () => {
+    const { calls } = setup([{ ...KAREN, timeZone: 'Atlantic/Reykjavik' }]);
+    const rows = await screen.findAllByTestId('relative.appointment');
+    expect(rows.map((r) => cells(r)[1])).toEqual(['08:30–09:15', '12:00–12:45']);
+    const today = todayIn('Atlantic/Reykjavik');
+    expect(of(calls, 'relative_appointments')).toEqual([{ clientId: 'k1', from: addMonths(today, -3), to: addMonths(today, 3) }]);
   });
 
   it('writes the appointments in the UI language, statuses too', async () => {

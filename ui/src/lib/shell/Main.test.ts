@@ -166,7 +166,7 @@ describe('the signed-in window', () => {
     const calls: string[] = [];
     mockIPC((cmd) => {
       calls.push(cmd);
-      if (cmd === 'relative_home') return [{ id: 'k1', name: 'Karen Berg', appointments: true, schedule: true, reports: false }];
+      if (cmd === 'relative_home') return [{ id: 'k1', name: 'Karen Berg', appointments: true, schedule: true, reports: false, timeZone: 'Europe/Copenhagen' }];
       if (cmd === 'relative_appointments') return [];
     });
     render(Main, { context: withSession({ me: relative, clinicName: 'K' }) });
@@ -198,7 +198,7 @@ describe('the signed-in window', () => {
   it('has a relative with a one-time password choose their own, then shows their page', async () => {
     const relative: Me = { ...me, isOwner: false, isAdmin: false, canViewAudit: false, features: [], relative: true, mustChangePassword: true };
     mockIPC((cmd) => {
-      if (cmd === 'relative_home') return [{ id: 'k1', name: 'Karen Berg', appointments: false, schedule: true, reports: false }];
+      if (cmd === 'relative_home') return [{ id: 'k1', name: 'Karen Berg', appointments: false, schedule: true, reports: false, timeZone: 'Europe/Copenhagen' }];
     });
     // The session as App keeps it: it follows the statuses the core sends.
     const session = new SignedInSession(() => {}, () => {});
@@ -271,5 +271,79 @@ describe('the signed-in window', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).not.toContain('backup_status');
     expect(screen.queryByTestId('backup.warning')).toBeNull();
+  });
+
+  it('reminds an administrator once after sign-in that clients are past their retention period, and can be dismissed', async () => {
+    const calls: string[] = [];
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      if (cmd === 'cleanup_due') return 3;
+      if (cmd === 'backup_status') return FRESH;
+      if (cmd === 'list_calendars' || cmd === 'list_services' || cmd === 'list_clients') return [];
+    });
+    render(Main, { context: withSession({ me, clinicName: 'K' }) });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.filter((c) => c === 'cleanup_due')).toHaveLength(1);
+    const reminder = screen.getByTestId('cleanup.reminder');
+    expect(reminder.textContent).toContain('3 clients are past their retention period.');
+    expect(reminder.getAttribute('role')).toBe('status');
+    await fireEvent.click(screen.getByTestId('cleanup.reminderDismiss'));
+    expect(screen.queryByTestId('cleanup.reminder')).toBeNull();
+    // Moving around does not ask again.
+    await fireEvent.click(screen.getByTestId('nav.clients'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.filter((c) => c === 'cleanup_due')).toHaveLength(1);
+  });
+
+  it('leads from the reminder to the cleanup in the staff settings, with the clients listed', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'cleanup_due') return 1;
+      if (cmd === 'backup_status') return FRESH;
+      if (cmd === 'list_staff_admin' || cmd === 'list_calendars' || cmd === 'list_services') return [];
+      if (cmd === 'security_info') return { newClientAccess: 'edit', appointmentRelation: true, autoSignHours: 0, attachmentLimitMb: 25 };
+      if (cmd === 'retention_rules') return { journalYears: 10, notesYears: 5, inactiveYears: 5 };
+      if (cmd === 'cleanup_proposal') {
+        return [{ clientId: 'c1', name: 'Karla Gammelgaard', rule: { kind: 'inactive', last_activity: '2019-05-01', years: 5 }, dueSince: '2024-05-01', invoicesKept: false }];
+      }
+    });
+    render(Main, { context: withSession({ me, clinicName: 'K' }) });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('cleanup.reminder').textContent).toContain('1 client is past their retention period.');
+    await fireEvent.click(screen.getByTestId('cleanup.reminderOpen'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('nav.staff').getAttribute('aria-current')).toBe('page');
+    expect(screen.queryByTestId('cleanup.reminder')).toBeNull();
+    expect(document.getElementById('cleanup-settings')).not.toBeNull();
+    expect(screen.getAllByTestId('cleanup.row').map((r) => r.dataset.clientId)).toEqual(['c1']);
+  });
+
+  it('shows no reminder to a practitioner, at a business-login desk, with nobody due, or when the call fails', async () => {
+    const run = async (who: Me, due: () => unknown) => {
+      const calls: string[] = [];
+      mockIPC((cmd) => {
+        calls.push(cmd);
+        if (cmd === 'cleanup_due') return due();
+        if (cmd === 'backup_status') return FRESH;
+        if (cmd === 'list_calendars' || cmd === 'list_services' || cmd === 'list_clients') return [];
+      });
+      render(Main, { context: withSession({ me: who, clinicName: 'K' }) });
+      await vi.advanceTimersByTimeAsync(0);
+      return calls;
+    };
+    const practitioner: Me = { ...me, isOwner: false, isAdmin: false, canViewAudit: false };
+    expect(await run(practitioner, () => 4)).not.toContain('cleanup_due');
+    expect(screen.queryByTestId('cleanup.reminder')).toBeNull();
+    cleanup();
+    expect(await run({ ...me, businessLogin: true }, () => 4)).not.toContain('cleanup_due');
+    expect(screen.queryByTestId('cleanup.reminder')).toBeNull();
+    cleanup();
+    expect(await run(me, () => 0)).toContain('cleanup_due');
+    expect(screen.queryByTestId('cleanup.reminder')).toBeNull();
+    cleanup();
+    await run(me, () => {
+      throw { code: 'denied', detail: null };
+    });
+    expect(screen.queryByTestId('cleanup.reminder')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 });
