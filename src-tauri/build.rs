@@ -128,6 +128,8 @@ const COMMANDS: &[&str] = &[
     "erase_client",
     "save_erasure_letter",
     "save_client_copy",
+    "import_preview",
+    "import_clients",
 ];
 
 fn main() {

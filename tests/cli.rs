@@ -333,3 +333,66 @@ fn reports_from_the_command_line_are_the_persons_own() {
     assert_eq!(wrong.status.code(), Some(2));
     assert!(!refused.exists());
 }
+
+/// `klinik import clients` and `klinik export client` sign in as an administrator: a dry
+/// run prints `row N: reason` and imports nothing; the import brings the clients in; the
+/// demo's printed client is exported into a folder with the PDF and the FHIR Bundle; a
+/// practitioner may do neither.
+#[test]
+fn import_and_export_clients_from_the_command_line() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let dir = d.path().join("demo");
+    let pass = "fire-flinke-fisk-i-fjorden";
+    let demo = klinik(&dir)
+        .args(["demo", "--clients", "3", "--key-store", "passphrase"])
+        .env("KLINIK_PASSPHRASE", pass)
+        .output()
+        .expect("run");
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let printed = String::from_utf8_lossy(&demo.stdout).into_owned();
+    let client = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("A client to export (klinik export client --id): "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("klinik demo prints a client id")
+        .to_owned();
+    let run = |who: &str, password: &str, args: &[&str]| {
+        klinik(&dir)
+            .args(args)
+            .args(["--as", who])
+            .env("KLINIK_PASSPHRASE", pass)
+            .env("KLINIK_PASSWORD", password)
+            .output()
+            .expect("run")
+    };
+    let owner = ("mette@fjordklinik.example", "blå-hest-i-fjorden-42");
+    let csv = d.path().join("clients.csv");
+    std::fs::write(&csv, "Navn;Telefon;Fødselsdato\nNy Klient;20 20 20 20;01-02-1990\nUden Dato;;32-13-1990\n")
+        .expect("csv");
+    let file = csv.to_str().expect("p");
+    let dry = run(owner.0, owner.1, &["import", "clients", "--file", file, "--dry-run"]);
+    let out = String::from_utf8_lossy(&dry.stdout).into_owned();
+    assert_eq!(dry.status.code(), Some(1), "a refused row fails the run: {out}");
+    assert!(out.contains("row 3: birth date \"32-13-1990\" is not a date"), "{out}");
+    std::fs::write(&csv, "Navn;Telefon;Fødselsdato\nNy Klient;20 20 20 20;01-02-1990\n").expect("csv");
+    let import = run(owner.0, owner.1, &["import", "clients", "--file", file, "--map", "name=Navn,phone=Telefon"]);
+    let out = String::from_utf8_lossy(&import.stdout).into_owned();
+    assert!(import.status.success(), "{out}{}", String::from_utf8_lossy(&import.stderr));
+    assert!(out.contains("1 rows: imported 1, refused 0"), "{out}");
+
+    let copy = d.path().join("copy");
+    let export = run(owner.0, owner.1, &["export", "client", "--id", &client, "--out", copy.to_str().expect("p")]);
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let fhir = std::fs::read_to_string(copy.join("client-fhir.json")).expect("the FHIR Bundle");
+    assert!(fhir.contains("\"resourceType\": \"Patient\"") && fhir.contains("Emil Vestergaard"));
+    assert!(std::fs::read(copy.join("client.pdf")).expect("the PDF").starts_with(b"%PDF-"));
+    let again = run(owner.0, owner.1, &["export", "client", "--id", &client, "--out", copy.to_str().expect("p")]);
+    assert!(!again.status.success(), "never into a folder that holds files");
+    let lars = ("lars@fjordklinik.example", "grå-måger-over-havnen");
+    let refused =
+        run(lars.0, lars.1, &["export", "client", "--id", &client, "--out", d.path().join("l").to_str().expect("p")]);
+    assert!(!refused.status.success());
+    assert!(!d.path().join("l").join("client.pdf").exists());
+    let refused = run(lars.0, lars.1, &["import", "clients", "--file", file]);
+    assert!(!refused.status.success());
+}

@@ -138,6 +138,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             lifecycle::erase_client,
             lifecycle::save_erasure_letter,
             lifecycle::save_client_copy,
+            lifecycle::import_preview,
+            lifecycle::import_clients,
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .disable_serde_phases()

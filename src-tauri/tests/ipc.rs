@@ -278,6 +278,8 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("erase_client", &["client_erase"]),
     ("save_erasure_letter", &["client_erase"]),
     ("save_client_copy", &["client_export"]),
+    ("import_preview", &["client_import"]),
+    ("import_clients", &["client_import"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -820,6 +822,22 @@ fn every_command_writes_its_audit_events() {
         // The end of a record: the rules, the (empty) proposal, an erasure request for a
         // client with a journal (kept, with the letter), and a purge refused for want of a
         // client whose period has run out.
+        // "Navn;Telefon\nNy Klient;20 20 20 20\n" as base64: previewed, dry-run, imported.
+        let csv = "TmF2bjtUZWxlZm9uCk55IEtsaWVudDsyMCAyMCAyMCAyMAo=";
+        let preview = check("import_preview", json!({ "base64": csv }), &mut mark);
+        assert_eq!(preview["suggested"][0]["field"], "name");
+        let dry = check(
+            "import_clients",
+            json!({ "base64": csv, "mapping": preview["suggested"], "dryRun": true }),
+            &mut mark,
+        );
+        assert_eq!(dry["imported"], 0);
+        let done = check(
+            "import_clients",
+            json!({ "base64": csv, "mapping": preview["suggested"], "dryRun": false }),
+            &mut mark,
+        );
+        assert_eq!(done["imported"], 1);
         let rules = check("retention_rules", json!({}), &mut mark);
         check("set_retention_rules", json!({ "rules": rules, "password": PASSWORD }), &mut mark);
         check("cleanup_proposal", json!({}), &mut mark);

@@ -74,6 +74,7 @@ pub const ACTIONS: &[&str] = &[
     "cleanup_review",
     "client_erase",
     "client_export",
+    "client_import",
     // Sessions, accounts, the desk and the clinic.
     "clinic_created",
     "login",

@@ -77,6 +77,29 @@ impl Clinic {
         })
     }
 
+    /// Reads a CSV of clients from the previous system: columns, first rows, a suggested
+    /// mapping (administrators; nothing is stored).
+    pub fn import_preview(&mut self, session: &SessionId, csv: &[u8]) -> Result<crate::lifecycle::import::Preview> {
+        self.gated(session, Action::ClientImport, None, |ctx| {
+            ctx.record_object("import preview");
+            crate::lifecycle::import::preview(csv)
+        })
+    }
+
+    /// Imports the clients of a CSV (all or nothing), or with `dry_run` only lists the rows
+    /// it would refuse and why (administrators).
+    pub fn import_clients(
+        &mut self,
+        session: &SessionId,
+        csv: &[u8],
+        mapping: &[crate::lifecycle::import::Mapping],
+        dry_run: bool,
+    ) -> Result<crate::lifecycle::import::ImportReport> {
+        self.gated(session, Action::ClientImport, None, |ctx| {
+            crate::lifecycle::import::import(ctx, csv, mapping, dry_run)
+        })
+    }
+
     /// The letter for a client whose erasure request was refused in part (PDF).
     pub fn erasure_letter(&mut self, session: &SessionId, client: &ClientId) -> Result<Vec<u8>> {
         self.gated(session, Action::ClientErase, Some(client), |ctx| {

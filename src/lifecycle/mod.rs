@@ -21,6 +21,7 @@
 pub mod cleanup;
 pub mod erasure;
 pub mod export;
+pub mod import;
 pub(crate) mod purge;
 
 use crate::clinic::JournalMode;

@@ -214,10 +214,18 @@ pub(crate) fn national_id(ctx: &GateCtx<'_>, id: &ClientId) -> Result<Option<Str
 
 pub(crate) fn create(ctx: &mut GateCtx<'_>, input: &ClientInput) -> Result<Client> {
     let v = validate_full(ctx, input)?;
-    let nid = v.national_id.clone().flatten();
-    if let Some(n) = &nid {
-        refuse_duplicate(ctx, n, None)?;
+    if let Some(n) = v.national_id.clone().flatten() {
+        refuse_duplicate(ctx, &n, None)?;
     }
+    let id = insert(ctx, &v)?;
+    ctx.record_client(id.clone());
+    get(ctx, &id)
+}
+
+/// A new client's row (and, for someone who sees only their own clients, the relation
+/// that keeps the client theirs), with the clinic's default access for new clients.
+fn insert(ctx: &mut GateCtx<'_>, v: &Valid) -> Result<ClientId> {
+    let nid = v.national_id.clone().flatten();
     let id = ClientId::new();
     let now = clock::to_db(ctx.now());
     let everyone = crate::settings::new_client_access(ctx.conn())?;
@@ -256,8 +264,44 @@ pub(crate) fn create(ctx: &mut GateCtx<'_>, input: &ClientInput) -> Result<Clien
             ctx.now(),
         )?;
     }
-    ctx.record_client(id.clone());
-    get(ctx, &id)
+    Ok(id)
+}
+
+/// A new client's details as the record would keep them, for an import's check.
+pub(crate) struct Checked {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    /// YYYY-MM-DD or empty.
+    pub birth_date: String,
+    pub national_id: Option<String>,
+}
+
+/// Checks a client to be imported as [`create`] would (without writing anything); a
+/// national ID another client has is refused.
+pub(crate) fn check_new(ctx: &GateCtx<'_>, input: &ClientInput) -> Result<Checked> {
+    let v = validate_full(ctx, input)?;
+    let national_id = v.national_id.clone().flatten();
+    if let Some(n) = &national_id {
+        let taken: bool =
+            ctx.conn().query_row("SELECT count(*) > 0 FROM clients WHERE national_id = ?1", [n], |r| r.get(0))?;
+        if taken {
+            return Err(Error::Conflict("another client already has this national ID".into()));
+        }
+    }
+    Ok(Checked {
+        name: v.name,
+        phone: v.phone,
+        email: v.email,
+        birth_date: v.birth_date.unwrap_or_default(),
+        national_id,
+    })
+}
+
+/// Adds an imported client (checked by [`check_new`]); the import's one event names them.
+pub(crate) fn insert_imported(ctx: &mut GateCtx<'_>, input: &ClientInput) -> Result<ClientId> {
+    let v = validate_full(ctx, input)?;
+    insert(ctx, &v)
 }
 
 pub(crate) fn get(ctx: &GateCtx<'_>, id: &ClientId) -> Result<Client> {

@@ -5,6 +5,7 @@ use super::CmdResult;
 use crate::state::AppState;
 use klinik::lifecycle::cleanup::{Proposal, PurgeSummary};
 use klinik::lifecycle::erasure::ErasureOutcome;
+use klinik::lifecycle::import::{ImportReport, Mapping, Preview};
 use klinik::lifecycle::Rules;
 use klinik::secret::Secret;
 use klinik::ClientId;
@@ -105,4 +106,39 @@ pub async fn save_client_copy(
     klinik::files::save_new_file(&folder, "client.pdf", &copy.pdf)?;
     klinik::files::save_new_file(&folder, "client-fhir.json", copy.fhir.as_bytes())?;
     Ok(folder.display().to_string())
+}
+
+fn csv_bytes(base64: &str) -> CmdResult<Vec<u8>> {
+    use base64::Engine;
+    if base64.len() > klinik::lifecycle::import::MAX_BYTES / 3 * 4 + 8 {
+        return Err(klinik::Error::Invalid("the file is larger than 50 MB".into()).into());
+    }
+    Ok(base64::engine::general_purpose::STANDARD
+        .decode(base64)
+        .map_err(|_| klinik::Error::Invalid("the file could not be read".into()))?)
+}
+
+/// Reads a CSV of clients (sent as base64): its columns, first rows, a suggested mapping.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_preview(state: State<'_, AppState>, base64: String) -> CmdResult<Preview> {
+    let bytes = csv_bytes(&base64)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.import_preview(&session, &bytes)?)
+}
+
+/// Imports the clients of a CSV (all or nothing), or with `dryRun` lists what it would refuse.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_clients(
+    state: State<'_, AppState>,
+    base64: String,
+    mapping: Vec<Mapping>,
+    dry_run: bool,
+) -> CmdResult<ImportReport> {
+    let bytes = csv_bytes(&base64)?;
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    Ok(clinic.import_clients(&session, &bytes, &mapping, dry_run)?)
 }

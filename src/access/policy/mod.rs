@@ -121,10 +121,12 @@ pub enum Action {
     ClientErase,
     /// The client's own copy of everything held about them (admins, with the password).
     ClientExport,
+    /// Importing clients from the previous system's CSV (admins).
+    ClientImport,
 }
 
 impl Action {
-    pub const ALL: [Action; 50] = [
+    pub const ALL: [Action; 51] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -175,6 +177,7 @@ impl Action {
         Action::CleanupReview,
         Action::ClientErase,
         Action::ClientExport,
+        Action::ClientImport,
     ];
 
     pub fn audit_name(self) -> &'static str {
@@ -229,6 +232,7 @@ impl Action {
             Action::CleanupReview => "cleanup_review",
             Action::ClientErase => "client_erase",
             Action::ClientExport => "client_export",
+            Action::ClientImport => "client_import",
         }
     }
 }
@@ -603,6 +607,7 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         | Action::CleanupReview
         | Action::ClientErase
         | Action::ClientExport
+        | Action::ClientImport
         | Action::TemplateChange => {
             if subject.role.is_admin() && rights.features.has(Feature::Settings) && personal {
                 Decision::Allow

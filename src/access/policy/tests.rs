@@ -59,7 +59,9 @@ fn expected(s: &Subject, action: Action) -> bool {
         }
         StaffCreate | StaffList | StaffUpdate | SettingsChange | RelationChange | RelationList | Backup
         | TemplateChange | CalendarManage | InvoiceSetup | ReportManage | RelativeList | RelativeManage
-        | CleanupReview | ClientErase => admin && r.features.has(Feature::Settings) && !business && !pin,
+        | CleanupReview | ClientErase | ClientExport | ClientImport => {
+            admin && r.features.has(Feature::Settings) && !business && !pin
+        }
         // A relative's own views are never a staff member's.
         RelativeHome | RelativeAppointments | RelativeSchedule => false,
         // My page: the reports right; the rows are decided per client when it runs.

@@ -201,10 +201,14 @@ export const commands = {
 	 *  export folder; returns the folder's path. `pdf_password` encrypts the PDF.
 	 */
 	saveClientCopy: (clientId: string, password: string, pdfPassword: string | null) => __TAURI_INVOKE<string>("save_client_copy", { clientId, password, pdfPassword }),
+	/**  Reads a CSV of clients (sent as base64): its columns, first rows, a suggested mapping. */
+	importPreview: (base64: string) => __TAURI_INVOKE<Preview>("import_preview", { base64 }),
+	/**  Imports the clients of a CSV (all or nothing), or with `dryRun` lists what it would refuse. */
+	importClients: (base64: string, mapping: Mapping[], dryRun: boolean) => __TAURI_INVOKE<ImportReport>("import_clients", { base64, mapping, dryRun }),
 };
 
 /* Constants */
-export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_manage","relative_home","relative_appointments","relative_schedule","relative_list","relative_manage","cleanup_review","client_erase","client_export","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_automatic","backup_drill","backup_restore","crash_check"] as const;
+export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_manage","relative_home","relative_appointments","relative_schedule","relative_list","relative_manage","cleanup_review","client_erase","client_export","client_import","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_automatic","backup_drill","backup_restore","crash_check"] as const;
 
 /* Types */
 export type Absence = {
@@ -615,6 +619,17 @@ export type Hours = {
 	endMin: number,
 };
 
+/**  What a column holds. */
+export type ImportField = "name" | "firstName" | "lastName" | "phone" | "email" | "birthDate" | "address" | "nationalId" | "note";
+
+/**  What an import (or a dry run) found and did. */
+export type ImportReport = {
+	dryRun: boolean,
+	rows: number,
+	imported: number,
+	refused: Refusal[],
+};
+
 export type Invoice = {
 	id: InvoiceId,
 	/**  `None` while a draft. */
@@ -715,6 +730,13 @@ export type LogReview = {
 	anchorHash: string,
 	anchorAt: string,
 	marks: ReviewMark[],
+};
+
+/**  One column chosen for a field. */
+export type Mapping = {
+	field: ImportField,
+	/**  The column's heading as in the file's first row. */
+	column: string,
 };
 
 export type Me = {
@@ -821,6 +843,18 @@ export type Preset =
 /**  Issued invoice lines per service (needs the invoices right too). */
 "revenueByService";
 
+/**  The file as read: its columns, the first rows, and a suggested mapping. */
+export type Preview = {
+	columns: string[],
+	rows: string[][],
+	/**  "utf-8" or "windows-1252". */
+	encoding: string,
+	/**  ";" "," or "\t". */
+	separator: string,
+	suggested: Mapping[],
+	totalRows: number | null,
+};
+
 /**  The clinic's details on its invoices. */
 export type Profile = {
 	legalName: string,
@@ -862,6 +896,12 @@ export type Reason =
 "guardian" | 
 /**  Next of kin, with the client's consent. */
 "nextOfKin";
+
+/**  A row that is refused, by its line in the file (the heading is line 1). */
+export type Refusal = {
+	row: number,
+	reason: string,
+};
 
 /**  One treatment relation of a client. */
 export type Relation = {
