@@ -130,6 +130,14 @@ const COMMANDS: &[&str] = &[
     "save_client_copy",
     "import_preview",
     "import_clients",
+    "consent_texts",
+    "save_consent_text",
+    "retire_consent_text",
+    "client_consents",
+    "consent_missing",
+    "record_consent",
+    "withdraw_consent",
+    "save_consent_form",
 ];
 
 fn main() {

@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0017_reports.sql", include_str!("../migrations/0017_reports.sql")),
     ("0018_relatives.sql", include_str!("../migrations/0018_relatives.sql")),
     ("0019_lifecycle.sql", include_str!("../migrations/0019_lifecycle.sql")),
+    ("0020_consents.sql", include_str!("../migrations/0020_consents.sql")),
 ];
 
 /// The schema version this build writes.

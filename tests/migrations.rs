@@ -527,8 +527,8 @@ fn check_sound(conn: &Connection, v: i64) {
 
 #[test]
 fn there_is_a_step_test_for_every_migration() {
-    // Adding migrations/0020_*.sql: add a step_20 test below (and its rows to `seed`).
-    assert_eq!(migrations::latest(), 19, "a new migration needs its step test in tests/migrations.rs");
+    // Adding migrations/0021_*.sql: add a step_21 test below (and its rows to `seed`).
+    assert_eq!(migrations::latest(), 20, "a new migration needs its step test in tests/migrations.rs");
     assert_eq!(MIGRATIONS.len() as i64, migrations::latest());
 }
 
@@ -1168,6 +1168,38 @@ fn step_19_lifecycle_lets_only_a_running_erasure_remove_a_signed_entry() {
         ),
         "CHECK constraint failed",
     );
+}
+
+#[test]
+fn step_20_consents_keeps_texts_and_consents_as_recorded() {
+    let db = migrated(20);
+    let c = &db.conn;
+    assert!(exists(c, "table", "consent_texts") && exists(c, "table", "consents"));
+    exec(
+        c,
+        &format!(
+            "INSERT INTO consent_texts (id, key, version, title, body, required, created_at)
+             VALUES ('t-1', 'personal_data', 1, 'Persondata', 'Jeg giver samtykke.', 1, '{T0}')"
+        ),
+    );
+    refused(c, "UPDATE consent_texts SET body = 'Andet' WHERE id = 't-1'", "never changed");
+    exec(c, "UPDATE consent_texts SET active = 0 WHERE id = 't-1'");
+    refused(c, "DELETE FROM consent_texts", "consent texts are kept");
+    let sha = "a".repeat(64);
+    let consent = |id: &str, method: &str, typed: &str| {
+        format!(
+            "INSERT INTO consents (id, client_id, text_id, text_sha256, decision, method, typed_name, recorded_by, given_at)
+             VALUES ('{id}', '{CLIENT}', 't-1', '{sha}', 'given', '{method}', {typed}, '{OWNER}', '{T0}')"
+        )
+    };
+    exec(c, &consent("c-1", "typed", "'Inge Krag'"));
+    refused(c, &consent("c-2", "typed", "NULL"), "CHECK constraint failed");
+    refused(c, &consent("c-3", "drawn", "NULL"), "CHECK constraint failed");
+    exec(c, &consent("c-4", "oral", "NULL"));
+    refused(c, "UPDATE consents SET decision = 'refused' WHERE id = 'c-1'", "only withdrawn");
+    exec(c, &format!("UPDATE consents SET withdrawn_at = '{T0}', withdrawn_by = '{OWNER}' WHERE id = 'c-1'"));
+    refused(c, "UPDATE consents SET withdrawn_at = NULL, withdrawn_by = NULL WHERE id = 'c-1'", "only withdrawn");
+    refused(c, "DELETE FROM consents WHERE id = 'c-4'", "consents are kept");
 }
 
 // ---- the steps together -------------------------------------------------------------

@@ -15,7 +15,7 @@ use klinik::calendar::appointments::{Booking, Status};
 use klinik::calendar::services::ServiceInput;
 use klinik::clients::ClientInput;
 use klinik::policy::Role;
-use klinik::relatives::{BindingInput, Consent, Reason};
+use klinik::relatives::{BindingInput, KinConsent as Consent, Reason};
 use klinik::reports::Preset;
 use klinik::secret::Secret;
 use klinik::staff::NewStaff;

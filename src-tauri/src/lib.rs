@@ -11,7 +11,9 @@ use tauri_specta::{collect_commands, Builder, ErrorHandlingMode};
 
 /// The typed command set; also the source of `ui/src/lib/bindings.ts`.
 pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
-    use commands::{audit, calendar, clients, invoices, journal, lifecycle, relatives, reports, session, staff};
+    use commands::{
+        audit, calendar, clients, consents, invoices, journal, lifecycle, relatives, reports, session, staff,
+    };
     Builder::<R>::new()
         // The window's audit filter and its translations follow the core's one list.
         .constant("AUDIT_ACTIONS", klinik::audit::ACTIONS)
@@ -140,6 +142,14 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             lifecycle::save_client_copy,
             lifecycle::import_preview,
             lifecycle::import_clients,
+            consents::consent_texts,
+            consents::save_consent_text,
+            consents::retire_consent_text,
+            consents::client_consents,
+            consents::consent_missing,
+            consents::record_consent,
+            consents::withdraw_consent,
+            consents::save_consent_form,
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .disable_serde_phases()

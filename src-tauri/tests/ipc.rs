@@ -280,6 +280,14 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("save_client_copy", &["client_export"]),
     ("import_preview", &["client_import"]),
     ("import_clients", &["client_import"]),
+    ("consent_texts", &["client_list"]),
+    ("save_consent_text", &["consent_text_change"]),
+    ("retire_consent_text", &["consent_text_change"]),
+    ("client_consents", &["client_read"]),
+    ("consent_missing", &["client_read"]),
+    ("record_consent", &["consent_record"]),
+    ("withdraw_consent", &["consent_record"]),
+    ("save_consent_form", &["client_read"]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];
@@ -838,6 +846,25 @@ fn every_command_writes_its_audit_events() {
             &mut mark,
         );
         assert_eq!(done["imported"], 1);
+        // Consents: the starters, one typed, withdrawn; a new declaration, retired; the form.
+        let texts = check("consent_texts", json!({}), &mut mark);
+        let text = texts[0]["id"].clone();
+        let consent = check(
+            "record_consent",
+            json!({ "clientId": id, "input": { "textId": text, "given": true, "method": "typed",
+                "signaturePng": null, "typedName": "Åse Ø", "attachmentId": null } }),
+            &mut mark,
+        );
+        check("client_consents", json!({ "clientId": id }), &mut mark);
+        check("consent_missing", json!({ "clientId": id }), &mut mark);
+        check("withdraw_consent", json!({ "clientId": id, "consentId": consent["id"] }), &mut mark);
+        let own = check(
+            "save_consent_text",
+            json!({ "input": { "key": null, "title": "Fotos", "body": "Jeg giver samtykke til fotos.", "required": false } }),
+            &mut mark,
+        );
+        check("retire_consent_text", json!({ "key": own["key"] }), &mut mark);
+        check("save_consent_form", json!({ "textId": text, "clientId": id }), &mut mark);
         let rules = check("retention_rules", json!({}), &mut mark);
         check("set_retention_rules", json!({ "rules": rules, "password": PASSWORD }), &mut mark);
         check("cleanup_proposal", json!({}), &mut mark);

@@ -128,6 +128,8 @@ pub const JOURNAL_RETENTION_YEARS: &str = "journal_retention_years";
 pub const NOTES_RETENTION_YEARS: &str = "notes_retention_years";
 /// Years without appointments or entries after which a client without journal entries goes.
 pub const INACTIVE_CLIENT_YEARS: &str = "inactive_client_years";
+/// The starter consent declarations were added (once per clinic).
+pub const CONSENTS_STARTED: &str = "consents_started";
 /// When an administrator last went through the cleanup proposal (RFC 3339).
 pub const CLEANUP_LAST_REVIEW: &str = "cleanup_last_review";
 

@@ -75,6 +75,8 @@ pub const ACTIONS: &[&str] = &[
     "client_erase",
     "client_export",
     "client_import",
+    "consent_record",
+    "consent_text_change",
     // Sessions, accounts, the desk and the clinic.
     "clinic_created",
     "login",

@@ -72,6 +72,9 @@ pub struct Appointment {
     pub status: Status,
     pub late_cancel: bool,
     pub cancel_reason: Option<String>,
+    /// The client has not given a consent the clinic requires (a notice in the calendar;
+    /// only for clients whose name the person sees).
+    pub consent_missing: bool,
     /// The client's access for everyone (for deciding who sees the name; not sent).
     #[serde(skip)]
     #[cfg_attr(feature = "specta", specta(skip))]
@@ -139,6 +142,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Appointment> {
         status: status.parse().unwrap_or(Status::Booked),
         late_cancel: r.get(14)?,
         cancel_reason: r.get(15)?,
+        consent_missing: false,
         client_access: r.get(16)?,
     })
 }
@@ -438,6 +442,7 @@ pub(crate) fn view(
     out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.id.cmp(&b.id)));
     out.dedup_by(|a, b| a.id == b.id);
     name_visible_clients(ctx, &mut out)?;
+    mark_missing_consent(ctx.conn(), &mut out)?;
     ctx.record_object(format!(
         "calendar view {}..{} ({} calendars)",
         from.format("%Y-%m-%d"),
@@ -445,6 +450,18 @@ pub(crate) fn view(
         calendars.len()
     ));
     Ok(out)
+}
+
+/// Flags the appointments of (visible) clients who have not given a required consent.
+fn mark_missing_consent(conn: &Connection, list: &mut [Appointment]) -> Result<()> {
+    let mut clients: Vec<ClientId> = list.iter().filter_map(|a| a.client_id.clone()).collect();
+    clients.sort();
+    clients.dedup();
+    let missing = crate::records::consents::missing_required(conn, &clients)?;
+    for a in list.iter_mut() {
+        a.consent_missing = a.client_id.as_ref().is_some_and(|c| missing.contains(c));
+    }
+    Ok(())
 }
 
 /// Keeps the names of the clients the person may see (and records them as shown);

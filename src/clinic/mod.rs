@@ -247,6 +247,7 @@ pub(crate) mod auto_backup;
 pub(crate) mod backup;
 pub(crate) mod calendar;
 pub(crate) mod configure;
+pub(crate) mod consents;
 pub(crate) mod desk;
 #[cfg(feature = "devtools")]
 pub(crate) mod devtools;

@@ -108,6 +108,7 @@ pub(crate) fn erase(
             removed.add("contact_details", n);
         }
         Keep::Nothing => {
+            run(&mut removed, "consents", "DELETE FROM consents WHERE client_id = ?1")?;
             run(&mut removed, "attachments", "DELETE FROM attachments WHERE client_id = ?1")?;
             run(&mut removed, "index_rows", "DELETE FROM entries_fts WHERE client_id = ?1")?;
             run(&mut removed, "entries", "DELETE FROM entries WHERE client_id = ?1 AND addendum_to IS NOT NULL")?;

@@ -3,6 +3,7 @@
 
 pub mod attachments;
 pub mod clients;
+pub mod consents;
 pub mod journal;
 pub mod national_id;
 pub mod starters;

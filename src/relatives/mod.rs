@@ -51,12 +51,12 @@ stored_text!(Reason);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub enum Consent {
+pub enum KinConsent {
     Written,
     Oral,
 }
 
-stored_text!(Consent);
+stored_text!(KinConsent);
 
 /// What an administrator fills in to bind a relative to a client.
 #[derive(Debug, Clone, Deserialize)]
@@ -69,7 +69,7 @@ pub struct BindingInput {
     pub name: String,
     pub reason: Reason,
     /// Required for next of kin, refused otherwise.
-    pub consent: Option<Consent>,
+    pub consent: Option<KinConsent>,
     pub appointments: bool,
     pub schedule: bool,
     pub reports: bool,
@@ -90,7 +90,7 @@ pub struct Binding {
     pub relative_email: String,
     pub client_id: ClientId,
     pub reason: Reason,
-    pub consent: Option<Consent>,
+    pub consent: Option<KinConsent>,
     pub appointments: bool,
     pub schedule: bool,
     pub reports: bool,
@@ -371,7 +371,7 @@ pub(crate) fn list(
             relative_email,
             client_id,
             reason: Reason::parse(&reason).ok_or_else(|| Error::Storage("unknown reason".into()))?,
-            consent: consent.as_deref().and_then(Consent::parse),
+            consent: consent.as_deref().and_then(KinConsent::parse),
             appointments: reach.0,
             schedule: reach.1,
             reports: reach.2,

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod clients;
+pub mod consents;
 pub mod invoices;
 pub mod journal;
 pub mod lifecycle;

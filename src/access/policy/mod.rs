@@ -123,10 +123,14 @@ pub enum Action {
     ClientExport,
     /// Importing clients from the previous system's CSV (admins).
     ClientImport,
+    /// Recording a client's consent, or its withdrawal (the client edit right).
+    ConsentRecord,
+    /// Writing, versioning and retiring consent declarations (admins).
+    ConsentTextChange,
 }
 
 impl Action {
-    pub const ALL: [Action; 51] = [
+    pub const ALL: [Action; 53] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -178,6 +182,8 @@ impl Action {
         Action::ClientErase,
         Action::ClientExport,
         Action::ClientImport,
+        Action::ConsentRecord,
+        Action::ConsentTextChange,
     ];
 
     pub fn audit_name(self) -> &'static str {
@@ -233,6 +239,8 @@ impl Action {
             Action::ClientErase => "client_erase",
             Action::ClientExport => "client_export",
             Action::ClientImport => "client_import",
+            Action::ConsentRecord => "consent_record",
+            Action::ConsentTextChange => "consent_text_change",
         }
     }
 }
@@ -435,6 +443,7 @@ impl Action {
                 | Action::ClientRead
                 | Action::ClientUpdate
                 | Action::ClientAccessLog
+                | Action::ConsentRecord
         )
     }
 
@@ -459,6 +468,7 @@ impl Action {
                 | Action::InvoiceEdit
                 | Action::ClientCreate
                 | Action::ClientUpdate
+                | Action::ConsentRecord
                 | Action::EntryCreate
                 | Action::EntryUpdate
                 | Action::EntrySign
@@ -569,7 +579,11 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
     }
     match action {
         // Reception work on clients' contact details, by scope, relation and view/edit.
-        Action::ClientCreate | Action::ClientList | Action::ClientRead | Action::ClientUpdate => {
+        Action::ClientCreate
+        | Action::ClientList
+        | Action::ClientRead
+        | Action::ClientUpdate
+        | Action::ConsentRecord => {
             if !rights.features.has(Feature::Clients) || rights.scope == Scope::None {
                 return Decision::Deny("no access to clients");
             }
@@ -608,6 +622,7 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
         | Action::ClientErase
         | Action::ClientExport
         | Action::ClientImport
+        | Action::ConsentTextChange
         | Action::TemplateChange => {
             if subject.role.is_admin() && rights.features.has(Feature::Settings) && personal {
                 Decision::Allow

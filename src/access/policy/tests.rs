@@ -24,6 +24,7 @@ fn expected(s: &Subject, action: Action) -> bool {
         action,
         ClientCreate
             | ClientUpdate
+            | ConsentRecord
             | EntryCreate
             | EntryUpdate
             | EntrySign
@@ -39,7 +40,7 @@ fn expected(s: &Subject, action: Action) -> bool {
         ClientCreate | ClientList => {
             r.features.has(Feature::Clients) && r.scope != Scope::None && (r.edit || !wants_edit)
         }
-        ClientRead | ClientUpdate => {
+        ClientRead | ClientUpdate | ConsentRecord => {
             if !r.features.has(Feature::Clients) || r.scope == Scope::None || blocked {
                 return false;
             }
@@ -59,7 +60,7 @@ fn expected(s: &Subject, action: Action) -> bool {
         }
         StaffCreate | StaffList | StaffUpdate | SettingsChange | RelationChange | RelationList | Backup
         | TemplateChange | CalendarManage | InvoiceSetup | ReportManage | RelativeList | RelativeManage
-        | CleanupReview | ClientErase | ClientExport | ClientImport => {
+        | CleanupReview | ClientErase | ClientExport | ClientImport | ConsentTextChange => {
             admin && r.features.has(Feature::Settings) && !business && !pin
         }
         // A relative's own views are never a staff member's.

@@ -205,10 +205,22 @@ export const commands = {
 	importPreview: (base64: string) => __TAURI_INVOKE<Preview>("import_preview", { base64 }),
 	/**  Imports the clients of a CSV (all or nothing), or with `dryRun` lists what it would refuse. */
 	importClients: (base64: string, mapping: Mapping[], dryRun: boolean) => __TAURI_INVOKE<ImportReport>("import_clients", { base64, mapping, dryRun }),
+	consentTexts: () => __TAURI_INVOKE<ConsentText[]>("consent_texts"),
+	saveConsentText: (input: ConsentTextInput) => __TAURI_INVOKE<ConsentText>("save_consent_text", { input }),
+	retireConsentText: (key: string) => __TAURI_INVOKE<null>("retire_consent_text", { key }),
+	clientConsents: (clientId: string) => __TAURI_INVOKE<Consent[]>("client_consents", { clientId }),
+	consentMissing: (clientId: string) => __TAURI_INVOKE<boolean>("consent_missing", { clientId }),
+	recordConsent: (clientId: string, input: ConsentInput) => __TAURI_INVOKE<Consent>("record_consent", { clientId, input }),
+	withdrawConsent: (clientId: string, consentId: string) => __TAURI_INVOKE<null>("withdraw_consent", { clientId, consentId }),
+	/**
+	 *  Saves a declaration as a paper form (PDF, with the client's name when given) into the
+	 *  export folder; returns its path.
+	 */
+	saveConsentForm: (textId: string, clientId: string | null) => __TAURI_INVOKE<string>("save_consent_form", { textId, clientId }),
 };
 
 /* Constants */
-export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_manage","relative_home","relative_appointments","relative_schedule","relative_list","relative_manage","cleanup_review","client_erase","client_export","client_import","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_automatic","backup_drill","backup_restore","crash_check"] as const;
+export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_manage","relative_home","relative_appointments","relative_schedule","relative_list","relative_manage","cleanup_review","client_erase","client_export","client_import","consent_record","consent_text_change","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_automatic","backup_drill","backup_restore","crash_check"] as const;
 
 /* Types */
 export type Absence = {
@@ -265,6 +277,11 @@ export type Appointment = {
 	status: Status,
 	lateCancel: boolean,
 	cancelReason: string | null,
+	/**
+	 *  The client has not given a consent the clinic requires (a notice in the calendar;
+	 *  only for clients whose name the person sees).
+	 */
+	consentMissing: boolean,
 };
 
 /**  One appointment (or a block of time without a client). */
@@ -350,7 +367,7 @@ export type Binding = {
 	relativeEmail: string,
 	clientId: ClientId,
 	reason: Reason,
-	consent: Consent | null,
+	consent: KinConsent | null,
 	appointments: boolean,
 	schedule: boolean,
 	reports: boolean,
@@ -376,7 +393,7 @@ export type BindingInput = {
 	name: string,
 	reason: Reason,
 	/**  Required for next of kin, refused otherwise. */
-	consent: Consent | null,
+	consent: KinConsent | null,
 	appointments: boolean,
 	schedule: boolean,
 	reports: boolean,
@@ -494,8 +511,68 @@ export type Column = {
 	kind: CellKind,
 };
 
-/**  How the client consented to a next of kin seeing their appointments. */
-export type Consent = "written" | "oral";
+/**  A client's consent as shown on the client's page. */
+export type Consent = {
+	id: string,
+	textId: string,
+	key: string,
+	title: string,
+	version: number,
+	textSha256: string,
+	given: boolean,
+	method: ConsentMethod,
+	typedName: string | null,
+	/**  The drawn signature, as a base64 PNG. */
+	signaturePng: string | null,
+	attachmentId: string | null,
+	recordedBy: string,
+	givenAt: string,
+	withdrawnAt: string | null,
+};
+
+/**  A client's consent as recorded. */
+export type ConsentInput = {
+	textId: string,
+	given: boolean,
+	method: ConsentMethod,
+	/**  Drawn: the signature as a base64 PNG. */
+	signaturePng: string | null,
+	/**  Typed: the name as typed. */
+	typedName: string | null,
+	/**  Paper: the scanned form, an attachment on the client's record. */
+	attachmentId: string | null,
+};
+
+/**  How a consent was given. */
+export type ConsentMethod = 
+/**  Signed on this screen with a drawn signature. */
+"drawn" | 
+/**  Signed on this screen by typing the name. */
+"typed" | 
+/**  Signed on paper, scanned onto the client's record. */
+"paper" | 
+/**  Said aloud; recorded by the person who heard it. */
+"oral";
+
+/**  One version of a consent declaration. */
+export type ConsentText = {
+	id: string,
+	key: string,
+	version: number,
+	title: string,
+	body: string,
+	required: boolean,
+	active: boolean,
+};
+
+/**  What an administrator types for a declaration (a new one, or a new version of `key`). */
+export type ConsentTextInput = {
+	/**  The declaration to give a new version; `None` for a new declaration. */
+	key: string | null,
+	title: string,
+	body: string,
+	required: boolean,
+};
 
 export type Country = "dk" | "se" | "no";
 
@@ -674,6 +751,9 @@ export type Issued = {
 export type JournalMode = "notes" | "journals" | "journalsWithId";
 
 export type KeyStorage = "keyring" | "passphrase";
+
+/**  How the client consented to a next of kin seeing their appointments. */
+export type KinConsent = "written" | "oral";
 
 /**  A draft or an issued invoice, or a credit note. */
 export type Kind = "invoice" | "creditNote";
