@@ -197,6 +197,9 @@ fn automatic_backups_happen_daily_rotate_and_warn() {
     let status = c.backup_status(&s).expect("status");
     assert!(!status.stale);
     assert!(status.last_drill.is_some(), "the drill's day is kept");
+    let month = klinik::review::Period::parse(&status.last_drill.clone().unwrap_or_default()[..7]).expect("period");
+    let review = c.log_review(&s, month).expect("review");
+    assert_eq!(review.last_drill, status.last_drill, "the log review shows the last passed drill");
     // Three days without a backup: the window warns; the disk unplugged: it says so, and
     // the attempt is recorded as failed.
     clock.advance(chrono::Duration::days(3));

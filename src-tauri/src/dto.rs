@@ -452,6 +452,8 @@ pub struct LogReview {
     pub security: Vec<AuditEvent>,
     /// What relatives did in the period.
     pub relative_access: Vec<AuditEvent>,
+    /// When a restore drill last passed (RFC 3339), if ever.
+    pub last_drill: Option<String>,
     pub relations_checked: bool,
     pub anchor_seq: u32,
     pub anchor_hash: String,
@@ -476,6 +478,7 @@ impl From<klinik::review::Review> for LogReview {
             without_relation: events(r.without_relation),
             security: events(r.security),
             relative_access: events(r.relative_access),
+            last_drill: r.last_drill,
             heavy_days: r
                 .heavy_days
                 .into_iter()

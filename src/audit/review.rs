@@ -98,6 +98,8 @@ pub struct Review {
     /// What relatives did: their sign-ins, their client's appointments, schedules and
     /// reports they looked at, and what they were refused.
     pub relative_access: Vec<EventView>,
+    /// When a restore drill (*Test a backup*) last passed, if ever.
+    pub last_drill: Option<String>,
     /// Whether the relation check was made (always, since relations exist).
     pub relations_checked: bool,
     pub anchor: Anchor,
@@ -232,6 +234,7 @@ pub(crate) fn build(conn: &Connection, clinic_id: &str, period: Period, now: Dat
         sample,
         security,
         relative_access,
+        last_drill: settings::get_text(conn, settings::BACKUP_LAST_DRILL)?,
         relations_checked: true,
         anchor: Anchor::of(conn, clinic_id, now)?,
         marks,

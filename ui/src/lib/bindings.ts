@@ -805,6 +805,8 @@ export type LogReview = {
 	security: AuditEvent[],
 	/**  What relatives did in the period. */
 	relativeAccess: AuditEvent[],
+	/**  When a restore drill last passed (RFC 3339), if ever. */
+	lastDrill: string | null,
 	relationsChecked: boolean,
 	anchorSeq: number,
 	anchorHash: string,
