@@ -1,8 +1,19 @@
-// The end of a client's record (administrators): the clinic's retention rules, the
-// cleanup proposal of clients whose periods have all run out and their purge, and a
-// client's erasure request with the letter about what stays. Every change asks for the
-// administrator's password; the core decides each rule and audits every call.
-import { backend, type ErasureOutcome, type Proposal, type PurgeSummary, type Rules } from '../backend';
+// The life of a client's record beyond the daily work (administrators): moving clients in
+// from the previous system's CSV, the client's own copy (access and portability), the
+// clinic's retention rules, the cleanup proposal of clients whose periods have all run out
+// and their purge, and a client's erasure request with the letter about what stays. Every
+// change asks for the administrator's password or a check first; the core decides each
+// rule and audits every call.
+import {
+  backend,
+  type ErasureOutcome,
+  type ImportReport,
+  type Mapping,
+  type Preview,
+  type Proposal,
+  type PurgeSummary,
+  type Rules,
+} from '../backend';
 
 /** The clinic's retention rules (years). */
 export function retentionRules(): Promise<Rules> {
@@ -37,4 +48,26 @@ export function eraseClient(clientId: string, password: string): Promise<Erasure
 /** Saves the letter about a refused erasure into the export folder; returns its path. */
 export function saveErasureLetter(clientId: string): Promise<string> {
   return backend.saveErasureLetter(clientId);
+}
+
+/**
+ * Saves the client's own copy (access and portability) with the password: client.pdf,
+ * encrypted with `pdfPassword` when given (8–128 characters), and client-fhir.json (a FHIR
+ * R4 Bundle, not encrypted) in a new folder in the export folder; returns the folder.
+ */
+export function saveClientCopy(clientId: string, password: string, pdfPassword: string | null): Promise<string> {
+  return backend.saveClientCopy(clientId, password, pdfPassword);
+}
+
+/** Reads a CSV of clients (the file as base64): its columns, first rows and a suggested mapping. */
+export function importPreview(base64: string): Promise<Preview> {
+  return backend.importPreview(base64);
+}
+
+/**
+ * Imports the clients of a CSV (base64) with the chosen columns, all or nothing: while any
+ * row is refused nothing is imported. With `dryRun` only says what it would refuse.
+ */
+export function importClients(base64: string, mapping: Mapping[], dryRun: boolean): Promise<ImportReport> {
+  return backend.importClients(base64, mapping, dryRun);
 }
