@@ -3,7 +3,7 @@
 // with full-text search.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoClinic, startDriver, until, Window, tid } from './webdriver.mjs';
+import { chooseFile, demoClinic, startDriver, until, Window, tid } from './webdriver.mjs';
 
 const APP = process.env.KLINIK_DESKTOP_BIN;
 const CLI = process.env.KLINIK_CLI_BIN;
@@ -104,23 +104,6 @@ test('write from a template, sign, add an addendum and find it again', async () 
     await win.quit();
   }
 });
-
-/** Puts a file into an <input type=file> the way a file chooser does (files + change). */
-async function chooseFile(win, css, name, type, base64) {
-  await win.waitFor(css);
-  await win.exec(
-    `const bytes = Uint8Array.from(atob(arguments[3]), (c) => c.charCodeAt(0));
-     const dt = new DataTransfer();
-     dt.items.add(new File([bytes], arguments[1], { type: arguments[2] }));
-     const input = document.querySelector(arguments[0]);
-     input.files = dt.files;
-     input.dispatchEvent(new Event('change', { bubbles: true }));`,
-    css,
-    name,
-    type,
-    base64,
-  );
-}
 
 // One page, 300 × 200 points, filled blue: pdf.js must draw it for the preview to pass.
 const BLUE_PDF = Buffer.from(

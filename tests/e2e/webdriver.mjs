@@ -262,3 +262,20 @@ export async function freshCode(key) {
     if (c !== first) return c;
   }
 }
+
+/** Puts a file into an <input type=file> the way a file chooser does (files + change). */
+export async function chooseFile(win, css, name, type, base64) {
+  await win.waitFor(css);
+  await win.exec(
+    `const bytes = Uint8Array.from(atob(arguments[3]), (c) => c.charCodeAt(0));
+     const dt = new DataTransfer();
+     dt.items.add(new File([bytes], arguments[1], { type: arguments[2] }));
+     const input = document.querySelector(arguments[0]);
+     input.files = dt.files;
+     input.dispatchEvent(new Event('change', { bubbles: true }));`,
+    css,
+    name,
+    type,
+    base64,
+  );
+}
