@@ -25,6 +25,7 @@ function report(period: string): Report {
     sample: [],
     security: [],
     relativeAccess: [],
+    lastDrill: null,
     relationsChecked: true,
     anchorSeq: 1,
     anchorHash: '0'.repeat(64),

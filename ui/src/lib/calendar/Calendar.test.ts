@@ -33,6 +33,7 @@ function appointment(day: string, over: Partial<Appointment> = {}): Appointment 
     status: 'booked',
     lateCancel: false,
     cancelReason: null,
+    consentMissing: false,
     ...over,
   };
 }

@@ -45,7 +45,7 @@ describe('the calendar’s accessibility', () => {
             {
               id: 'a', calendarId: 'c1', roomId: 'c2', clientId: 'k', clientName: 'Ida Kristensen', serviceId: 'sv', serviceName: 'Massage',
               colour: '#c62828', seriesId: 'series', title: '', note: 'Note', startsAt: `${day}T08:00:00Z`, endsAt: `${day}T09:00:00Z`,
-              status: 'arrived', lateCancel: false, cancelReason: null,
+              status: 'arrived', lateCancel: false, cancelReason: null, consentMissing: false,
             },
           ],
         };

@@ -71,7 +71,7 @@ describe('the local day and time of a UTC instant in the clinic zone', () => {
   it('puts an appointment in its calendar’s column and its room’s, once each', () => {
     const base = {
       clientId: null, clientName: null, serviceId: null, serviceName: null, colour: null, seriesId: null,
-      title: 'Møde', note: '', status: 'booked', lateCancel: false, cancelReason: null,
+      title: 'Møde', note: '', status: 'booked', lateCancel: false, cancelReason: null, consentMissing: false,
     } as const;
     const list: Appointment[] = [
       { ...base, id: 'a', calendarId: 'lars', roomId: 'room1', startsAt: '2026-03-30T08:00:00Z', endsAt: '2026-03-30T09:00:00Z' },

@@ -1226,4 +1226,6 @@ export const da: Messages = {
   'import.done.one': '{count} klient importeret.',
   'import.done.other': '{count} klienter importeret.',
   'action.client_import': 'Klienter importeret fra en fil',
+  'action.consent_record': 'Klientens samtykke registreret eller trukket tilbage',
+  'action.consent_text_change': 'Samtykkeerklæring ændret',
 };

@@ -1226,6 +1226,8 @@ export const en = {
   'import.done.one': '{count} client imported.',
   'import.done.other': '{count} clients imported.',
   'action.client_import': 'Clients imported from a file',
+  'action.consent_record': 'Client’s consent recorded or withdrawn',
+  'action.consent_text_change': 'Consent declaration changed',
 } as const;
 
 export type MessageKey = keyof typeof en;

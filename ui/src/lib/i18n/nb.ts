@@ -1226,4 +1226,6 @@ export const nb: Messages = {
   'import.done.one': '{count} klient importert.',
   'import.done.other': '{count} klienter importert.',
   'action.client_import': 'Klienter importert fra en fil',
+  'action.consent_record': 'Klientens samtykke registrert eller trukket tilbake',
+  'action.consent_text_change': 'Samtykkeerklæring endret',
 };

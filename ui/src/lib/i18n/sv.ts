@@ -1226,4 +1226,6 @@ export const sv: Messages = {
   'import.done.one': '{count} klient importerad.',
   'import.done.other': '{count} klienter importerade.',
   'action.client_import': 'Klienter importerade från en fil',
+  'action.consent_record': 'Klientens samtycke registrerat eller återkallat',
+  'action.consent_text_change': 'Samtyckesförklaring ändrad',
 };

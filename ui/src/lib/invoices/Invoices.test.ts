@@ -16,7 +16,7 @@ const KAREN = { id: 'k1', name: 'Karen Berg', phone: '', email: '', createdAt: '
 function appointment(id: string, status: Appointment['status'], startsAt: string): Appointment {
   return {
     id, calendarId: 'c', roomId: null, clientId: 'k1', clientName: 'Karen Berg', serviceId: 's', serviceName: 'Fodbehandling',
-    colour: null, seriesId: null, title: '', note: '', startsAt, endsAt: startsAt.replace('T10', 'T11'), status, lateCancel: false, cancelReason: null,
+    colour: null, seriesId: null, title: '', note: '', startsAt, endsAt: startsAt.replace('T10', 'T11'), status, lateCancel: false, cancelReason: null, consentMissing: false,
   };
 }
 

@@ -112,7 +112,7 @@ describe('the signed-in window', () => {
             {
               id: 'a', calendarId: 'c', roomId: null, clientId: 'k1', clientName: 'Karen Berg', serviceId: null, serviceName: null,
               colour: null, seriesId: null, title: '', note: '', startsAt: `${day}T10:00:00Z`, endsAt: `${day}T11:00:00Z`,
-              status: 'booked', lateCancel: false, cancelReason: null,
+              status: 'booked', lateCancel: false, cancelReason: null, consentMissing: false,
             },
           ],
         };
