@@ -138,6 +138,7 @@ const COMMANDS: &[&str] = &[
     "record_consent",
     "withdraw_consent",
     "save_consent_form",
+    "restore_newest_backup",
 ];
 
 fn main() {

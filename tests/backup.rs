@@ -214,3 +214,71 @@ fn automatic_backups_happen_daily_rotate_and_warn() {
     assert!(log.iter().any(|e| e.action == "backup_drill" && e.outcome == "ok"));
     assert!(log.iter().any(|e| e.action == "backup_failed" && e.reason.as_deref() == Some("folder_missing")));
 }
+
+/// A clinic file damaged beyond opening: the newest backup of this clinic is found in the
+/// backup folder noted beside the database (not inside it), restored with the recovery
+/// code, and the damaged clinic is kept aside; `klinik salvage` reads what is still
+/// readable of a damaged file with the recovery code into a folder with its own report.
+#[test]
+fn a_damaged_clinic_restores_its_newest_backup_and_salvage_reads_what_is_left() {
+    let root = tmp();
+    let live = root.path().join("klinik");
+    let folder = root.path().join("usb");
+    std::fs::create_dir(&folder).expect("usb");
+    let (mut c, recovery) = setup(&live);
+    let s = login(&mut c);
+    c.create_client(&s, &ClientInput { name: "Dorte Damaged".into(), ..Default::default() }).expect("c");
+    c.set_backup_folder(&s, Some(&folder), &Secret::new(OWNER_PASSWORD)).expect("folder");
+    assert_eq!(
+        std::fs::read_to_string(live.join("backup-folder")).expect("noted beside the db"),
+        folder.to_str().expect("p")
+    );
+    c.automatic_backup().expect("backup").expect("made");
+    let id = c.id().clone();
+    drop(c);
+    // A second, unrelated backup folder entry of another clinic is ignored.
+    std::fs::create_dir(folder.join("klinik-backup-19990101-000000")).expect("other");
+
+    // Damage: a stretch in the middle of the file overwritten, found when the clinic is
+    // checked after an unclean shutdown (a power cut while the disk failed).
+    let db = live.join("klinik.db");
+    let mut bytes = std::fs::read(&db).expect("db");
+    let mid = bytes.len() / 2;
+    for b in &mut bytes[mid - 8192..mid + 8192] {
+        *b = 0x5a;
+    }
+    std::fs::write(&db, &bytes).expect("damage");
+    std::fs::remove_file(live.join("klinik.db-wal")).ok();
+    std::fs::remove_file(klinik::vault::DataDir::new(&live).clean_marker()).ok();
+    let opened = open_keyring(&live);
+    assert!(opened.is_err(), "the damaged clinic is refused");
+    let (newest, manifest) = klinik::backup::newest_for(&live).expect("look").expect("a backup is found");
+    assert!(newest.starts_with(&folder) && manifest.clinic_id == id.as_str());
+
+    // Salvage first (from the damaged file, with the recovery code).
+    let out = root.path().join("salvage");
+    let code = klinik::vault::RecoveryCode::parse(&recovery).expect("code");
+    let report = klinik::backup::salvage(&live, &code, &out).expect("salvage");
+    assert!(out.join("report.txt").exists());
+    assert!(report.tables.iter().any(|t| t.name == "clients"), "{report:?}");
+    assert!(report.tables.iter().any(|t| t.rows > 0), "something was read: {report:?}");
+    let clients = report.tables.iter().find(|t| t.name == "clients").expect("clients");
+    if clients.error.is_none() {
+        assert!(std::fs::read_to_string(out.join("clients.csv")).expect("csv").contains("Dorte Damaged"));
+    }
+    let text = std::fs::read_to_string(out.join("report.txt")).expect("report");
+    assert!(text.contains("integrity check") && text.contains("clients:"), "{text}");
+    assert!(matches!(
+        klinik::backup::salvage(&live, &klinik::vault::RecoveryCode::generate(), &root.path().join("s2")),
+        Err(Error::WrongRecoveryCode)
+    ));
+
+    // Restore the newest backup: the recovery code is asked, the damaged clinic is moved aside.
+    let unlock = Unlock { recovery_code: Some(Secret::new(recovery.clone())), passphrase: None };
+    let (mut b, _, moved) =
+        Clinic::restore_backup(&newest, &live, &unlock, &OsKeyring, Arc::new(SystemClock)).expect("restore");
+    let moved = moved.expect("the damaged clinic is kept");
+    assert!(moved.join("klinik.db").exists());
+    let bs = login(&mut b);
+    assert!(b.list_clients(&bs, "Dorte").expect("list").iter().any(|k| k.name == "Dorte Damaged"));
+}

@@ -396,3 +396,37 @@ fn import_and_export_clients_from_the_command_line() {
     let refused = run(lars.0, lars.1, &["import", "clients", "--file", file]);
     assert!(!refused.status.success());
 }
+
+/// `klinik salvage` reads a clinic with its recovery code into CSV files and a report; a
+/// wrong code reads nothing.
+#[test]
+fn salvage_reads_the_clinic_with_the_recovery_code() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let dir = d.path().join("demo");
+    let demo = klinik(&dir)
+        .args(["demo", "--clients", "2", "--key-store", "passphrase"])
+        .env("KLINIK_PASSPHRASE", "syv-sure-svaner-ved-søen")
+        .output()
+        .expect("run");
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let printed = String::from_utf8_lossy(&demo.stdout).into_owned();
+    let code = printed.lines().find_map(|l| l.strip_prefix("Recovery code: ")).expect("the code").trim().to_owned();
+    let out = d.path().join("salvage");
+    let wrong = klinik(&dir)
+        .args(["salvage", "--out", out.to_str().expect("p")])
+        .env("KLINIK_RECOVERY_CODE", "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA")
+        .output()
+        .expect("run");
+    assert!(!wrong.status.success());
+    assert!(!out.join("clients.csv").exists());
+    let run = klinik(&dir)
+        .args(["salvage", "--out", out.to_str().expect("p")])
+        .env("KLINIK_RECOVERY_CODE", &code)
+        .output()
+        .expect("run");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("clients: "));
+    let clients = std::fs::read_to_string(out.join("clients.csv")).expect("clients.csv");
+    assert!(clients.contains("Emil Vestergaard"), "{clients}");
+    assert!(std::fs::read_to_string(out.join("report.txt")).expect("report").contains("integrity check"));
+}

@@ -175,6 +175,9 @@ pub enum AppStatus {
     Failed {
         language: LanguageDto,
         reason: ErrorCodeDto,
+        /// When the newest backup of this clinic found in its backup folder was made (it
+        /// can be restored from this screen), if there is one.
+        newest_backup: Option<String>,
     },
     Login {
         language: LanguageDto,

@@ -22,6 +22,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             session::password_strength,
             session::setup_clinic,
             session::unlock_vault,
+            session::restore_newest_backup,
             session::login,
             session::logout,
             session::lock_session,

@@ -113,6 +113,9 @@ impl AppState {
 
 impl Inner {
     pub fn adopt(&mut self, mut clinic: Clinic) {
+        // Keep the backup folder noted beside the database (for a clinic that was set up
+        // before the note existed).
+        let _ = clinic.note_backup_folder();
         // Today's automatic backup, if a folder is chosen and none was made today (a failure
         // is recorded by the core and shown to administrators as a warning).
         if clinic.automatic_backup_due().unwrap_or(false) {
@@ -149,13 +152,20 @@ impl Inner {
                         key_storage: Clinic::key_storage(&self.data_dir).unwrap_or(KeyStorage::Keyring).into(),
                         reason: e.code().into(),
                     },
-                    code => AppStatus::Failed { language, reason: ErrorCodeDto::from(code) },
+                    code => AppStatus::Failed {
+                        language,
+                        reason: ErrorCodeDto::from(code),
+                        newest_backup: klinik::backup::newest_for(&self.data_dir)
+                            .ok()
+                            .flatten()
+                            .map(|(_, m)| m.created_at),
+                    },
                 },
             };
         };
         let info = match clinic.info() {
             Ok(i) => i,
-            Err(e) => return AppStatus::Failed { language, reason: e.code().into() },
+            Err(e) => return AppStatus::Failed { language, reason: e.code().into(), newest_backup: None },
         };
         let clinic_name = info.name;
         let Some(session) = self.session.clone() else {

@@ -288,6 +288,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("record_consent", &["consent_record"]),
     ("withdraw_consent", &["consent_record"]),
     ("save_consent_form", &["client_read"]),
+    ("restore_newest_backup", &[]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];

@@ -14,6 +14,8 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 pub mod rotation;
+pub mod salvage;
+pub use salvage::{salvage, SalvageReport, SalvagedTable};
 
 pub const MANIFEST: &str = "backup-manifest.json";
 
@@ -105,4 +107,51 @@ pub fn restore(
         return Err(Error::Corrupted("the restored database differs from the backup".into()));
     }
     Ok((manifest, moved))
+}
+
+/// The file beside the database that names the backup folder (see
+/// `Clinic::note_backup_folder`).
+const FOLDER_NOTE: &str = "backup-folder";
+
+/// Keeps the backup folder's path beside the database (empty: none chosen).
+pub(crate) fn note_folder(data_dir: &Path, folder: &str) -> Result<()> {
+    let path = data_dir.join(FOLDER_NOTE);
+    if folder.is_empty() {
+        return match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        };
+    }
+    let tmp = data_dir.join(format!("{FOLDER_NOTE}.tmp"));
+    std::fs::write(&tmp, folder.as_bytes())?;
+    std::fs::rename(tmp, path)?;
+    Ok(())
+}
+
+/// The newest backup of the clinic in `data_dir` that checks out, in the backup folder
+/// noted beside the database (manual `klinik-backup-*` and automatic `klinik-auto-*`
+/// folders alike) — for a clinic whose file cannot be opened any more. `None`: no folder
+/// noted, or no backup of this clinic in it.
+pub fn newest_for(data_dir: &Path) -> Result<Option<(PathBuf, Manifest)>> {
+    let Ok(folder) = std::fs::read_to_string(data_dir.join(FOLDER_NOTE)) else { return Ok(None) };
+    let folder = PathBuf::from(folder.trim());
+    let Ok(clinic) = crate::vault::KeySlots::read(&crate::vault::DataDir::new(data_dir).keyslots()) else {
+        return Ok(None);
+    };
+    let Ok(entries) = std::fs::read_dir(&folder) else { return Ok(None) };
+    let mut best: Option<(PathBuf, Manifest)> = None;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with("klinik-auto-") || name.starts_with("klinik-backup-")) {
+            continue;
+        }
+        let Ok(m) = check_backup(&entry.path()) else { continue };
+        if m.clinic_id != clinic.clinic_id.as_str() {
+            continue;
+        }
+        if best.as_ref().is_none_or(|(_, b)| m.created_at > b.created_at) {
+            best = Some((entry.path(), m));
+        }
+    }
+    Ok(best)
 }

@@ -121,6 +121,13 @@ enum Command {
         #[arg(long)]
         from: PathBuf,
     },
+    /// A damaged clinic and no backup left: write whatever is still readable, table by
+    /// table, as CSV into a new folder with a report. Takes the recovery code (asked, or
+    /// KLINIK_RECOVERY_CODE). The folder is not encrypted.
+    Salvage {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Measure a clinic made by `klinik demo`: prints `NAME p50_ms=… p95_ms=…` lines.
     /// Refuses any other clinic (it copies the clinic unencrypted to the temp folder).
     #[cfg(feature = "devtools")]
@@ -729,6 +736,19 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
                 m.audit_seq,
                 m.audit_hash
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Salvage { out } => {
+            let typed = prompt_secret("KLINIK_RECOVERY_CODE", "Recovery code: ", false)?;
+            let code = klinik::vault::RecoveryCode::parse(typed.expose())?;
+            let report = klinik::backup::salvage(&dir, &code, &out)?;
+            for t in &report.tables {
+                match &t.error {
+                    None => println!("{}: {} rows", t.name, t.rows),
+                    Some(e) => println!("{}: {} rows, then unreadable ({e})", t.name, t.rows),
+                }
+            }
+            println!("wrote {} (see report.txt; the folder is not encrypted)", out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Restore { from } => {

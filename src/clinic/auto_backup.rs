@@ -61,7 +61,16 @@ impl Clinic {
             }
             None => String::new(),
         };
-        self.set_text_confirmed(session, settings::BACKUP_FOLDER, &value, password)
+        self.set_text_confirmed(session, settings::BACKUP_FOLDER, &value, password)?;
+        self.note_backup_folder()
+    }
+
+    /// Writes the chosen backup folder also beside the database (`backup-folder`, a path,
+    /// nothing secret): when the clinic file itself is damaged and cannot be opened, the
+    /// window still knows where the newest backup is and offers to restore it.
+    pub fn note_backup_folder(&self) -> Result<()> {
+        let folder = settings::get_text(&self.conn, settings::BACKUP_FOLDER)?.unwrap_or_default();
+        crate::backup::note_folder(self.dir.root(), &folder)
     }
 
     /// Whether today's automatic backup is still to be made (a folder is chosen and no

@@ -26,7 +26,7 @@ impl Clinic {
 
     /// The clients whose retention periods have all run out, with why (administrators).
     pub fn cleanup_proposal(&mut self, session: &SessionId) -> Result<Vec<Proposal>> {
-        self.gated(session, Action::CleanupReview, None, |ctx| cleanup::propose(ctx))
+        self.gated(session, Action::CleanupReview, None, cleanup::propose)
     }
 
     /// How many clients the cleanup would propose (for the reminder; no names).

@@ -34,7 +34,7 @@ impl Clinic {
 
     /// A relative's own page: the clients they are bound to.
     pub fn relative_home(&mut self, session: &SessionId) -> Result<Vec<BoundClient>> {
-        self.gated(session, Action::RelativeHome, None, |ctx| view::home(ctx))
+        self.gated(session, Action::RelativeHome, None, view::home)
     }
 
     /// The bound client's appointments on `from..=to` (a relative, with a binding that

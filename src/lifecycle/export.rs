@@ -227,7 +227,7 @@ pub(crate) fn copy(ctx: &mut GateCtx<'_>, client: &ClientId, pdf_password: Optio
     let mut w = Writer::new();
     w.line(&clinic_name, true);
     w.heading(&format!("{} — {}", l[0], details.name), 15.0);
-    w.line(&format!("{}", clock::to_db(ctx.now()).get(..10).unwrap_or_default()), false);
+    w.line(clock::to_db(ctx.now()).get(..10).unwrap_or_default(), false);
     w.heading(l[1], 12.0);
     for (label, value) in [
         (l[2], Some(details.name.clone())),

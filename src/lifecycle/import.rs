@@ -224,7 +224,7 @@ pub(crate) fn import(ctx: &mut GateCtx<'_>, bytes: &[u8], mapping: &[Mapping], d
         index.push((m.field, i));
     }
     let has = |f: ImportField| index.iter().any(|(g, _)| *g == f);
-    if !has(ImportField::Name) && !(has(ImportField::FirstName) || has(ImportField::LastName)) {
+    if !(has(ImportField::Name) || has(ImportField::FirstName) || has(ImportField::LastName)) {
         return Err(Error::invalid("map a column to the name (or to first and last name)"));
     }
     let national_ids = crate::settings::national_id_mode(ctx.conn())?;

@@ -60,7 +60,7 @@ impl RecoveryCode {
     }
 
     /// Bytes fed to Argon2id: the canonical grouped form.
-    pub(crate) fn kdf_input(&self) -> &[u8] {
+    pub fn kdf_input(&self) -> &[u8] {
         self.0.expose().as_bytes()
     }
 }

@@ -146,3 +146,31 @@ pub async fn set_language(state: State<'_, AppState>, language: LanguageDto) -> 
     s.language = language.into();
     Ok(s.status())
 }
+
+/// A clinic that cannot be opened (damaged): restores the newest backup of it found in its
+/// backup folder, with that backup's recovery code or passphrase (a restore replaces the
+/// clinic's history, so the clinic's own secret is asked). The damaged clinic is moved
+/// aside, never deleted; the restored clinic records the restore as its first event.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_newest_backup(
+    state: State<'_, AppState>,
+    passphrase: Option<String>,
+    recovery_code: Option<String>,
+) -> CmdResult<AppStatus> {
+    let mut s = state.lock();
+    if s.clinic.is_some() {
+        return Err(klinik::Error::Conflict("the clinic is open: there is nothing to restore".into()).into());
+    }
+    let Some((from, _)) = klinik::backup::newest_for(&s.data_dir)? else {
+        return Err(klinik::Error::NotFound.into());
+    };
+    let unlock = Unlock {
+        passphrase: passphrase.filter(|p| !p.is_empty()).map(Secret::new),
+        recovery_code: recovery_code.filter(|p| !p.is_empty()).map(Secret::new),
+    };
+    let (clinic, _, _) = Clinic::restore_backup(&from, &s.data_dir, &unlock, &OsKeyring, Arc::new(SystemClock))?;
+    s.open_error = None;
+    s.adopt(clinic);
+    Ok(s.status())
+}

@@ -10,6 +10,13 @@ export const commands = {
 	passwordStrength: (password: string) => __TAURI_INVOKE<PasswordStrength>("password_strength", { password }),
 	setupClinic: (input: SetupInput) => __TAURI_INVOKE<SetupResult>("setup_clinic", { input }),
 	unlockVault: (passphrase: string | null, recoveryCode: string | null) => __TAURI_INVOKE<AppStatus>("unlock_vault", { passphrase, recoveryCode }),
+	/**
+	 *  A clinic that cannot be opened (damaged): restores the newest backup of it found in its
+	 *  backup folder, with that backup's recovery code or passphrase (a restore replaces the
+	 *  clinic's history, so the clinic's own secret is asked). The damaged clinic is moved
+	 *  aside, never deleted; the restored clinic records the restore as its first event.
+	 */
+	restoreNewestBackup: (passphrase: string | null, recoveryCode: string | null) => __TAURI_INVOKE<AppStatus>("restore_newest_backup", { passphrase, recoveryCode }),
 	login: (email: string, password: string, code: string | null) => __TAURI_INVOKE<AppStatus>("login", { email, password, code }),
 	logout: () => __TAURI_INVOKE<AppStatus>("logout"),
 	lockSession: () => __TAURI_INVOKE<AppStatus>("lock_session"),
@@ -254,7 +261,12 @@ export type AppError = {
 /**  What the window should show now. */
 export type AppStatus = 
 /**  The clinic is being opened; `checking`: with the check after an unclean shutdown. */
-{ state: "opening"; language: Language; checking: boolean } | { state: "setup"; language: Language } | { state: "unlockVault"; language: Language; keyStorage: KeyStorage; reason: ErrorCode } | { state: "failed"; language: Language; reason: ErrorCode } | { state: "login"; language: Language; clinicName: string } | { state: "locked"; language: Language; clinicName: string; me: Me } | { state: "ready"; language: Language; clinicName: string; journalMode: JournalMode; me: Me };
+{ state: "opening"; language: Language; checking: boolean } | { state: "setup"; language: Language } | { state: "unlockVault"; language: Language; keyStorage: KeyStorage; reason: ErrorCode } | { state: "failed"; language: Language; reason: ErrorCode; 
+/**
+ *  When the newest backup of this clinic found in its backup folder was made (it
+ *  can be restored from this screen), if there is one.
+ */
+newestBackup: string | null } | { state: "login"; language: Language; clinicName: string } | { state: "locked"; language: Language; clinicName: string; me: Me } | { state: "ready"; language: Language; clinicName: string; journalMode: JournalMode; me: Me };
 
 export type Appointment = {
 	id: AppointmentId,
