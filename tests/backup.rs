@@ -282,3 +282,39 @@ fn a_damaged_clinic_restores_its_newest_backup_and_salvage_reads_what_is_left() 
     let bs = login(&mut b);
     assert!(b.list_clients(&bs, "Dorte").expect("list").iter().any(|k| k.name == "Dorte Damaged"));
 }
+
+/// Today's backup runs beside the window: copied on a connection and thread of its own
+/// while the clinic goes on writing, checked like every backup, then recorded and rotated.
+#[test]
+fn an_automatic_backup_runs_beside_the_work_and_is_recorded_when_it_ends() {
+    let root = tmp();
+    let live = root.path().join("klinik");
+    let folder = root.path().join("usb");
+    std::fs::create_dir(&folder).expect("usb");
+    let (mut c, _) = setup(&live);
+    let s = login(&mut c);
+    c.set_backup_folder(&s, Some(&folder), &Secret::new(OWNER_PASSWORD)).expect("folder");
+    for i in 0..50 {
+        c.create_client(&s, &ClientInput { name: format!("Klient {i}"), ..Default::default() }).expect("c");
+    }
+    assert!(c.automatic_backup_due().expect("due"));
+    let job = std::sync::Arc::new(c.start_automatic_backup().expect("start").expect("a folder is chosen"));
+    let running = job.clone();
+    let copying = std::thread::spawn(move || running.run());
+    // The window goes on: clients are registered while the copy is made.
+    for i in 0..20 {
+        c.create_client(&s, &ClientInput { name: format!("Under backup {i}"), ..Default::default() }).expect("c");
+    }
+    let outcome = copying.join().expect("thread");
+    let manifest = outcome.as_ref().expect("the backup").clone();
+    assert_eq!(job.progress(), 100);
+    c.finish_automatic_backup(&job, &outcome).expect("finish");
+    assert_eq!(klinik::backup::check_backup(job.dest()).expect("it verifies"), manifest);
+    assert!(!c.automatic_backup_due().expect("due"), "today's backup is done");
+    let status = c.backup_status(&s).expect("status");
+    assert_eq!(status.last_ok.as_deref(), Some(manifest.created_at.as_str()));
+    // The copy's head is the backup's own event (recorded before the copy was taken).
+    let events = c.audit_page(&s, &Default::default(), None, 500).expect("events");
+    let made = events.iter().find(|e| e.action == "backup_automatic").expect("its event");
+    assert!(manifest.audit_seq >= made.seq, "the copy holds the record of its own making");
+}

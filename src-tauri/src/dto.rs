@@ -193,6 +193,8 @@ pub enum AppStatus {
         clinic_name: String,
         journal_mode: JournalModeDto,
         me: MeDto,
+        /// Today's automatic backup is being made beside the window: how far, in percent.
+        backup_progress: Option<u32>,
     },
 }
 

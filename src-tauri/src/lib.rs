@@ -237,7 +237,9 @@ pub fn run(data_dir: PathBuf) -> Result<(), tauri::Error> {
                 if let (Some(clinic), Some(session)) = (inner.clinic.as_mut(), inner.session.take()) {
                     let _ = clinic.logout(&session);
                 }
-                // A backup when Klinik closes (when a folder is chosen; failures are recorded).
+                // A background backup still copying is waited for; then a backup when Klinik
+                // closes (when a folder is chosen; failures are recorded).
+                inner.poll_backup(true);
                 if let Some(clinic) = inner.clinic.as_mut() {
                     let _ = clinic.automatic_backup();
                 }

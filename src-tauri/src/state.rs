@@ -24,6 +24,14 @@ pub struct Inner {
     pub export_dir: PathBuf,
     /// While the clinic is being opened: whether that includes the after-crash check.
     pub opening: Option<bool>,
+    /// Today's automatic backup, while it runs beside the window.
+    pub backup: Option<RunningBackup>,
+}
+
+/// An automatic backup copying on its own thread (and connection).
+pub struct RunningBackup {
+    job: std::sync::Arc<klinik::clinic::BackupJob>,
+    handle: std::thread::JoinHandle<klinik::Result<klinik::backup::Manifest>>,
 }
 
 /// The UI's starting language before a clinic says otherwise: the system's, if it is one
@@ -80,6 +88,7 @@ impl AppState {
             language: system_language(),
             export_dir,
             opening,
+            backup: None,
         };
         Self { inner: Mutex::new(inner) }
     }
@@ -116,10 +125,16 @@ impl Inner {
         // Keep the backup folder noted beside the database (for a clinic that was set up
         // before the note existed).
         let _ = clinic.note_backup_folder();
-        // Today's automatic backup, if a folder is chosen and none was made today (a failure
-        // is recorded by the core and shown to administrators as a warning).
+        // Today's automatic backup, if a folder is chosen and none was made today: it copies
+        // on a thread and connection of its own while the window is used (its progress is in
+        // the status; a failure is recorded by the core and shown to administrators).
         if clinic.automatic_backup_due().unwrap_or(false) {
-            let _ = clinic.automatic_backup();
+            if let Ok(Some(job)) = clinic.start_automatic_backup() {
+                let job = std::sync::Arc::new(job);
+                let running = job.clone();
+                let handle = std::thread::spawn(move || running.run());
+                self.backup = Some(RunningBackup { job, handle });
+            }
         }
         if let Some(log) = klinik::audit::AnchorLog::default_for(clinic.id().as_str()) {
             clinic.set_anchor_log(log);
@@ -132,7 +147,25 @@ impl Inner {
         self.session = None;
     }
 
+    /// Records a finished background backup (`wait`: wait for one still running, as when
+    /// Klinik closes). Returns the progress of one still running.
+    pub fn poll_backup(&mut self, wait: bool) -> Option<u32> {
+        let running = self.backup.take()?;
+        if !wait && !running.handle.is_finished() {
+            let progress = running.job.progress();
+            self.backup = Some(running);
+            return Some(progress);
+        }
+        let outcome =
+            running.handle.join().unwrap_or_else(|_| Err(Error::Internal("the backup stopped unexpectedly".into())));
+        if let Some(clinic) = self.clinic.as_mut() {
+            let _ = clinic.finish_automatic_backup(&running.job, &outcome);
+        }
+        None
+    }
+
     pub fn status(&mut self) -> AppStatus {
+        let backup_progress = self.poll_backup(false);
         let language: LanguageDto = self.language.into();
         if let Some(checking) = self.opening {
             return AppStatus::Opening { language, checking };
@@ -173,7 +206,13 @@ impl Inner {
         };
         match clinic.me(&session) {
             Ok(me) if me.locked => AppStatus::Locked { language, clinic_name, me: me.into() },
-            Ok(me) => AppStatus::Ready { language, clinic_name, journal_mode: info.journal_mode.into(), me: me.into() },
+            Ok(me) => AppStatus::Ready {
+                language,
+                clinic_name,
+                journal_mode: info.journal_mode.into(),
+                me: me.into(),
+                backup_progress,
+            },
             Err(_) => {
                 self.session = None;
                 AppStatus::Login { language, clinic_name }

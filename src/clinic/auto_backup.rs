@@ -89,10 +89,13 @@ impl Clinic {
         })
     }
 
-    /// Makes an automatic backup into the chosen folder and rotates the older ones; `None`
-    /// when no folder is chosen. The clinic's own act (no person), recorded in the audit
-    /// trail as `backup_automatic` (or `backup_failed`).
-    pub fn automatic_backup(&mut self) -> Result<Option<PathBuf>> {
+    /// Starts today's automatic backup to run beside the window (see [`BackupJob`]): the
+    /// target folder is made and the backup's own event recorded now (so the copy holds the
+    /// record of its own making); [`BackupJob::run`] copies on a connection of its own, and
+    /// [`Clinic::finish_automatic_backup`] records the outcome and rotates. `None` when no
+    /// folder is chosen; an unreachable folder is recorded and refused as by
+    /// [`Clinic::automatic_backup`].
+    pub fn start_automatic_backup(&mut self) -> Result<Option<BackupJob>> {
         let Some(folder) = settings::get_text(&self.conn, settings::BACKUP_FOLDER)?.filter(|f| !f.is_empty()) else {
             return Ok(None);
         };
@@ -111,10 +114,58 @@ impl Clinic {
             now,
             &audit::NewEvent { object: Some(&object), ..auth::event(None, &self.ws, "backup_automatic", Outcome::Ok) },
         )?;
-        self.finish_backup(&dest, now)?;
-        settings::set_text(&self.conn, settings::BACKUP_LAST_OK, &clock::to_db(now))?;
-        self.rotate_backups(&folder)?;
-        Ok(Some(dest))
+        Ok(Some(BackupJob {
+            database: self.dir.database(),
+            keyslots: self.dir.keyslots(),
+            key: MasterKey::from_bytes(*self.key.bytes()),
+            clinic_id: self.slots.clinic_id.as_str().to_owned(),
+            folder,
+            dest,
+            now,
+            finished: std::sync::atomic::AtomicBool::new(false),
+        }))
+    }
+
+    /// Records how a background backup ended: on success the day's backup is done, the
+    /// audit head anchored and the old automatic backups rotated; on failure it is recorded
+    /// as `backup_failed` (and the half-made folder removed — it is Klinik's own, unverified).
+    pub fn finish_automatic_backup(
+        &mut self,
+        job: &BackupJob,
+        outcome: &Result<crate::backup::Manifest>,
+    ) -> Result<()> {
+        match outcome {
+            Ok(_) => {
+                settings::set_text(&self.conn, settings::BACKUP_LAST_OK, &clock::to_db(job.now))?;
+                self.anchor_head()?;
+                self.rotate_backups(&job.folder)
+            }
+            Err(e) => {
+                let reason = format!("{:?}", e.code());
+                audit::append(
+                    &self.conn,
+                    self.clock.now(),
+                    &audit::NewEvent {
+                        reason: Some(&reason),
+                        ..auth::event(None, &self.ws, "backup_failed", Outcome::Failed)
+                    },
+                )?;
+                if crate::backup::check_backup(&job.dest).is_err() {
+                    let _ = std::fs::remove_dir_all(&job.dest);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Makes an automatic backup into the chosen folder and rotates the older ones; `None`
+    /// when no folder is chosen. The clinic's own act (no person), recorded in the audit
+    /// trail as `backup_automatic` (or `backup_failed`).
+    pub fn automatic_backup(&mut self) -> Result<Option<PathBuf>> {
+        let Some(job) = self.start_automatic_backup()? else { return Ok(None) };
+        let outcome = job.run();
+        self.finish_automatic_backup(&job, &outcome)?;
+        outcome.map(|_| Some(job.dest.clone()))
     }
 
     /// Deletes the automatic backups the rotation leaves out: only folders named as
@@ -252,5 +303,45 @@ impl Clinic {
         })();
         let _ = std::fs::remove_dir_all(&place);
         result
+    }
+}
+
+/// A backup that runs beside the window: everything it needs to copy the clinic on a
+/// connection of its own (a consistent snapshot of the write-ahead log, while the window
+/// goes on writing), and how far it has come.
+pub struct BackupJob {
+    database: PathBuf,
+    keyslots: PathBuf,
+    key: crate::secret::MasterKey,
+    clinic_id: String,
+    folder: PathBuf,
+    dest: PathBuf,
+    now: chrono::DateTime<chrono::Utc>,
+    finished: std::sync::atomic::AtomicBool,
+}
+
+impl BackupJob {
+    /// Copies and checks the backup (slow: run it off the window's thread).
+    pub fn run(&self) -> Result<crate::backup::Manifest> {
+        let conn = vault::open_connection(&self.database, &self.key, OpenMode::Existing)?;
+        let out = super::backup::write_backup(&conn, &self.keyslots, &self.clinic_id, &self.dest, self.now);
+        self.finished.store(true, std::sync::atomic::Ordering::Release);
+        out
+    }
+
+    /// How far the copy has come, in percent: the copy's size against the clinic's (an
+    /// estimate, at most 99 while copying and checking), 100 when done.
+    pub fn progress(&self) -> u32 {
+        if self.finished.load(std::sync::atomic::Ordering::Acquire) {
+            return 100;
+        }
+        let total = std::fs::metadata(&self.database).map(|m| m.len()).unwrap_or(0).max(1);
+        let done = std::fs::metadata(self.dest.join("klinik.db")).map(|m| m.len()).unwrap_or(0);
+        u32::try_from((done * 100 / total).min(99)).unwrap_or(99)
+    }
+
+    /// Where the backup goes.
+    pub fn dest(&self) -> &Path {
+        &self.dest
     }
 }

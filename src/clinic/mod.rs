@@ -263,7 +263,7 @@ pub(crate) mod staff;
 
 pub use crate::invoices::InvoicePdf;
 pub use audit_log::{ExportFormat, Exported};
-pub use auto_backup::{BackupStatus, Drill};
+pub use auto_backup::{BackupJob, BackupStatus, Drill};
 pub use calendar::CalendarView;
 pub use reports::ReportFile;
 

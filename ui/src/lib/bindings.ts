@@ -266,7 +266,9 @@ export type AppStatus =
  *  When the newest backup of this clinic found in its backup folder was made (it
  *  can be restored from this screen), if there is one.
  */
-newestBackup: string | null } | { state: "login"; language: Language; clinicName: string } | { state: "locked"; language: Language; clinicName: string; me: Me } | { state: "ready"; language: Language; clinicName: string; journalMode: JournalMode; me: Me };
+newestBackup: string | null } | { state: "login"; language: Language; clinicName: string } | { state: "locked"; language: Language; clinicName: string; me: Me } | { state: "ready"; language: Language; clinicName: string; journalMode: JournalMode; me: Me; 
+/**  Today's automatic backup is being made beside the window: how far, in percent. */
+backupProgress: number | null };
 
 export type Appointment = {
 	id: AppointmentId,
