@@ -3,7 +3,7 @@ import type { AppStatus } from './backend';
 import { SignedInSession } from './session.svelte';
 import { OWNER } from './testing';
 
-const ready: AppStatus = { state: 'ready', language: 'da', clinicName: 'Fjordklinikken', journalMode: 'notes', me: OWNER };
+const ready: AppStatus = { state: 'ready', language: 'da', clinicName: 'Fjordklinikken', journalMode: 'notes', me: OWNER, backupProgress: null };
 
 describe('the signed-in session', () => {
   it('reads who is signed in, the clinic and its journal mode from the last ready status', () => {

@@ -39,6 +39,7 @@ const deskStatus = (pinName: string | null): AppStatus => ({
   clinicName: 'K',
   journalMode: 'journals',
   me: { ...desk, pinName },
+  backupProgress: null,
 });
 
 /** The core as the journal sees it; `journal` answers the journal command. */
