@@ -87,4 +87,21 @@ describe('the monthly log review', () => {
     render(LogReview, { context: withSession() });
     expect((await screen.findByTestId('review.relativeAccess.none')).textContent).toBe('None this month.');
   });
+
+  it('says when a backup test (restore drill) last passed, or that none has yet', async () => {
+    const drill = new Date(2026, 2, 12, 14).toISOString();
+    mockIPC((cmd, args) => (cmd === 'log_review' ? { ...report((args as { period: string }).period), lastDrill: drill } : null));
+    setLanguage('da');
+    render(LogReview, { context: withSession() });
+    expect((await screen.findByTestId('review.lastDrill')).textContent).toBe('Seneste beståede test af sikkerhedskopi: 12. marts 2026');
+    expect(screen.getByText('Test af sikkerhedskopier').tagName).toBe('H3');
+    cleanup();
+
+    setLanguage('en');
+    mockIPC((cmd, args) => (cmd === 'log_review' ? report((args as { period: string }).period) : null));
+    render(LogReview, { context: withSession() });
+    const none = await screen.findByTestId('review.lastDrill');
+    expect(none.textContent).toBe('No backup test has passed yet.');
+    expect(none.classList.contains('warning')).toBe(true);
+  });
 });

@@ -308,3 +308,38 @@ describe('absences', () => {
     expect(marked.getAttribute('aria-label')).toContain('Mette Berg: Off sick');
   });
 });
+
+describe('a missing consent', () => {
+  it('marks, in words, the appointments of a client without a required consent: in the grid, the details and the month', async () => {
+    setup(
+      [LARS, METTE],
+      [
+        { consentMissing: true },
+        { calendarId: METTE.id, roomId: null, clientId: 'client-bo', clientName: 'Bo Lund' },
+        // A cancelled appointment needs no consent: no mark.
+        { calendarId: METTE.id, roomId: null, clientId: 'client-eva', clientName: 'Eva Dahl', status: 'cancelled', consentMissing: true },
+      ],
+    );
+    await waitFor(() => expect(screen.getAllByTestId('calendar.appointment')).toHaveLength(3));
+    const marks = screen.getAllByTestId('calendar.consentMissing');
+    expect(marks).toHaveLength(1);
+    const ida = screen.getAllByTestId('calendar.appointment').find((a) => a.dataset.appointmentId === 'appt-1')!;
+    expect(ida.contains(marks[0]!)).toBe(true);
+    // Named for a screen reader (not a colour or a sign alone), and so part of the button's name.
+    expect(screen.getByRole('img', { name: 'Consent missing' })).toBe(marks[0]);
+    expect(screen.getByRole('button', { name: /Ida Kristensen.*Consent missing|Consent missing.*Ida Kristensen/ })).toBe(ida);
+    expect(ida.getAttribute('title')).toContain('Consent missing');
+
+    await fireEvent.click(ida);
+    const details = await screen.findByTestId('appointment.consentMissing');
+    expect(details.textContent).toContain('A required consent is missing: record it on the client’s page.');
+    expect(details.querySelector('[data-testid="calendar.consentMissing"]')?.getAttribute('aria-label')).toBe('Consent missing');
+    await fireEvent.click(screen.getByTestId('appointment.close'));
+
+    await fireEvent.click(screen.getByTestId('calendar.view.month'));
+    await waitFor(() => expect(screen.getAllByTestId('calendar.consentMissing')).toHaveLength(1));
+    const first = screen.getAllByTestId('calendar.monthDay')[0]!;
+    expect(first.contains(screen.getByTestId('calendar.consentMissing'))).toBe(true);
+    expect(first.getAttribute('aria-label')).toContain('2 appointments; 1 appointment with a consent missing');
+  });
+});

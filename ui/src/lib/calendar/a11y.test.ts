@@ -41,11 +41,12 @@ describe('the calendar’s accessibility', () => {
         return {
           timeZone: 'Europe/Copenhagen',
           absences: [{ id: 'x', calendarId: 'c1', firstDay: day, lastDay: day, kind: 'holiday', note: '' }],
+          // Her required consent is missing: the mark in the grid, the month and the details is checked too.
           appointments: [
             {
               id: 'a', calendarId: 'c1', roomId: 'c2', clientId: 'k', clientName: 'Ida Kristensen', serviceId: 'sv', serviceName: 'Massage',
               colour: '#c62828', seriesId: 'series', title: '', note: 'Note', startsAt: `${day}T08:00:00Z`, endsAt: `${day}T09:00:00Z`,
-              status: 'arrived', lateCancel: false, cancelReason: null, consentMissing: false,
+              status: 'arrived', lateCancel: false, cancelReason: null, consentMissing: true,
             },
           ],
         };

@@ -37,7 +37,10 @@ function setup({ me = ADMIN, refuse = null as string | null, journalMode = 'jour
       case 'client_relations':
       case 'relatives_of':
       case 'list_staff':
+      case 'client_consents':
         return [];
+      case 'consent_missing':
+        return false;
       case 'save_client_copy':
         if (refuse) throw { code: refuse, detail: null };
         return FOLDER;

@@ -46,7 +46,10 @@ function setup({ me = ADMIN, outcome = KEPT as ErasureOutcome | { code: string }
       case 'client_relations':
       case 'relatives_of':
       case 'list_staff':
+      case 'client_consents':
         return [];
+      case 'consent_missing':
+        return false;
       case 'erase_client':
         if ('code' in outcome) throw { ...outcome, detail: null };
         client = outcome.erased ? null : { ...EVA, phone: '', email: '', address: '', active: false };

@@ -123,6 +123,8 @@ describe('the signed-in window', () => {
       if (cmd === 'client_appointments') return { appointments: [], timeZone: 'Europe/Copenhagen' };
       if (cmd === 'journal' || cmd === 'list_templates' || cmd === 'list_attachments') return [];
       if (cmd === 'client_relations' || cmd === 'relatives_of' || cmd === 'list_staff' || cmd === 'list_invoices') return [];
+      if (cmd === 'client_consents') return [];
+      if (cmd === 'consent_missing') return false;
       if (cmd === 'backup_status') return FRESH;
     });
     render(Main, { context: withSession({ me, clinicName: 'K' }) });
@@ -202,7 +204,7 @@ describe('the signed-in window', () => {
     });
     // The session as App keeps it: it follows the statuses the core sends.
     const session = new SignedInSession(() => {}, () => {});
-    session.follow({ state: 'ready', language: 'en', clinicName: 'K', journalMode: 'journals', me: relative });
+    session.follow({ state: 'ready', language: 'en', clinicName: 'K', journalMode: 'journals', me: relative, backupProgress: null });
     render(Main, { context: sessionContext(session) });
     await vi.advanceTimersByTimeAsync(0);
     expect(screen.getByTestId('account.mustChange')).toBeTruthy();
@@ -210,7 +212,7 @@ describe('the signed-in window', () => {
     expect(screen.getByTestId('nav.account').getAttribute('aria-current')).toBe('page');
     expect(screen.getByTestId('nav.relative').getAttribute('aria-current')).toBeNull();
 
-    session.follow({ state: 'ready', language: 'en', clinicName: 'K', journalMode: 'journals', me: { ...relative, mustChangePassword: false } });
+    session.follow({ state: 'ready', language: 'en', clinicName: 'K', journalMode: 'journals', me: { ...relative, mustChangePassword: false }, backupProgress: null });
     await vi.advanceTimersByTimeAsync(0);
     expect(screen.getByTestId('relative.home')).toBeTruthy();
     expect(screen.getByTestId('relative.client-name').textContent).toBe('Karen Berg');
@@ -246,7 +248,7 @@ describe('the signed-in window', () => {
     cleanup();
     mockIPC((cmd) => {
       if (cmd === 'backup_status') return { ...FRESH, folderMissing: true, stale: true };
-      if (cmd === 'list_staff_admin' || cmd === 'list_calendars' || cmd === 'list_services') return [];
+      if (cmd === 'list_staff_admin' || cmd === 'list_calendars' || cmd === 'list_services' || cmd === 'consent_texts') return [];
       if (cmd === 'security_info') return { newClientAccess: 'edit', appointmentRelation: true, autoSignHours: 0, attachmentLimitMb: 25 };
     });
     render(Main, { context: withSession({ me, clinicName: 'K' }) });
@@ -299,7 +301,7 @@ describe('the signed-in window', () => {
     mockIPC((cmd) => {
       if (cmd === 'cleanup_due') return 1;
       if (cmd === 'backup_status') return FRESH;
-      if (cmd === 'list_staff_admin' || cmd === 'list_calendars' || cmd === 'list_services') return [];
+      if (cmd === 'list_staff_admin' || cmd === 'list_calendars' || cmd === 'list_services' || cmd === 'consent_texts') return [];
       if (cmd === 'security_info') return { newClientAccess: 'edit', appointmentRelation: true, autoSignHours: 0, attachmentLimitMb: 25 };
       if (cmd === 'retention_rules') return { journalYears: 10, notesYears: 5, inactiveYears: 5 };
       if (cmd === 'cleanup_proposal') {
