@@ -26,6 +26,24 @@ describe('the signed-in session', () => {
     expect(session.me.name).toBe('Ida');
   });
 
+  it('takes the backup\'s progress from each status, keeping the person while only the progress changes', () => {
+    const session = new SignedInSession(() => {}, () => {});
+    expect(session.backupProgress).toBeNull();
+    session.follow({ ...ready, backupProgress: 10 });
+    const me = session.me;
+    expect(session.backupProgress).toBe(10);
+    // The window asking again while the backup runs: the same person, a new progress.
+    session.follow({ ...ready, me: { ...OWNER }, backupProgress: 55 });
+    expect(session.backupProgress).toBe(55);
+    expect(session.me).toBe(me);
+    session.follow({ ...ready, backupProgress: null });
+    expect(session.backupProgress).toBeNull();
+    // Something else about the person is taken as before.
+    session.follow({ ...ready, me: { ...OWNER, pinName: 'Lars Holm' } });
+    expect(session.me).not.toBe(me);
+    expect(session.me.pinName).toBe('Lars Holm');
+  });
+
   it('hands statuses and refreshes back to the window', () => {
     const seen: AppStatus[] = [];
     let refreshed = 0;

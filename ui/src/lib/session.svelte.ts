@@ -12,6 +12,8 @@ export interface Session {
   readonly me: Me;
   readonly clinicName: string;
   readonly journalMode: JournalMode;
+  /** While today's automatic backup is being made beside the window: how far, in percent. */
+  readonly backupProgress: number | null;
   /** Applies a status the core returned: the window shows what it says. */
   readonly onStatus: (s: AppStatus) => void;
   /** Asks the core what the window should show now. */
@@ -28,6 +30,7 @@ export type SignedIn = Pick<Extract<AppStatus, { state: 'ready' }>, 'me' | 'clin
  */
 export class SignedInSession implements Session {
   #current = $state.raw<SignedIn | null>(null);
+  #backupProgress = $state<number | null>(null);
   readonly onStatus: (s: AppStatus) => void;
   readonly refresh: () => void;
 
@@ -36,9 +39,18 @@ export class SignedInSession implements Session {
     this.refresh = refresh;
   }
 
-  /** Takes the person, the clinic's name and the journal mode from a signed-in status. */
+  /**
+   * Takes the person, the clinic's name, the journal mode and the backup's progress from a
+   * signed-in status. A status that says the same of the person, the clinic and the journal
+   * mode as the last one (the window asking for the backup's progress) keeps the last one,
+   * so nothing that follows the person runs again (a PIN unlock's idle time is not restarted).
+   */
   follow(s: AppStatus): void {
-    if (s.state === 'ready') this.#current = { me: s.me, clinicName: s.clinicName, journalMode: s.journalMode };
+    if (s.state !== 'ready') return;
+    this.#backupProgress = typeof s.backupProgress === 'number' ? s.backupProgress : null;
+    const next: SignedIn = { me: s.me, clinicName: s.clinicName, journalMode: s.journalMode };
+    if (this.#current && JSON.stringify(this.#current) === JSON.stringify(next)) return;
+    this.#current = next;
   }
 
   #signedIn(): SignedIn {
@@ -56,6 +68,10 @@ export class SignedInSession implements Session {
 
   get journalMode(): JournalMode {
     return this.#signedIn().journalMode;
+  }
+
+  get backupProgress(): number | null {
+    return this.#backupProgress;
   }
 }
 

@@ -29,9 +29,9 @@ export const OWNER: Me = {
   relative: false,
 };
 
-/** A session for a test: the owner of clinic "K" in journal mode, unless told otherwise. */
+/** A session for a test: the owner of clinic "K" in journal mode, no backup running, unless told otherwise. */
 export function testSession(session: Partial<Session> = {}): Session {
-  return { me: OWNER, clinicName: 'K', journalMode: 'journals', onStatus: () => {}, refresh: () => {}, ...session };
+  return { me: OWNER, clinicName: 'K', journalMode: 'journals', backupProgress: null, onStatus: () => {}, refresh: () => {}, ...session };
 }
 
 /** The `context` option of render() for a view that reads the session. */

@@ -1,6 +1,7 @@
 // The window's state and getting in and out: what the window should show now, the
-// first-start setup, unlocking the clinic's database, signing in and out, locking, the
-// password reset with a recovery code, and the language of the screens.
+// first-start setup, unlocking the clinic's database, restoring a damaged clinic's newest
+// backup, signing in and out, locking, the password reset with a recovery code, and the
+// language of the screens.
 import {
   backend,
   type AppStatus,
@@ -28,6 +29,15 @@ export function setupClinic(input: SetupInput): Promise<SetupResult> {
 /** Opens the clinic's database with the passphrase or the recovery code. */
 export function unlockVault(passphrase: string | null, recoveryCode: string | null): Promise<AppStatus> {
   return backend.unlockVault(passphrase, recoveryCode);
+}
+
+/**
+ * A clinic that cannot be opened: restores the newest backup of it found in its backup
+ * folder, with the clinic's recovery code or passphrase. The damaged clinic is moved aside,
+ * never deleted. Returns what the window should show next (usually the login).
+ */
+export function restoreNewestBackup(passphrase: string | null, recoveryCode: string | null): Promise<AppStatus> {
+  return backend.restoreNewestBackup(passphrase, recoveryCode);
 }
 
 /** Signs in; `code` is the two-factor code once the core has asked for it. */

@@ -275,6 +275,44 @@ describe('the signed-in window', () => {
     expect(screen.queryByTestId('backup.warning')).toBeNull();
   });
 
+  it('shows an administrator how far today\'s backup beside the window has come, in the top bar', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'backup_status') return FRESH;
+      if (cmd === 'list_calendars' || cmd === 'list_services' || cmd === 'list_clients') return [];
+    });
+    const session = new SignedInSession(() => {}, () => {});
+    const ready = { state: 'ready', language: 'en', clinicName: 'K', journalMode: 'journals', me, backupProgress: 42 } as const;
+    session.follow(ready);
+    render(Main, { context: sessionContext(session) });
+    await vi.advanceTimersByTimeAsync(0);
+    const shown = screen.getByTestId('backup.progress');
+    expect(shown.getAttribute('aria-live')).toBe('polite');
+    expect(shown.textContent).toContain('Backup 42%');
+    expect(shown.querySelector('progress')?.value).toBe(42);
+    expect(screen.getByTestId('nav.lock')).toBeTruthy();
+
+    // Each status the window is given carries the progress; none once the backup is done.
+    session.follow({ ...ready, backupProgress: 87 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.getByTestId('backup.progress').textContent).toContain('Backup 87%');
+    session.follow({ ...ready, backupProgress: null });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.queryByTestId('backup.progress')).toBeNull();
+  });
+
+  it('shows no backup progress when none is running, or to anyone but an administrator', async () => {
+    setup();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.queryByTestId('backup.progress')).toBeNull();
+    cleanup();
+    mockIPC((cmd) => {
+      if (cmd === 'list_calendars' || cmd === 'list_services' || cmd === 'list_clients') return [];
+    });
+    render(Main, { context: withSession({ me: { ...me, isAdmin: false }, clinicName: 'K', backupProgress: 42 }) });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(screen.queryByTestId('backup.progress')).toBeNull();
+  });
+
   it('reminds an administrator once after sign-in that clients are past their retention period, and can be dismissed', async () => {
     const calls: string[] = [];
     mockIPC((cmd) => {
