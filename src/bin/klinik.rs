@@ -121,6 +121,14 @@ enum Command {
         #[arg(long)]
         from: PathBuf,
     },
+    /// Shell completions for bash, zsh or fish, printed (the package installs them).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// The manual page (roff), printed (the package installs it as `man klinik`).
+    #[command(hide = true)]
+    Manpage,
     /// A damaged clinic and no backup left: write whatever is still readable, table by
     /// table, as CSV into a new folder with a report. Takes the recovery code (asked, or
     /// KLINIK_RECOVERY_CODE). The folder is not encrypted.
@@ -736,6 +744,16 @@ fn run(command: Command, dir: PathBuf) -> Result<ExitCode, Error> {
                 m.audit_seq,
                 m.audit_hash
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "klinik", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Manpage => {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Salvage { out } => {

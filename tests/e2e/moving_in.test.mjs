@@ -68,7 +68,7 @@ test('a spreadsheet imports after a check, all or nothing; an imported client ge
     assert.equal(imported.birthDate, '1975-03-05');
 
     // ---- her own copy ----------------------------------------------------------------
-    await win.exec('document.querySelectorAll("[role=dialog] button").forEach((b) => { if (/luk|close/i.test(b.textContent)) b.click(); })');
+    await win.click(tid('import.close'));
     await win.type(tid('clients.search'), 'Åse');
     await win.click(`[data-testid="clients.row"][data-client-id="${imported.id}"]`);
     await win.waitForText(tid('client.detail.name'), (t) => t.includes('Åse Østergård'));
