@@ -45,6 +45,7 @@ test('a missing consent is marked, then signed on the screen and typed, and list
   const win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
   try {
     await win.login(OWNER.email, OWNER.password);
+    await win.waitFor(tid('nav.logout'));
     const texts = await invoke(win, 'consent_texts', {});
     const required = texts.find((t) => t.required);
     const contact = texts.find((t) => t.key === 'contact');

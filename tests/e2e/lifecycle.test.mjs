@@ -42,6 +42,7 @@ test('a cleanup erases the client past retention; an erasure request keeps what 
   const win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
   try {
     await win.login(OWNER.email, OWNER.password);
+    await win.waitFor(tid('nav.logout'));
     const former = (await invoke(win, 'list_clients', { query: 'Karla' })).find((c) => c.name === FORMER);
     assert.ok(former, 'the demo has a client from six years ago');
 

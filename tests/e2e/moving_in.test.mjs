@@ -35,6 +35,7 @@ test('a spreadsheet imports after a check, all or nothing; an imported client ge
   const win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
   try {
     await win.login(OWNER.email, OWNER.password);
+    await win.waitFor(tid('nav.logout'));
     await win.click(tid('nav.clients'));
     await win.click(tid('clients.import'));
     await chooseFile(win, tid('import.file'), 'klienter.csv', 'text/csv', cp1252(HEAD + GOOD + BAD));

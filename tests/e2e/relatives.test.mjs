@@ -44,17 +44,17 @@ test('the owner binds a parent to one client; the parent sees that client, print
   try {
     // ---- the owner binds Jonas to Emil ----------------------------------------------
     await win.login(OWNER.email, OWNER.password);
-    await win.click(tid('nav.clients'));
-    await win.type(tid('clients.search'), 'Emil');
-    await until('Emil in the list', async () => (await win.texts(tid('clients.row')).catch(() => [])).some((t) => t.includes(CHILD)));
-    await win.click(tid('clients.row'));
-    await win.waitForText(tid('client.detail.name'), (t) => t.includes(CHILD));
+    await win.waitFor(tid('nav.logout'));
     const child = await win.execAsync(
       `const done = arguments[arguments.length - 1];
-       window.__TAURI_INTERNALS__.invoke('list_clients', { query: arguments[0] }).then((l) => done(l[0].id), () => done(null));`,
+       window.__TAURI_INTERNALS__.invoke('list_clients', { query: arguments[0] }).then((l) => done(l.find((c) => c.name === arguments[0])?.id ?? null), () => done(null));`,
       CHILD,
     );
     assert.ok(child, 'the child client has an id');
+    await win.click(tid('nav.clients'));
+    await win.type(tid('clients.search'), 'Emil');
+    await win.click(`[data-testid="clients.row"][data-client-id="${child}"]`);
+    await win.waitForText(tid('client.detail.name'), (t) => t.includes(CHILD));
     await win.waitFor(tid('relatives.section'));
     await win.click(tid('relatives.add'));
     await win.type(tid('relatives.name'), PARENT.name);
@@ -151,6 +151,7 @@ test('the owner binds a parent to one client; the parent sees that client, print
 
     // ---- the owner sees Jonas in Emil's access log ------------------------------------
     await win.login(OWNER.email, OWNER.password);
+    await win.waitFor(tid('nav.logout'));
     const seen = await win.execAsync(
       `const done = arguments[arguments.length - 1];
        window.__TAURI_INTERNALS__.invoke('client_access_log', { id: arguments[0] })

@@ -43,6 +43,7 @@ test('a damaged clinic restores its newest backup with the recovery code', async
   let win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
   try {
     await win.login(OWNER.email, OWNER.password);
+    await win.waitFor(tid('nav.logout'));
     assert.equal(await invoke(win, 'set_backup_folder', { folder: usb, password: OWNER.password }), null);
   } finally {
     await win.quit();
@@ -52,9 +53,10 @@ test('a damaged clinic restores its newest backup with the recovery code', async
   try {
     await win.waitFor(tid('login.email'));
     await until('the backup folder holds today\'s backup', async () =>
-      readdirSync(usb).some((n) => n.startsWith('klinik-auto-') && existsSync(join(usb, n, 'manifest.json'))), 60000,
+      readdirSync(usb).some((n) => n.startsWith('klinik-auto-') && existsSync(join(usb, n, 'backup-manifest.json'))), 60000,
     );
     await win.login(OWNER.email, OWNER.password);
+    await win.waitFor(tid('nav.logout'));
     await until('the backup is recorded', async () => {
       const status = await invoke(win, 'backup_status', {});
       return Boolean(status && status.lastOk);
@@ -84,6 +86,7 @@ test('a damaged clinic restores its newest backup with the recovery code', async
     const aside = readdirSync(dirname(dataDir)).filter((n) => n.startsWith('clinic.replaced-'));
     assert.equal(aside.length, 1, 'the damaged clinic is kept aside');
     await win.login(OWNER.email, OWNER.password);
+    await win.waitFor(tid('nav.logout'));
     const emil = await invoke(win, 'list_clients', { query: 'Emil' });
     assert.ok(Array.isArray(emil) && emil.some((c) => c.name === 'Emil Vestergaard'), JSON.stringify(emil));
   } finally {
