@@ -516,6 +516,18 @@ fn demo_relative(clinic: &mut Clinic, owner: &crate::SessionId) -> Result<()> {
             valid_until: None,
         },
     )?;
+    // His mother signed the required consent for him with her typed name.
+    if let Some(text) = clinic.consent_texts(owner)?.into_iter().find(|t| t.required) {
+        let input = crate::records::consents::ConsentInput {
+            text_id: text.id,
+            given: true,
+            method: crate::records::consents::ConsentMethod::Typed,
+            signature_png: None,
+            typed_name: Some(name.into()),
+            attachment_id: None,
+        };
+        clinic.record_consent(owner, &emil, &input)?;
+    }
     if let Some(otp) = bound.one_time_password {
         let s = clinic.login(email, &Secret::new(otp.clone()))?;
         clinic.change_password(&s, &Secret::new(otp), &Secret::new(password))?;

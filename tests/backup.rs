@@ -266,6 +266,10 @@ fn a_damaged_clinic_restores_its_newest_backup_and_salvage_reads_what_is_left() 
     if clients.error.is_none() {
         assert!(std::fs::read_to_string(out.join("clients.csv")).expect("csv").contains("Dorte Damaged"));
     }
+    if let Ok(staff) = std::fs::read_to_string(out.join("staff.csv")) {
+        assert!(!staff.contains("$argon2"), "no password hash in the unencrypted salvage");
+    }
+    assert!(!out.join("totp_recovery_codes.csv").exists());
     let text = std::fs::read_to_string(out.join("report.txt")).expect("report");
     assert!(text.contains("integrity check") && text.contains("clients:"), "{text}");
     assert!(matches!(

@@ -264,12 +264,30 @@ fn a_clients_copy_holds_everything_as_a_pdf_and_a_fhir_bundle_and_is_on_their_re
     let (_, lars, _) = practitioner(&mut k.c, &k.owner, "Lars Holm", "lars@example.dk");
     assert_eq!(code(k.c.client_copy(&lars, &k.wobber, &Secret::new(PRACTITIONER_PASSWORD), None)), ErrorCode::Denied);
 
+    let text = k.c.consent_texts(&k.owner).expect("texts").into_iter().find(|t| t.required).expect("required");
+    let oral = klinik::records::consents::ConsentInput {
+        text_id: text.id.clone(),
+        given: true,
+        method: klinik::records::consents::ConsentMethod::Oral,
+        signature_png: None,
+        typed_name: None,
+        attachment_id: None,
+    };
+    k.c.record_consent(&k.owner, &k.wobber, &oral).expect("consent");
     let copy = k.c.client_copy(&k.owner, &k.wobber, &password(), None).expect("copy");
     let pdf = d.path().join("copy.pdf");
     std::fs::write(&pdf, &copy.pdf).expect("write");
     let out = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
     let text = String::from_utf8_lossy(&out.stdout);
-    for want in [NAME, PHONE, WORD, "Fortsætter øvelserne.", "henvisning.pdf", "Hvem har set journalen"] {
+    for want in [
+        NAME,
+        PHONE,
+        WORD,
+        "Fortsætter øvelserne.",
+        "henvisning.pdf",
+        "Hvem har set journalen",
+        "Behandling af personoplysninger",
+    ] {
         assert!(text.contains(want), "{want} in the PDF:\n{text}");
     }
     let bundle: serde_json::Value = serde_json::from_str(&copy.fhir).expect("JSON");
@@ -296,6 +314,8 @@ fn a_clients_copy_holds_everything_as_a_pdf_and_a_fhir_bundle_and_is_on_their_re
     assert!(decoded.iter().any(|t| t.as_bytes() == PDF), "the attachment, byte for byte");
     assert!(docs.iter().any(|d| d["relatesTo"][0]["code"] == "appends"), "the addendum appends its entry");
     assert!(of("AuditEvent").len() >= 3, "the access log travels along");
+    assert_eq!(of("Consent").len(), 1);
+    assert_eq!(of("Consent")[0]["status"], "active");
 
     // Encrypted for handing over: qpdf says it needs the password.
     let locked = k.c.client_copy(&k.owner, &k.wobber, &password(), Some(&Secret::new("emil-2026-kopi"))).expect("copy");

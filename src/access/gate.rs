@@ -86,6 +86,10 @@ impl<'a> GateCtx<'a> {
         relation: crate::relations::RelationState,
         client_access: Option<crate::policy::Level>,
     ) -> bool {
+        if self.subject.relative.is_some() {
+            // A relative is decided per binding (`allows`), never on a staff member's facts.
+            return false;
+        }
         let subject = Subject { relation, client_access, ..self.subject };
         policy::decide(&subject, action) == Decision::Allow
     }

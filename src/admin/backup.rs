@@ -139,19 +139,25 @@ pub fn newest_for(data_dir: &Path) -> Result<Option<(PathBuf, Manifest)>> {
         return Ok(None);
     };
     let Ok(entries) = std::fs::read_dir(&folder) else { return Ok(None) };
-    let mut best: Option<(PathBuf, Manifest)> = None;
+    // The manifests are read first (cheap); only the newest is verified against its
+    // database (a hash of the whole file), the next one if it does not check out.
+    let mut found: Vec<(PathBuf, String)> = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if !(name.starts_with("klinik-auto-") || name.starts_with("klinik-backup-")) {
             continue;
         }
-        let Ok(m) = check_backup(&entry.path()) else { continue };
-        if m.clinic_id != clinic.clinic_id.as_str() {
-            continue;
-        }
-        if best.as_ref().is_none_or(|(_, b)| m.created_at > b.created_at) {
-            best = Some((entry.path(), m));
+        let Ok(text) = std::fs::read_to_string(entry.path().join(MANIFEST)) else { continue };
+        let Ok(m) = serde_json::from_str::<Manifest>(&text) else { continue };
+        if m.clinic_id == clinic.clinic_id.as_str() {
+            found.push((entry.path(), m.created_at));
         }
     }
-    Ok(best)
+    found.sort_by(|a, b| b.1.cmp(&a.1));
+    for (path, _) in found {
+        if let Ok(m) = check_backup(&path) {
+            return Ok(Some((path, m)));
+        }
+    }
+    Ok(None)
 }

@@ -134,8 +134,11 @@ pub(crate) fn create(ctx: &mut GateCtx<'_>, new: &NewStaff) -> Result<(StaffView
 pub(crate) fn update(ctx: &mut GateCtx<'_>, id: &StaffId, c: &StaffChanges) -> Result<StaffView> {
     let name = crate::clinic::check_text(&c.name, "name", 200)?;
     let email = check_email(ctx.conn(), &c.email, Some(id))?;
-    let current: Option<String> =
-        ctx.conn().query_row("SELECT role FROM staff WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    // A relative is no staff member: their account is not changed here (their bindings are).
+    let current: Option<String> = ctx
+        .conn()
+        .query_row("SELECT role FROM staff WHERE id = ?1 AND kind = 'staff'", [id], |r| r.get(0))
+        .optional()?;
     let current = current.and_then(|r| Role::parse(&r)).ok_or(Error::NotFound)?;
     let (role, rights, business, requires_pin) = if current == Role::Owner {
         (Role::Owner, Rights::owner(), c.business_login, c.requires_pin)

@@ -48,17 +48,22 @@ pub(crate) fn request(ctx: &mut GateCtx<'_>, client: &ClientId) -> Result<Erasur
     let due = super::due(conn, client)?;
     // What keeps data against the client's wish: the journal rule and bookkeeping (not
     // inactivity, which is the clinic's own housekeeping).
-    let keeping = [&due.journal, &due.bookkeeping]
-        .into_iter()
-        .flatten()
-        .filter(|(_, until)| *until > today)
-        .max_by_key(|(_, until)| *until)
-        .cloned();
+    // The journal while its retention runs keeps the record; after it, bookkeeping keeps
+    // only what the invoices need.
+    let journal = due.journal.clone().filter(|(_, until)| *until > today);
+    let bookkeeping = due.bookkeeping.clone().filter(|(_, until)| *until > today);
+    let keeping = journal.clone().map(|j| (j, true)).or(bookkeeping.map(|b| (b, false)));
     let by = ctx.actor().staff_id.clone();
     let outcome = match keeping {
-        Some((rule, until)) => {
+        Some(((rule, until), keeps_journal)) => {
             let text = rule_text(&rule);
-            let removed = purge::erase(conn, client, "request", Keep::Journal { rule: &text, until }, &by, ctx.now())?;
+            let keep = if keeps_journal {
+                Keep::Journal { rule: &text, until }
+            } else {
+                Keep::Invoices { rule: &text, until }
+            };
+            let removed = purge::erase(conn, client, "request", keep, &by, ctx.now())?;
+            purge::optimize_indexes(conn)?;
             ctx.record_object(format!("erasure request kept until {until}: {}", removed.text()));
             ErasureOutcome {
                 erased: false,

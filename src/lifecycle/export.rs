@@ -38,6 +38,9 @@ struct Attachment {
     entry: Option<String>,
 }
 
+/// An issued invoice of the client: number, kind, day issued, total in øre.
+type IssuedInvoice = (Option<i64>, String, Option<String>, Option<i64>);
+
 /// Identifier systems of the Nordic national IDs.
 fn id_system(country: &str) -> &'static str {
     match country {
@@ -59,7 +62,7 @@ fn fhir_status(status: &str) -> &'static str {
 }
 
 /// The labels of the PDF, in the clinic's language.
-fn labels(language: &str) -> [&'static str; 12] {
+fn labels(language: &str) -> [&'static str; 15] {
     match language {
         "sv" => [
             "Allt vi har om dig",
@@ -74,6 +77,9 @@ fn labels(language: &str) -> [&'static str; 12] {
             "Journalanteckningar",
             "Bilagor",
             "Vem har sett journalen",
+            "Anteckning",
+            "Samtycken",
+            "Fakturor",
         ],
         "nb" => [
             "Alt vi har om deg",
@@ -88,6 +94,9 @@ fn labels(language: &str) -> [&'static str; 12] {
             "Journalnotater",
             "Vedlegg",
             "Hvem har sett journalen",
+            "Merknad",
+            "Samtykker",
+            "Fakturaer",
         ],
         "en" => [
             "Everything we hold about you",
@@ -102,6 +111,9 @@ fn labels(language: &str) -> [&'static str; 12] {
             "Journal entries",
             "Attachments",
             "Who has seen the record",
+            "Note",
+            "Consents",
+            "Invoices",
         ],
         _ => [
             "Alt, vi har om dig",
@@ -116,6 +128,9 @@ fn labels(language: &str) -> [&'static str; 12] {
             "Journalnotater",
             "Bilag",
             "Hvem har set journalen",
+            "Bemærkning",
+            "Samtykker",
+            "Fakturaer",
         ],
     }
 }
@@ -207,6 +222,15 @@ pub(crate) fn copy(ctx: &mut GateCtx<'_>, client: &ClientId, pdf_password: Optio
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let consents = crate::records::consents::of_client(ctx, client)?;
+    let invoices: Vec<IssuedInvoice> = ctx
+        .conn()
+        .prepare(
+            "SELECT number, kind, issued_on, total_minor FROM invoices WHERE client_id = ?1 AND status = 'issued'
+             ORDER BY number",
+        )?
+        .query_map([client], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     let log: Vec<EventView> = audit::all(ctx.conn(), &audit::Filter::for_client(client.clone()))?;
     ctx.record_object(format!(
         "client copy: {} appointments, {} entries, {} attachments{}",
@@ -236,6 +260,7 @@ pub(crate) fn copy(ctx: &mut GateCtx<'_>, client: &ClientId, pdf_password: Optio
         (l[5], Some(details.address.clone())),
         (l[6], details.birth_date.clone()),
         (l[7], national_id.clone()),
+        (l[12], Some(details.reception_note.clone())),
     ] {
         if let Some(v) = value.filter(|v| !v.is_empty()) {
             w.line(&format!("{label}: {v}"), false);
@@ -266,6 +291,30 @@ pub(crate) fn copy(ctx: &mut GateCtx<'_>, client: &ClientId, pdf_password: Optio
         };
         w.line(&head, true);
         w.line(&e.body, false);
+    }
+    w.heading(l[13], 12.0);
+    for c in &consents {
+        let state = match (c.given, &c.withdrawn_at) {
+            (true, None) => "given",
+            (true, Some(_)) => "withdrawn",
+            (false, _) => "refused",
+        };
+        w.line(
+            &format!(
+                "{} (v{}) — {state}, {} {}, {}",
+                c.title,
+                c.version,
+                c.method.as_str(),
+                local(&c.given_at),
+                c.recorded_by
+            ),
+            false,
+        );
+    }
+    w.heading(l[14], 12.0);
+    for (number, kind, issued, total) in &invoices {
+        let kroner = crate::invoices::money::kroner(total.unwrap_or(0));
+        w.line(&format!("{} {} · {} · {kroner}", kind, number.unwrap_or(0), issued.as_deref().unwrap_or("")), false);
     }
     w.heading(l[10], 12.0);
     for a in &attachments {
@@ -369,6 +418,23 @@ pub(crate) fn copy(ctx: &mut GateCtx<'_>, client: &ClientId, pdf_password: Optio
             r["context"] = json!({ "related": [{ "reference": format!("DocumentReference/{entry}") }] });
         }
         resources.push(r);
+    }
+    for c in &consents {
+        let status = match (c.given, &c.withdrawn_at) {
+            (true, None) => "active",
+            (true, Some(_)) => "inactive",
+            (false, _) => "rejected",
+        };
+        resources.push(json!({
+            "resourceType": "Consent",
+            "id": c.id,
+            "status": status,
+            "scope": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy" }] },
+            "category": [{ "coding": [{ "system": "http://loinc.org", "code": "59284-0", "display": "Patient Consent" }] }],
+            "patient": { "reference": patient_ref },
+            "dateTime": c.given_at,
+            "policyRule": { "text": format!("{} (v{}), text SHA-256 {}", c.title, c.version, c.text_sha256) }
+        }));
     }
     let log_bundle = audit::to_fhir(&log, ctx.now());
     if let Some(events) = log_bundle["entry"].as_array() {

@@ -88,6 +88,8 @@ pub struct ImportReport {
 struct Table {
     columns: Vec<String>,
     rows: Vec<Vec<String>>,
+    /// The line in the file each row starts on (the heading is line 1).
+    lines: Vec<u32>,
     encoding: &'static str,
     separator: u8,
 }
@@ -120,17 +122,19 @@ fn read(bytes: &[u8]) -> Result<Table> {
         return Err(Error::invalid("the first row must name the columns"));
     }
     let mut rows = Vec::new();
+    let mut lines = Vec::new();
     for r in records {
         let r = r.map_err(|e| Error::invalid(format!("the file is not CSV: {e}")))?;
         if r.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        lines.push(r.position().map(|p| u32::try_from(p.line()).unwrap_or(u32::MAX)).unwrap_or(0));
         rows.push(r.iter().map(|c| c.trim().to_owned()).collect());
         if rows.len() > MAX_ROWS {
             return Err(Error::invalid("more than 200,000 rows: split the file"));
         }
     }
-    Ok(Table { columns, rows, encoding, separator })
+    Ok(Table { columns, rows, lines, encoding, separator })
 }
 
 /// The field a heading most likely holds (Danish, Swedish, Norwegian and English exports).
@@ -253,7 +257,7 @@ pub(crate) fn import(ctx: &mut GateCtx<'_>, bytes: &[u8], mapping: &[Mapping], d
         out
     };
     for (n, row) in t.rows.iter().enumerate() {
-        let line = n as u32 + 2;
+        let line = t.lines.get(n).copied().unwrap_or(n as u32 + 2);
         let cell = |f: ImportField| -> String {
             index.iter().find(|(g, _)| *g == f).and_then(|(_, i)| row.get(*i)).cloned().unwrap_or_default()
         };

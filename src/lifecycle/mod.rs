@@ -135,7 +135,8 @@ pub(crate) struct Facts {
 
 /// The facts of every client (or one), read in one query.
 pub(crate) const FACTS_SQL: &str = "SELECT c.id, c.name, c.created_at,
-        (SELECT max(max(care_at, created_at)) FROM entries WHERE client_id = c.id),
+        max(coalesce((SELECT max(max(care_at, created_at)) FROM entries WHERE client_id = c.id), ''),
+            coalesce((SELECT max(created_at) FROM attachments WHERE client_id = c.id), '')),
         (SELECT max(starts_at) FROM appointments WHERE client_id = c.id),
         (SELECT max(issued_on) FROM invoices WHERE client_id = c.id AND status = 'issued')
      FROM clients c";

@@ -14,11 +14,13 @@ use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection};
 
-/// What to keep: everything goes, or the journal (with the client's identity and issued
-/// invoices) stays under a rule until a day.
+/// What to keep: everything goes; or the journal (with the client's identity and issued
+/// invoices) stays under a rule until a day; or only what issued invoices need (the
+/// client's name and address, as the buyer) stays under bookkeeping until a day.
 pub(crate) enum Keep<'a> {
     Nothing,
     Journal { rule: &'a str, until: NaiveDate },
+    Invoices { rule: &'a str, until: NaiveDate },
 }
 
 /// How many records of which kind went, in a fixed order.
@@ -60,7 +62,7 @@ pub(crate) fn erase(
     let id = uuid::Uuid::now_v7().to_string();
     let (rule, until) = match &keep {
         Keep::Nothing => (None, None),
-        Keep::Journal { rule, until } => (Some(*rule), Some(until.to_string())),
+        Keep::Journal { rule, until } | Keep::Invoices { rule, until } => (Some(*rule), Some(until.to_string())),
     };
     conn.execute(
         "INSERT INTO erasures (id, client_id, kind, state, kept_rule, kept_until, decided_by, decided_at)
@@ -107,14 +109,23 @@ pub(crate) fn erase(
             )?;
             removed.add("contact_details", n);
         }
-        Keep::Nothing => {
+        Keep::Nothing | Keep::Invoices { .. } => {
             run(&mut removed, "consents", "DELETE FROM consents WHERE client_id = ?1")?;
             run(&mut removed, "attachments", "DELETE FROM attachments WHERE client_id = ?1")?;
             run(&mut removed, "index_rows", "DELETE FROM entries_fts WHERE client_id = ?1")?;
             run(&mut removed, "entries", "DELETE FROM entries WHERE client_id = ?1 AND addendum_to IS NOT NULL")?;
             run(&mut removed, "entries", "DELETE FROM entries WHERE client_id = ?1")?;
             run(&mut removed, "relations", "DELETE FROM relations WHERE client_id = ?1")?;
-            if invoiced {
+            if matches!(keep, Keep::Invoices { .. }) {
+                // Bookkeeping still needs the buyer: the name and address stay, nothing else.
+                let n = conn.execute(
+                    "UPDATE clients SET phone = '', email = '', reception_note = '', national_id = NULL,
+                                        birth_date = NULL, status = 'inactive', staff_access = 'none', updated_at = ?2
+                     WHERE id = ?1",
+                    params![client, clock::to_db(now)],
+                )?;
+                removed.add("contact_details", n);
+            } else if invoiced {
                 // Issued invoices are kept for bookkeeping and point to this row: it stays,
                 // without anything that names or reaches the person.
                 conn.execute(
@@ -144,12 +155,19 @@ pub(crate) fn optimize_indexes(conn: &Connection) -> Result<()> {
 }
 
 /// After the erasing transaction: the write-ahead log is copied into the database and
-/// truncated, so no old version of an erased page stays in it.
-pub(crate) fn scrub(conn: &Connection) -> Result<()> {
-    let (busy, _, _): (i64, i64, i64) =
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    if busy != 0 {
-        return Err(Error::Storage("the log could not be emptied (another reader is open)".into()));
+/// truncated, so no old version of an erased page stays in it. Returns `false` when a
+/// reader (today's backup, copying beside the window) kept it from finishing: the erasure
+/// has happened all the same, and the log is emptied when that reader ends (the next
+/// checkpoint, at the latest when Klinik closes) — it then holds those pages as the backup
+/// itself does until it is rotated out.
+pub(crate) fn scrub(conn: &Connection) -> Result<bool> {
+    for _ in 0..20 {
+        let (busy, _, _): (i64, i64, i64) =
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        if busy == 0 {
+            return Ok(true);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    Ok(())
+    Ok(false)
 }

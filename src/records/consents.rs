@@ -368,15 +368,28 @@ pub(crate) fn form(ctx: &GateCtx<'_>, text_id: &str, client: Option<&ClientId>) 
         "en" => ("Name", "Date", "Signature"),
         _ => ("Navn", "Dato", "Underskrift"),
     };
+    let hash = format!("SHA-256 {}", text_hash(&text.title, &text.body));
+    let mut pages = Vec::new();
     let mut page = Page::default();
     let mut y = 790.0;
     page.text(50.0, y, 10.0, true, &clinic);
     y -= 34.0;
     page.text(50.0, y, 15.0, true, &pdf::fit(&format!("{} (v{})", text.title, text.version), 495.0, 15.0));
     y -= 26.0;
+    // A long declaration runs over several pages; each names the text's fingerprint.
     for line in pdf::wrap(&text.body, 495.0, 10.5) {
+        if y < 70.0 {
+            page.text(50.0, 40.0, 7.0, false, &hash);
+            pages.push(std::mem::take(&mut page));
+            y = 790.0;
+        }
         page.text(50.0, y, 10.5, false, &line);
         y -= 15.0;
+    }
+    if y < 170.0 {
+        page.text(50.0, 40.0, 7.0, false, &hash);
+        pages.push(std::mem::take(&mut page));
+        y = 790.0;
     }
     y -= 30.0;
     page.text(50.0, y, 10.5, false, &format!("{client_label}: {}", name.unwrap_or_default()));
@@ -386,6 +399,7 @@ pub(crate) fn form(ctx: &GateCtx<'_>, text_id: &str, client: Option<&ClientId>) 
     page.rule(100.0, 250.0, y - 3.0);
     page.text(280.0, y, 10.5, false, &format!("{sign_label}:"));
     page.rule(350.0, 545.0, y - 3.0);
-    page.text(50.0, 40.0, 7.0, false, &format!("SHA-256 {}", text_hash(&text.title, &text.body)));
-    pdf::build(vec![page], [0.0, 0.0, 595.0, 842.0], None)
+    page.text(50.0, 40.0, 7.0, false, &hash);
+    pages.push(page);
+    pdf::build(pages, [0.0, 0.0, 595.0, 842.0], None)
 }

@@ -159,8 +159,26 @@ pub async fn restore_newest_backup(
     recovery_code: Option<String>,
 ) -> CmdResult<AppStatus> {
     let mut s = state.lock();
-    if s.clinic.is_some() {
-        return Err(klinik::Error::Conflict("the clinic is open: there is nothing to restore".into()).into());
+    // Only a clinic that failed to open (not one waiting for its key or passphrase, not one
+    // open in another window) is replaced from here: a healthy clinic is restored with
+    // `klinik restore`, deliberately.
+    let damaged = match &s.open_error {
+        Some(e) => !matches!(
+            e.code(),
+            klinik::ErrorCode::KeyringUnavailable
+                | klinik::ErrorCode::KeyringLocked
+                | klinik::ErrorCode::KeyringEntryMissing
+                | klinik::ErrorCode::WrongKey
+                | klinik::ErrorCode::WrongPassphrase
+                | klinik::ErrorCode::WrongRecoveryCode
+                | klinik::ErrorCode::Locked
+                | klinik::ErrorCode::AlreadyRunning
+                | klinik::ErrorCode::NewerVersion
+        ),
+        None => false,
+    };
+    if s.clinic.is_some() || !damaged {
+        return Err(klinik::Error::Conflict("only a clinic that cannot be opened is restored from here".into()).into());
     }
     let Some((from, _)) = klinik::backup::newest_for(&s.data_dir)? else {
         return Err(klinik::Error::NotFound.into());

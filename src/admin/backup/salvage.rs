@@ -26,10 +26,24 @@ pub struct SalvageReport {
     pub integrity: Vec<String>,
 }
 
-/// Internal tables of the full-text indexes: rebuilt from the tables, not salvaged.
-fn is_index_table(name: &str) -> bool {
+/// Internal tables of the full-text indexes (rebuilt from the tables), and tables of
+/// secrets and counters no salvage needs: not written out.
+fn is_skipped_table(name: &str) -> bool {
     ["_data", "_idx", "_content", "_docsize", "_config"].iter().any(|s| name.ends_with(s))
         || name.starts_with("sqlite_")
+        || matches!(name, "totp_recovery_codes" | "workstation_throttle" | "client_invoice_pins" | "sessions")
+}
+
+/// Columns that hold secrets (password and PIN hashes, two-factor keys): left empty in the
+/// salvage, whose folder is not encrypted — a second factor's key in it would let anyone
+/// make that person's codes.
+fn is_secret_column(name: &str) -> bool {
+    matches!(name, "password_hash" | "pin_hash" | "totp_secret" | "totp_pending" | "code_hash" | "pin")
+}
+
+/// A table's name as a file name: letters, digits and underscores only.
+fn file_name(table: &str) -> String {
+    table.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
 }
 
 /// Reads what it can of the clinic in `data_dir` into the new (or empty) folder `out`.
@@ -54,7 +68,7 @@ pub fn salvage(data_dir: &Path, code: &RecoveryCode, out: &Path) -> Result<Salva
     };
     std::fs::create_dir_all(out)?;
     let mut tables = Vec::new();
-    for name in names.into_iter().filter(|n| !is_index_table(n)) {
+    for name in names.into_iter().filter(|n| !is_skipped_table(n)) {
         let mut t = SalvagedTable { name: name.clone(), rows: 0, error: None };
         let conn = match open() {
             Ok(c) => c,
@@ -64,7 +78,7 @@ pub fn salvage(data_dir: &Path, code: &RecoveryCode, out: &Path) -> Result<Salva
                 continue;
             }
         };
-        let file = std::fs::File::create(out.join(format!("{name}.csv")))?;
+        let file = std::fs::File::create(out.join(format!("{}.csv", file_name(&name))))?;
         let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(file);
         match conn.prepare(&format!("SELECT * FROM \"{}\"", name.replace('"', "\"\""))) {
             Err(e) => t.error = Some(e.to_string()),
@@ -78,6 +92,7 @@ pub fn salvage(data_dir: &Path, code: &RecoveryCode, out: &Path) -> Result<Salva
                             Ok(Some(row)) => {
                                 let cells: Vec<String> = (0..columns.len())
                                     .map(|i| match row.get_ref(i) {
+                                        _ if is_secret_column(&columns[i]) => String::new(),
                                         Ok(rusqlite::types::ValueRef::Null) => String::new(),
                                         Ok(rusqlite::types::ValueRef::Integer(n)) => n.to_string(),
                                         Ok(rusqlite::types::ValueRef::Real(x)) => x.to_string(),
