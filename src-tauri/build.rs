@@ -139,6 +139,7 @@ const COMMANDS: &[&str] = &[
     "withdraw_consent",
     "save_consent_form",
     "restore_newest_backup",
+    "first_screen",
 ];
 
 fn main() {

@@ -23,6 +23,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             session::setup_clinic,
             session::unlock_vault,
             session::restore_newest_backup,
+            session::first_screen,
             session::login,
             session::logout,
             session::lock_session,

@@ -289,6 +289,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("withdraw_consent", &["consent_record"]),
     ("save_consent_form", &["client_read"]),
     ("restore_newest_backup", &[]),
+    ("first_screen", &[]),
     ("mark_log_reviewed", &["audit_review_mark"]),
     ("set_review_settings", &["settings_change"]),
 ];

@@ -192,3 +192,16 @@ pub async fn restore_newest_backup(
     s.adopt(clinic);
     Ok(s.status())
 }
+
+/// The window's first screen is ready (the login form or the setup wizard). With
+/// `KLINIK_MEASURE` set, prints the moment (Unix milliseconds) for `./dev measure`, which
+/// times it from the process start; otherwise does nothing.
+#[tauri::command]
+#[specta::specta]
+pub async fn first_screen() -> CmdResult<()> {
+    if std::env::var_os("KLINIK_MEASURE").is_some() {
+        let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+        eprintln!("KLINIK_FIRST_SCREEN_AT={ms}");
+    }
+    Ok(())
+}

@@ -17,6 +17,12 @@ export const commands = {
 	 *  aside, never deleted; the restored clinic records the restore as its first event.
 	 */
 	restoreNewestBackup: (passphrase: string | null, recoveryCode: string | null) => __TAURI_INVOKE<AppStatus>("restore_newest_backup", { passphrase, recoveryCode }),
+	/**
+	 *  The window's first screen is ready (the login form or the setup wizard). With
+	 *  `KLINIK_MEASURE` set, prints the moment (Unix milliseconds) for `./dev measure`, which
+	 *  times it from the process start; otherwise does nothing.
+	 */
+	firstScreen: () => __TAURI_INVOKE<null>("first_screen"),
 	login: (email: string, password: string, code: string | null) => __TAURI_INVOKE<AppStatus>("login", { email, password, code }),
 	logout: () => __TAURI_INVOKE<AppStatus>("logout"),
 	lockSession: () => __TAURI_INVOKE<AppStatus>("lock_session"),

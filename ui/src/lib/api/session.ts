@@ -11,6 +11,19 @@ import {
   type SetupResult,
 } from '../backend';
 
+let firstScreenSent = false;
+
+/**
+ * Tells the core, once, that the first screen (the login form or the setup wizard) is
+ * drawn: `./dev measure` times Klinik's start to this moment. Does nothing otherwise, and
+ * never fails the screen.
+ */
+export function firstScreen(): void {
+  if (firstScreenSent) return;
+  firstScreenSent = true;
+  backend.firstScreen().catch(() => {});
+}
+
 /** What the window should show now (opening, setup, login, locked, ready, …). */
 export function appStatus(): Promise<AppStatus> {
   return backend.appStatus();
