@@ -38,7 +38,8 @@ fn signed_entries(dir: &Path, code: &str) -> Vec<(String, String, String)> {
     let slot = slots.slot(klinik::vault::keyslots::SlotKind::Recovery).expect("recovery slot");
     let key = slot.unwrap_key(&slots.clinic_id, code.kdf_input()).expect("unwrap").expect("the code fits");
     let conn = klinik::vault::open_connection(&dir.join("klinik.db"), &key, OpenMode::Existing).expect("raw");
-    let Ok(mut stmt) = conn.prepare("SELECT client_id, id, body FROM entries WHERE status = 'signed' ORDER BY id") else {
+    let Ok(mut stmt) = conn.prepare("SELECT client_id, id, body FROM entries WHERE status = 'signed' ORDER BY id")
+    else {
         return Vec::new(); // the first schema had no journal yet
     };
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).expect("rows");
@@ -71,7 +72,12 @@ fn clinics_of_earlier_versions_open_migrated_with_their_chain_and_signed_entries
             .env("KLINIK_PASSPHRASE", PASSPHRASE)
             .output()
             .expect("klinik doctor");
-        assert!(out.status.success(), "{fixture}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{fixture}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
 
         // Then the window's core on the same folder.
         let unlock = Unlock { passphrase: Some(Secret::new(PASSPHRASE)), recovery_code: None };
