@@ -109,10 +109,17 @@ try {
     await win.click(tid('nav.clients'));
     await win.click(tid('clients.row'));
     await win.waitFor(tid('client.detail.name'));
-    await until('the journal shows its entries', async () => (await win.findAll('[data-testid^="journal.item"], [data-testid="journal.entry"]')).length >= 1, 20000).catch(() => {});
-    await sleep(1500);
+    let entries = 0;
+    await until('the journal shows its 50 entries', async () => {
+      entries = (await win.findAll(tid('journal.entry'))).length;
+      return entries >= 50;
+    }, 30000).catch(() => {});
+    console.log(`clinic day: the journal showed ${entries} entries`);
+    await win.click(tid('client.back'));
     await win.type(tid('journal.search'), 'smerter');
     await win.click(tid('journal.search.submit'));
+    await until('search hits', async () => (await win.findAll(tid('journal.search.hit'))).length > 0, 20000).catch(() => {});
+    console.log(`clinic day: the search found ${(await win.findAll(tid('journal.search.hit'))).length} entries`);
     await sleep(2000);
     const pid = Number(execFileSync('pgrep', ['-n', '-f', `${APP} --data-dir ${dataDir}`]).toString().trim());
     dayPss = pssMb(tree(pid));
