@@ -128,7 +128,12 @@ fn read(bytes: &[u8]) -> Result<Table> {
         if r.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        lines.push(r.position().map(|p| u32::try_from(p.line()).unwrap_or(u32::MAX)).unwrap_or(0));
+        // The line a spreadsheet shows: line breaks before the record's first byte, plus one.
+        let byte = r.position().map(|p| usize::try_from(p.byte()).unwrap_or(usize::MAX)).unwrap_or(0);
+        // (After a CR LF ending the reader's position is still on the LF: it belongs before.)
+        let byte = byte + usize::from(text.as_bytes().get(byte) == Some(&b'\n'));
+        let before = text.as_bytes().get(..byte.min(text.len())).unwrap_or_default();
+        lines.push(u32::try_from(before.iter().filter(|b| **b == b'\n').count() + 1).unwrap_or(u32::MAX));
         rows.push(r.iter().map(|c| c.trim().to_owned()).collect());
         if rows.len() > MAX_ROWS {
             return Err(Error::invalid("more than 200,000 rows: split the file"));
