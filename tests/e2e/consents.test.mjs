@@ -5,7 +5,7 @@
 // given, and the core holds the signature and the fingerprint of the text shown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoClinic, startDriver, tid, until, Window } from './webdriver.mjs';
+import { demoClinic, invoke, startDriver, tid, until, Window } from './webdriver.mjs';
 
 const APP = process.env.KLINIK_DESKTOP_BIN;
 const CLI = process.env.KLINIK_CLI_BIN;
@@ -18,14 +18,6 @@ before(async () => {
 });
 after(() => driver?.stop());
 
-async function invoke(win, cmd, args) {
-  return win.execAsync(
-    `const done = arguments[arguments.length - 1];
-     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((v) => done(v ?? null), (e) => done({ code: e && e.code }));`,
-    cmd,
-    args,
-  );
-}
 
 /** Draws a stroke on the signature canvas with pointer events, as a finger or mouse would. */
 async function sign(win) {

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoClinic, startDriver, tid, until, Window } from './webdriver.mjs';
+import { demoClinic, invoke, startDriver, tid, until, Window } from './webdriver.mjs';
 
 const APP = process.env.KLINIK_DESKTOP_BIN;
 const CLI = process.env.KLINIK_CLI_BIN;
@@ -27,15 +27,6 @@ before(async () => {
 });
 after(() => driver?.stop());
 
-/** Calls a command as the window would; resolves to its value, or { code } on refusal. */
-async function invoke(win, cmd, args) {
-  return win.execAsync(
-    `const done = arguments[arguments.length - 1];
-     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((v) => done(v ?? null), (e) => done({ code: e && e.code }));`,
-    cmd,
-    args,
-  );
-}
 
 test('a cleanup erases the client past retention; an erasure request keeps what bookkeeping needs and says until when', async () => {
   const dataDir = demoClinic(CLI, 'klinik-e2e-lifecycle-', 4);

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { startDriver, tid, until, Window } from './webdriver.mjs';
+import { invoke, startDriver, tid, until, Window } from './webdriver.mjs';
 
 const APP = process.env.KLINIK_DESKTOP_BIN;
 const CLI = process.env.KLINIK_CLI_BIN;
@@ -22,14 +22,6 @@ before(async () => {
 });
 after(() => driver?.stop());
 
-async function invoke(win, cmd, args) {
-  return win.execAsync(
-    `const done = arguments[arguments.length - 1];
-     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((v) => done(v ?? null), (e) => done({ code: e && e.code }));`,
-    cmd,
-    args,
-  );
-}
 
 test('a damaged clinic restores its newest backup with the recovery code', async () => {
   const root = mkdtempSync(join(tmpdir(), 'klinik-e2e-restore-'));

@@ -279,3 +279,16 @@ export async function chooseFile(win, css, name, type, base64) {
     base64,
   );
 }
+
+/**
+ * What the core answers the window for `cmd` (sent the way the window sends it): the value
+ * (null for none), or `{ code }` when it is refused.
+ */
+export async function invoke(win, cmd, args = {}) {
+  return win.execAsync(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((v) => done(v ?? null), (e) => done({ code: e && e.code }));`,
+    cmd,
+    args,
+  );
+}
