@@ -3,6 +3,7 @@
 // the audit list shows those events and the chain verifies.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,5 +159,49 @@ test('setup, login, create a client, restart, and see it all in the audit trail'
     await win.waitForText(tid('review.marks'), (t) => t.includes('Gennemgået uden bemærkninger'));
   } finally {
     await win.quit();
+  }
+});
+
+/** The environment WebKit's web process of the window open on `dataDir` was started with. */
+function webProcessEnv(dataDir) {
+  const app = execFileSync('pgrep', ['-n', '-f', `--data-dir ${dataDir}`]).toString().trim();
+  const web = execFileSync('pgrep', ['-P', app])
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .find((p) => readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('WebKitWebProces'));
+  assert.ok(web, 'the window has a WebKit web process');
+  return readFileSync(`/proc/${web}/environ`, 'utf8').split('\0');
+}
+
+// The window draws on the CPU (src-tauri/src/main.rs): WebKit's compositing mode costs about
+// 100 MB on a machine without a GPU. A value the person starting Klinik set is left alone.
+test('the window draws on the CPU unless the person starting it chose otherwise', async () => {
+  const saved = process.env.WEBKIT_DISABLE_COMPOSITING_MODE;
+  try {
+    for (const [given, expected, port] of [[undefined, '1', 4446], ['0', '0', 4447]]) {
+      if (given === undefined) delete process.env.WEBKIT_DISABLE_COMPOSITING_MODE;
+      else process.env.WEBKIT_DISABLE_COMPOSITING_MODE = given;
+      const own = await startDriver(port);
+      try {
+        const dataDir = mkdtempSync(join(tmpdir(), 'klinik-e2e-cpu-'));
+        const win = await Window.open(own.url, APP, ['--data-dir', dataDir]);
+        try {
+          await win.waitFor(tid('setup.language.en'));
+          const env = webProcessEnv(dataDir);
+          assert.ok(
+            env.includes(`WEBKIT_DISABLE_COMPOSITING_MODE=${expected}`),
+            `started with ${given ?? 'nothing set'}, the web process has ${env.filter((v) => v.startsWith('WEBKIT_')).join(' ') || 'no WEBKIT_ variable'}`,
+          );
+        } finally {
+          await win.quit();
+        }
+      } finally {
+        own.stop();
+      }
+    }
+  } finally {
+    if (saved === undefined) delete process.env.WEBKIT_DISABLE_COMPOSITING_MODE;
+    else process.env.WEBKIT_DISABLE_COMPOSITING_MODE = saved;
   }
 });
