@@ -71,7 +71,7 @@ mod tests {
 
     #[test]
     fn embedded_list_matches_the_migrations_folder() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let dir = crate_dir().join("migrations");
         let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
             .expect("migrations folder")
             .filter_map(|e| e.ok())
@@ -88,5 +88,11 @@ mod tests {
             let disk = std::fs::read_to_string(dir.join(name)).expect("read");
             assert_eq!(&disk, sql, "{name} differs from the embedded copy");
         }
+    }
+
+    /// This crate's folder, asked of cargo when the test runs: a path compiled in would name the
+    /// checkout that built the test, which a build cache shared between checkouts may reuse.
+    fn crate_dir() -> std::path::PathBuf {
+        std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR"))
     }
 }

@@ -21,7 +21,7 @@ use std::sync::Arc;
 const PASSPHRASE: &str = "kaffe-og-kanelsnegle-ved-vandet";
 
 fn copy_fixture(name: &str, to: &Path) {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let src = crate_dir().join("tests/fixtures").join(name);
     std::fs::create_dir_all(to).expect("dir");
     for f in ["klinik.db", "keyslots.json", "anchor.json"] {
         if src.join(f).exists() {
@@ -47,10 +47,8 @@ fn signed_entries(dir: &Path, code: &str) -> Vec<(String, String, String)> {
 }
 
 fn recovery_code(fixture: &str) -> String {
-    let readme = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture).join("README.md"),
-    )
-    .expect("readme");
+    let readme =
+        std::fs::read_to_string(crate_dir().join("tests/fixtures").join(fixture).join("README.md")).expect("readme");
     let at = readme.find("Recovery code: ").expect("the code is written down") + "Recovery code: ".len();
     readme[at..at + 39].to_owned()
 }
@@ -98,7 +96,7 @@ fn clinics_of_earlier_versions_open_migrated_with_their_chain_and_signed_entries
         drop(c);
 
         // A backup made by that version restores with this one.
-        let backup = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture).join("backup");
+        let backup = crate_dir().join("tests/fixtures").join(fixture).join("backup");
         if backup.exists() {
             let target = d.path().join("restored");
             let (mut r, manifest, _) =

@@ -262,7 +262,7 @@ fn a_fixture_made_by_an_earlier_build_still_opens() {
     // tests/fixtures/clinic-v1 was made by `klinik demo --clients 3 --key-store passphrase`
     // with the first schema; it must keep opening (cipher_compatibility = 4 is pinned).
     let d = tmp();
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clinic-v1");
+    let src = crate_dir().join("tests/fixtures/clinic-v1");
     for f in ["klinik.db", "keyslots.json"] {
         std::fs::copy(src.join(f), d.path().join(f)).expect("copy fixture");
     }

@@ -1,11 +1,9 @@
 //! The committed TypeScript bindings must be what the Rust commands generate today.
 //! `KLINIK_UPDATE_BINDINGS=1 cargo test -p klinik-desktop --test bindings` rewrites them.
 
-use std::path::Path;
-
 #[test]
 fn committed_bindings_are_up_to_date() {
-    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+    let committed = crate_dir().join("../ui/src/lib/bindings.ts");
     let fresh = std::env::temp_dir().join(format!("klinik-bindings-{}.ts", std::process::id()));
     klinik_desktop::render_bindings(&fresh).expect("render bindings");
     let fresh_text = std::fs::read_to_string(&fresh).expect("read fresh");
@@ -20,11 +18,9 @@ fn committed_bindings_are_up_to_date() {
 
 #[test]
 fn every_command_is_granted_to_the_main_window() {
-    let build_rs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("build.rs")).expect("build.rs");
-    let cap =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json")).expect("cap");
-    let bindings = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts"))
-        .expect("bindings");
+    let build_rs = std::fs::read_to_string(crate_dir().join("build.rs")).expect("build.rs");
+    let cap = std::fs::read_to_string(crate_dir().join("capabilities/main.json")).expect("cap");
+    let bindings = std::fs::read_to_string(crate_dir().join("../ui/src/lib/bindings.ts")).expect("bindings");
     let listed: Vec<&str> = build_rs
         .lines()
         .map(str::trim)
@@ -34,8 +30,7 @@ fn every_command_is_granted_to_the_main_window() {
     assert!(listed.len() >= 16, "build.rs COMMANDS not found");
     // The raw-bytes commands have no generated binding; backend.ts calls them by name.
     let raw = klinik_desktop::commands::raw::COMMANDS;
-    let backend = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/backend.ts"))
-        .expect("backend.ts");
+    let backend = std::fs::read_to_string(crate_dir().join("../ui/src/lib/backend.ts")).expect("backend.ts");
     for cmd in &listed {
         assert!(
             cap.contains(&format!("\"allow-{}\"", cmd.replace('_', "-"))),
@@ -53,4 +48,10 @@ fn every_command_is_granted_to_the_main_window() {
         listed.len(),
         "every registered command must be in build.rs COMMANDS and vice versa"
     );
+}
+
+/// This crate's folder, asked of cargo when the test runs: a path compiled in would name the
+/// checkout that built the test, which a build cache shared between checkouts may reuse.
+fn crate_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR"))
 }

@@ -295,8 +295,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
 ];
 
 fn build_rs_commands() -> Vec<String> {
-    let build_rs =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("build.rs")).expect("build.rs");
+    let build_rs = std::fs::read_to_string(crate_dir().join("build.rs")).expect("build.rs");
     build_rs
         .lines()
         .map(str::trim)
@@ -963,4 +962,10 @@ fn other_commands_are_answered_while_a_login_checks_its_password() {
         }
     });
     assert!(answered.load(Ordering::SeqCst) >= 5, "only {} status requests during a login", answered.into_inner());
+}
+
+/// This crate's folder, asked of cargo when the test runs: a path compiled in would name the
+/// checkout that built the test, which a build cache shared between checkouts may reuse.
+fn crate_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR"))
 }

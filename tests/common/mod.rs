@@ -209,3 +209,9 @@ pub fn set_rights(
     };
     clinic.update_staff(owner, staff, &changes, &Secret::new(OWNER_PASSWORD)).expect("rights");
 }
+
+/// This crate's folder, asked of cargo when the test runs: a path compiled in would name the
+/// checkout that built the test, which a build cache shared between checkouts may reuse.
+pub fn crate_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR"))
+}
