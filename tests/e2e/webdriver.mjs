@@ -188,6 +188,17 @@ export class Window {
 
   async screenshot(file) {
     const { writeFile } = await import('node:fs/promises');
+    // Klinik draws on the CPU (no compositing), and then WebKit takes a snapshot only at
+    // the next paint — which a still page never has. A pixel that changes each frame for a
+    // few seconds gives it one; the page itself is not touched.
+    await this.exec(`const dot = document.createElement('div');
+      dot.setAttribute('aria-hidden', 'true');
+      dot.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;opacity:0.01';
+      document.body.appendChild(dot);
+      const until = performance.now() + 3000;
+      const tick = (now) => { dot.style.opacity = dot.style.opacity === '0.01' ? '0.02' : '0.01';
+        if (now < until) requestAnimationFrame(tick); else dot.remove(); };
+      requestAnimationFrame(tick);`);
     const png = await this.cmd('GET', '/screenshot');
     await writeFile(file, Buffer.from(png, 'base64'));
   }
