@@ -532,6 +532,7 @@ export const da: Messages = {
   'relationKind.assignment': 'Behandlingsrelation',
   'relationKind.emergency': 'Nødadgang',
   'relationKind.block': 'Spærret',
+  'relationKind.appointment': 'Har en aftale',
   'action.relation_list': 'Behandlingsrelationer vist',
   'security.pinBy': 'PIN: {name}',
   'action.clock_backwards': 'Computerens ur gik baglæns',

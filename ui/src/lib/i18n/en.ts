@@ -532,6 +532,7 @@ export const en = {
   'relationKind.assignment': 'Treatment relation',
   'relationKind.emergency': 'Emergency access',
   'relationKind.block': 'Blocked',
+  'relationKind.appointment': 'Has an appointment',
   'action.relation_list': 'Treatment relations viewed',
   'security.pinBy': 'PIN: {name}',
   'action.clock_backwards': 'The computer clock went backwards',

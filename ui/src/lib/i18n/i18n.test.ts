@@ -30,6 +30,16 @@ describe('translations', () => {
     for (const action of AUDIT_ACTIONS) expect(dict[`action.${action}`], `${lang}: action.${action}`).toBeTruthy();
   });
 
+  // Shown through tDynamic, so no type check sees a missing one: the kinds of treatment
+  // relation the core writes (the CHECK of `relations.kind` in migrations/0014_calendar.sql —
+  // "appointment" is the relation a booking gives).
+  it.each(LANGUAGES)('%s names every kind of treatment relation', (lang) => {
+    const dict = dictionaries[lang] as Record<string, string>;
+    for (const kind of ['assignment', 'emergency', 'block', 'appointment']) {
+      expect(dict[`relationKind.${kind}`], `${lang}: relationKind.${kind}`).toBeTruthy();
+    }
+  });
+
   it('the Nordic languages are really translated, not copies of English', () => {
     for (const lang of ['da', 'sv', 'nb'] as const) {
       const dict = dictionaries[lang] as Record<string, string>;

@@ -532,6 +532,7 @@ export const nb: Messages = {
   'relationKind.assignment': 'Behandlingsrelasjon',
   'relationKind.emergency': 'Nødtilgang',
   'relationKind.block': 'Sperret',
+  'relationKind.appointment': 'Har en avtale',
   'action.relation_list': 'Behandlingsrelasjoner vist',
   'security.pinBy': 'PIN: {name}',
   'action.clock_backwards': 'Datamaskinens klokke gikk bakover',

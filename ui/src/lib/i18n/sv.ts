@@ -532,6 +532,7 @@ export const sv: Messages = {
   'relationKind.assignment': 'Behandlingsrelation',
   'relationKind.emergency': 'Nödåtkomst',
   'relationKind.block': 'Spärrad',
+  'relationKind.appointment': 'Har en bokning',
   'action.relation_list': 'Behandlingsrelationer visade',
   'security.pinBy': 'PIN: {name}',
   'action.clock_backwards': 'Datorns klocka gick bakåt',
