@@ -99,6 +99,11 @@ fn my_page_shows_the_starters_by_role_and_a_month_holds_only_the_clients_one_may
     let mut m = month(d.path());
     let owners = m.c.my_reports(&m.owner).expect("the owner's My page");
     assert_eq!(owners.len(), 6, "every starter for the owner: {owners:?}");
+    // Opening My page is its own event, naming what was listed: never "a report ran".
+    let events = m.c.audit_page(&m.owner, &Default::default(), None, 2).expect("log");
+    let listed = events.iter().find(|e| e.action == "report_list").expect("the listing is recorded");
+    assert_eq!(listed.object.as_deref(), Some("My page (6 reports)"));
+    assert!(!events.iter().any(|e| e.action == "report_run"), "no run was recorded: {events:?}");
     let lars_page = m.c.my_reports(&m.lars).expect("Lars' My page");
     assert_eq!(
         lars_page.iter().map(|r| r.preset).collect::<Vec<_>>(),

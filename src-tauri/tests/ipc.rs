@@ -258,7 +258,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("save_invoice_pdf", &["invoice_read"]),
     ("email_invoice_pdf", &["invoice_read"]),
     ("export_invoices", &["invoice_read"]),
-    ("my_reports", &["report_run"]),
+    ("my_reports", &["report_list"]),
     ("report_definitions", &["report_manage"]),
     ("save_report", &["report_manage"]),
     ("set_report_active", &["report_manage"]),

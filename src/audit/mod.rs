@@ -65,6 +65,7 @@ pub const ACTIONS: &[&str] = &[
     "invoice_edit",
     "invoice_setup",
     "report_run",
+    "report_list",
     "report_manage",
     "relative_home",
     "relative_appointments",

@@ -106,6 +106,10 @@ pub enum Action {
     InvoiceSetup,
     /// Running a report from one's My page (the reports right).
     ReportRun,
+    /// Looking at the list of one's My page reports — names and periods, no client in it
+    /// (the same right as running one; its own event, so the log never says a report ran
+    /// when only the list was opened).
+    ReportList,
     /// Making, changing and retiring report definitions (admins).
     ReportManage,
     /// A relative's own page: the clients they are bound to (names only).
@@ -133,7 +137,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 54] = [
         Action::ClientCreate,
         Action::ClientList,
         Action::ClientRead,
@@ -175,6 +179,7 @@ impl Action {
         Action::InvoiceEdit,
         Action::InvoiceSetup,
         Action::ReportRun,
+        Action::ReportList,
         Action::ReportManage,
         Action::RelativeHome,
         Action::RelativeAppointments,
@@ -232,6 +237,7 @@ impl Action {
             Action::InvoiceEdit => "invoice_edit",
             Action::InvoiceSetup => "invoice_setup",
             Action::ReportRun => "report_run",
+            Action::ReportList => "report_list",
             Action::ReportManage => "report_manage",
             Action::RelativeHome => "relative_home",
             Action::RelativeAppointments => "relative_appointments",
@@ -572,7 +578,7 @@ pub fn decide(subject: &Subject, action: Action) -> Decision {
             }
         }
         // A report holds only what the person may see (each row decided on its client).
-        Action::ReportRun => {
+        Action::ReportRun | Action::ReportList => {
             if rights.features.has(Feature::Reports) {
                 Decision::Allow
             } else {

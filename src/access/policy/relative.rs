@@ -56,7 +56,7 @@ pub(super) fn decide_relative(reach: RelativeReach, action: Action) -> Decision 
         Action::RelativeHome => true,
         Action::RelativeAppointments => reach.appointments,
         Action::RelativeSchedule => reach.schedule,
-        Action::ReportRun => reach.reports,
+        Action::ReportRun | Action::ReportList => reach.reports,
         _ => return Decision::Deny("a relative sees only what their binding to the client allows"),
     };
     if allowed {

@@ -66,7 +66,7 @@ fn expected(s: &Subject, action: Action) -> bool {
         // A relative's own views are never a staff member's.
         RelativeHome | RelativeAppointments | RelativeSchedule => false,
         // My page: the reports right; the rows are decided per client when it runs.
-        ReportRun => r.features.has(Feature::Reports),
+        ReportRun | ReportList => r.features.has(Feature::Reports),
         // The desk invoices (business login, no PIN needed); journals never come into it;
         // a client's invoices only for someone who sees the client at all.
         InvoiceRead | InvoiceEdit => {
@@ -367,7 +367,7 @@ fn expected_relative(reach: RelativeReach, action: Action) -> bool {
             RelativeHome => true,
             RelativeAppointments => reach.appointments,
             RelativeSchedule => reach.schedule,
-            ReportRun => reach.reports,
+            ReportRun | ReportList => reach.reports,
             _ => false,
         }
 }
@@ -413,7 +413,7 @@ fn decision_matrix_for_relatives() {
     }
     assert_eq!(
         allowed.into_iter().collect::<Vec<_>>(),
-        ["relative_appointments", "relative_home", "relative_schedule", "report_run"],
+        ["relative_appointments", "relative_home", "relative_schedule", "report_list", "report_run"],
         "the whole of what a relative can ever be allowed"
     );
     assert!(cells > 10_000, "{cells} cells");

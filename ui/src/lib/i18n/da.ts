@@ -942,6 +942,7 @@ export const da: Messages = {
   'reminder.mark': 'Angiv fakturanummer {number} ved betalingen.',
   'reminder.ignore': 'Har du betalt i mellemtiden, kan du se bort fra denne påmindelse.',
   'nav.reports': 'Min side',
+  'action.report_list': 'Rapportliste vist',
   'action.report_run': 'Rapport kørt',
   'action.report_manage': 'Rapporter ændret',
   'reports.title': 'Min side',

@@ -942,6 +942,7 @@ export const en = {
   'reminder.mark': 'Mark the payment with invoice number {number}.',
   'reminder.ignore': 'If you have paid in the meantime, please disregard this reminder.',
   'nav.reports': 'My page',
+  'action.report_list': 'Report list viewed',
   'action.report_run': 'Report run',
   'action.report_manage': 'Reports changed',
   'reports.title': 'My page',

@@ -942,6 +942,7 @@ export const nb: Messages = {
   'reminder.mark': 'Oppgi fakturanummer {number} ved betaling.',
   'reminder.ignore': 'Har du betalt i mellomtiden, kan du se bort fra denne påminnelsen.',
   'nav.reports': 'Min side',
+  'action.report_list': 'Rapportliste vist',
   'action.report_run': 'Rapport kjørt',
   'action.report_manage': 'Rapporter endret',
   'reports.title': 'Min side',

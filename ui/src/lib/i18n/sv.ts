@@ -942,6 +942,7 @@ export const sv: Messages = {
   'reminder.mark': 'Ange fakturanummer {number} vid betalningen.',
   'reminder.ignore': 'Om du redan har betalat kan du bortse från denna påminnelse.',
   'nav.reports': 'Min sida',
+  'action.report_list': 'Rapportlista visad',
   'action.report_run': 'Rapport körd',
   'action.report_manage': 'Rapporter ändrade',
   'reports.title': 'Min sida',
