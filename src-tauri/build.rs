@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "unlock_session",
     "reset_password_with_recovery_code",
     "set_language",
+    "set_my_language",
     "list_clients",
     "create_client",
     "get_client",

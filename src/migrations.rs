@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0018_relatives.sql", include_str!("../migrations/0018_relatives.sql")),
     ("0019_lifecycle.sql", include_str!("../migrations/0019_lifecycle.sql")),
     ("0020_consents.sql", include_str!("../migrations/0020_consents.sql")),
+    ("0021_own_language.sql", include_str!("../migrations/0021_own_language.sql")),
 ];
 
 /// The schema version this build writes.

@@ -528,7 +528,7 @@ fn check_sound(conn: &Connection, v: i64) {
 #[test]
 fn there_is_a_step_test_for_every_migration() {
     // Adding migrations/0021_*.sql: add a step_21 test below (and its rows to `seed`).
-    assert_eq!(migrations::latest(), 20, "a new migration needs its step test in tests/migrations.rs");
+    assert_eq!(migrations::latest(), 21, "a new migration needs its step test in tests/migrations.rs");
     assert_eq!(MIGRATIONS.len() as i64, migrations::latest());
 }
 
@@ -1200,6 +1200,21 @@ fn step_20_consents_keeps_texts_and_consents_as_recorded() {
     exec(c, &format!("UPDATE consents SET withdrawn_at = '{T0}', withdrawn_by = '{OWNER}' WHERE id = 'c-1'"));
     refused(c, "UPDATE consents SET withdrawn_at = NULL, withdrawn_by = NULL WHERE id = 'c-1'", "only withdrawn");
     refused(c, "DELETE FROM consents WHERE id = 'c-4'", "consents are kept");
+}
+
+#[test]
+fn step_21_own_language_is_one_of_the_four_or_none() {
+    let db = migrated(21);
+    let c = &db.conn;
+    let lang = || -> Option<String> {
+        c.query_row(&format!("SELECT language FROM staff WHERE id = '{OWNER}'"), [], |r| r.get(0)).expect("language")
+    };
+    assert_eq!(lang(), None, "everyone starts with the clinic's language");
+    exec(c, &format!("UPDATE staff SET language = 'sv' WHERE id = '{OWNER}'"));
+    assert_eq!(lang().as_deref(), Some("sv"));
+    refused(c, &format!("UPDATE staff SET language = 'de' WHERE id = '{OWNER}'"), "CHECK constraint failed");
+    exec(c, &format!("UPDATE staff SET language = NULL WHERE id = '{OWNER}'"));
+    assert_eq!(lang(), None);
 }
 
 // ---- the steps together -------------------------------------------------------------

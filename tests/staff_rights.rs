@@ -337,3 +337,33 @@ fn a_relation_for_a_period_opens_the_journal_only_within_it() {
     assert!(matches!(c.client_relations(&vera_s, &cl), Err(Error::Denied(_))), "admins only");
     OsKeyring.delete(c.id()).expect("clean up");
 }
+
+#[test]
+fn each_person_keeps_their_own_language_and_the_change_is_recorded() {
+    use klinik::clinic::Language;
+    let d = tmp();
+    let (mut c, _code) = setup(d.path());
+    let owner = login(&mut c);
+    let (_lars, lars) = add(&mut c, &owner, "Lars Holm", "lars@example.dk", Role::Practitioner);
+    assert_eq!(c.me(&owner).expect("me").language, None, "everyone starts with the clinic's language");
+
+    c.set_my_language(&owner, Some(Language::Sv)).expect("Swedish for me");
+    assert_eq!(c.me(&owner).expect("me").language, Some(Language::Sv));
+    assert_eq!(c.me(&lars).expect("me").language, None, "one person's choice is not another's");
+
+    // It comes back at the next sign-in, and goes with a choice of none.
+    c.logout(&owner).expect("logout");
+    let owner = login(&mut c);
+    assert_eq!(c.me(&owner).expect("me").language, Some(Language::Sv));
+    c.set_my_language(&owner, None).expect("the clinic's again");
+    assert_eq!(c.me(&owner).expect("me").language, None);
+
+    let events = c.audit_page(&owner, &Default::default(), None, 50).expect("log");
+    let changes = events.iter().filter(|e| e.action == "language_change").count();
+    assert_eq!(changes, 2, "each choice is recorded under the person who made it");
+    assert!(events.iter().filter(|e| e.action == "language_change").all(|e| e.actor_name.is_some()));
+
+    // Signed out, nobody chooses anyone's language.
+    c.logout(&lars).expect("logout");
+    assert!(c.set_my_language(&lars, Some(Language::Nb)).is_err());
+}

@@ -30,6 +30,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
             session::unlock_session,
             session::reset_password_with_recovery_code,
             session::set_language,
+            session::set_my_language,
             clients::list_clients,
             clients::create_client,
             clients::get_client,

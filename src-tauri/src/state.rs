@@ -205,9 +205,14 @@ impl Inner {
             return AppStatus::Login { language, clinic_name };
         };
         match clinic.me(&session) {
-            Ok(me) if me.locked => AppStatus::Locked { language, clinic_name, me: me.into() },
+            // Signed in, the screens speak the person's own language if they chose one.
+            Ok(me) if me.locked => AppStatus::Locked {
+                language: me.language.map(LanguageDto::from).unwrap_or(language),
+                clinic_name,
+                me: me.into(),
+            },
             Ok(me) => AppStatus::Ready {
-                language,
+                language: me.language.map(LanguageDto::from).unwrap_or(language),
                 clinic_name,
                 journal_mode: info.journal_mode.into(),
                 me: me.into(),

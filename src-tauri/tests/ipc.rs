@@ -188,6 +188,7 @@ const AUDIT_OF_COMMAND: &[(&str, &[&str])] = &[
     ("create_staff", &["staff_create"]),
     ("set_access_model", &["settings_change"]),
     ("change_password", &["password_change"]),
+    ("set_my_language", &["language_change"]),
     ("set_pin", &["pin_set"]),
     ("pin_candidates", &[]),
     ("desk_accounts", &[]),
@@ -708,6 +709,10 @@ fn every_command_writes_its_audit_events() {
         check("change_email", json!({ "email": "ida@example.dk", "password": PASSWORD }), &mut mark);
         check("set_new_client_access", json!({ "level": "edit", "adminPassword": PASSWORD }), &mut mark);
         check("change_password", json!({ "oldPassword": PASSWORD, "newPassword": PASSWORD }), &mut mark);
+        let own = check("set_my_language", json!({ "language": "nb" }), &mut mark);
+        assert_eq!(own["language"], "nb", "signed in, the screens speak the person's own language: {own}");
+        let back = check("set_my_language", json!({ "language": null }), &mut mark);
+        assert_ne!(back["language"], "nb", "none chosen: the window's language again");
         // Replacing a PIN needs the password.
         let refused = call(&win, "set_pin", json!({ "pin": "583920" })).expect_err("password first");
         assert_eq!(refused["code"], "wrongCredentials");

@@ -91,6 +91,7 @@ pub const ACTIONS: &[&str] = &[
     "vault_recovery_unlock",
     "password_reset_recovery",
     "password_change",
+    "language_change",
     "password_failed",
     "email_change",
     "pin_set",

@@ -99,6 +99,20 @@ impl Clinic {
         })
     }
 
+    /// Chooses the person's own language for the screens (`None`: the clinic's again). Kept
+    /// with the login — also a shared desk's, whose people then share it — and recorded
+    /// like the account's other changes.
+    pub fn set_my_language(&mut self, session: &SessionId, language: Option<Language>) -> Result<()> {
+        let actor = self.account_holder(session, auth::Door::Own, false)?;
+        self.change_own(&actor, "language_change", |tx, _| {
+            tx.execute(
+                "UPDATE staff SET language = ?2 WHERE id = ?1",
+                params![actor.staff_id, language.map(Language::as_str)],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Starts two-factor enrollment: a new secret, pending until a code confirms it.
     /// Replacing a factor already in use needs the password (someone at an unlocked
     /// window must not be able to move another person's second factor to their phone).

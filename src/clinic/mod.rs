@@ -164,6 +164,8 @@ pub struct Me {
     pub must_create_pin: bool,
     /// Confirms journal work with the PIN also on a personal login.
     pub requires_pin: bool,
+    /// The person's own language for the screens (`None`: the clinic's).
+    pub language: Option<Language>,
     /// The parts of the app this person may use (the UI shows only these; the core
     /// decides anyway).
     pub features: Vec<crate::policy::Feature>,

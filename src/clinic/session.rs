@@ -131,14 +131,22 @@ impl Clinic {
     pub fn me(&mut self, session: &SessionId) -> Result<Me> {
         let now = self.clock.now();
         let actor = auth::resolve(&mut self.conn, &self.ws, now, session, auth::Door::Session)?;
-        let (name, email, locked, must_change, has_pin, totp_enabled): (String, String, i64, i64, bool, bool) =
-            self.conn.query_row(
-                "SELECT st.name, st.email, s.locked, st.must_change_password, st.pin_hash IS NOT NULL,
-                        st.totp_secret IS NOT NULL
-                 FROM staff st JOIN sessions s ON s.staff_id = st.id WHERE s.id = ?1",
-                [session],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-            )?;
+        #[allow(clippy::type_complexity)]
+        let (name, email, locked, must_change, has_pin, totp_enabled, language): (
+            String,
+            String,
+            i64,
+            i64,
+            bool,
+            bool,
+            Option<String>,
+        ) = self.conn.query_row(
+            "SELECT st.name, st.email, s.locked, st.must_change_password, st.pin_hash IS NOT NULL,
+                    st.totp_secret IS NOT NULL, st.language
+             FROM staff st JOIN sessions s ON s.staff_id = st.id WHERE s.id = ?1",
+            [session],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+        )?;
         let business = actor.kind == auth::SessionKind::Business;
         let must_enroll_totp = !business && !totp_enabled && auth::clinic_requires_totp(&self.conn)?;
         let pin_name = match &actor.pin {
@@ -179,6 +187,7 @@ impl Clinic {
             totp_enabled,
             must_enroll_totp,
             relative: actor.relative,
+            language: language.as_deref().map(Language::parse).transpose()?,
         })
     }
 

@@ -137,13 +137,23 @@ pub async fn reset_password_with_recovery_code(
     Ok(())
 }
 
-/// Changes the language of the screens before login; the clinic's stored language is a
-/// setting for a later issue.
+/// Changes the language of the screens before login (and after it, for the next person).
+/// Signed in, a person's choice is their own: `set_my_language`.
 #[tauri::command]
 #[specta::specta]
 pub async fn set_language(state: State<'_, AppState>, language: LanguageDto) -> CmdResult<AppStatus> {
     let mut s = state.lock();
     s.language = language.into();
+    Ok(s.status())
+}
+
+/// The signed-in person's own language, kept with their login (`None`: the clinic's).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_my_language(state: State<'_, AppState>, language: Option<LanguageDto>) -> CmdResult<AppStatus> {
+    let mut s = state.lock();
+    let (clinic, session) = s.signed_in()?;
+    clinic.set_my_language(&session, language.map(Into::into))?;
     Ok(s.status())
 }
 

@@ -29,10 +29,12 @@ export const commands = {
 	unlockSession: (password: string) => __TAURI_INVOKE<AppStatus>("unlock_session", { password }),
 	resetPasswordWithRecoveryCode: (email: string, recoveryCode: string, newPassword: string) => __TAURI_INVOKE<null>("reset_password_with_recovery_code", { email, recoveryCode, newPassword }),
 	/**
-	 *  Changes the language of the screens before login; the clinic's stored language is a
-	 *  setting for a later issue.
+	 *  Changes the language of the screens before login (and after it, for the next person).
+	 *  Signed in, a person's choice is their own: `set_my_language`.
 	 */
 	setLanguage: (language: Language) => __TAURI_INVOKE<AppStatus>("set_language", { language }),
+	/**  The signed-in person's own language, kept with their login (`None`: the clinic's). */
+	setMyLanguage: (language: Language | null) => __TAURI_INVOKE<AppStatus>("set_my_language", { language }),
 	listClients: (query: string) => __TAURI_INVOKE<Client[]>("list_clients", { query }),
 	createClient: (input: ClientInput) => __TAURI_INVOKE<Client>("create_client", { input }),
 	getClient: (id: string) => __TAURI_INVOKE<Client>("get_client", { id }),
@@ -233,7 +235,7 @@ export const commands = {
 };
 
 /* Constants */
-export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_list","report_manage","relative_home","relative_appointments","relative_schedule","relative_list","relative_manage","cleanup_review","client_erase","client_export","client_import","consent_record","consent_text_change","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_automatic","backup_drill","backup_restore","crash_check"] as const;
+export const AUDIT_ACTIONS = ["client_create","client_list","client_read","client_update","journal_read","entry_create","entry_update","entry_sign","entry_addendum","journal_search","client_print","national_id_reveal","client_access_log","audit_read","audit_verify","audit_export","audit_review","audit_review_mark","staff_create","staff_list","staff_update","relation_change","emergency_access","settings_change","attachment_add","attachment_list","attachment_open","attachment_remove","template_change","relation_list","backup_create","calendar_list","calendar_read","appointment_book","appointment_change","calendar_export","calendar_manage","invoice_read","invoice_edit","invoice_setup","report_run","report_list","report_manage","relative_home","relative_appointments","relative_schedule","relative_list","relative_manage","cleanup_review","client_erase","client_export","client_import","consent_record","consent_text_change","clinic_created","login","login_failed","logout","lock","unlock","unlock_failed","session_expired","session_end","vault_recovery_unlock","password_reset_recovery","password_change","language_change","password_failed","email_change","pin_set","pin_unlock","pin_failed","pin_disabled","pin_end","desk_open","totp_begin","totp_enabled","totp_disabled","totp_failed","totp_disabled_by_failures","totp_recovery_used","totp_recovery_renewed","entry_auto_sign","clock_backwards","backup_failed","backup_automatic","backup_drill","backup_restore","crash_check"] as const;
 
 /* Types */
 export type Absence = {

@@ -82,3 +82,11 @@ export function resetPasswordWithRecoveryCode(email: string, recoveryCode: strin
 export function saveLanguage(language: Language): Promise<AppStatus> {
   return backend.setLanguage(language);
 }
+
+/**
+ * The signed-in person's own language, kept with their login: it comes back at their next
+ * sign-in, and the next person at the same window gets theirs (or the clinic's).
+ */
+export function saveMyLanguage(language: Language): Promise<AppStatus> {
+  return backend.setMyLanguage(language);
+}

@@ -276,6 +276,7 @@ export const da: Messages = {
   'action.staff_create': 'Medarbejder tilføjet',
   'action.staff_list': 'Medarbejderliste vist',
   'action.settings_change': 'Indstilling ændret',
+  'action.language_change': 'Eget sprog valgt',
   'action.password_change': 'Adgangskode ændret',
   'action.pin_set': 'PIN oprettet',
   'action.pin_unlock': 'Journal låst op med PIN',

@@ -276,6 +276,7 @@ export const en = {
   'action.staff_create': 'Staff member added',
   'action.staff_list': 'Staff list viewed',
   'action.settings_change': 'Setting changed',
+  'action.language_change': 'Own language chosen',
   'action.password_change': 'Password changed',
   'action.pin_set': 'PIN set',
   'action.pin_unlock': 'Journal unlocked with PIN',

@@ -276,6 +276,7 @@ export const nb: Messages = {
   'action.staff_create': 'Ansatt lagt til',
   'action.staff_list': 'Ansattliste vist',
   'action.settings_change': 'Innstilling endret',
+  'action.language_change': 'Eget språk valgt',
   'action.password_change': 'Passord endret',
   'action.pin_set': 'PIN satt',
   'action.pin_unlock': 'Journal låst opp med PIN',

@@ -276,6 +276,7 @@ export const sv: Messages = {
   'action.staff_create': 'Personal tillagd',
   'action.staff_list': 'Personallista visad',
   'action.settings_change': 'Inställning ändrad',
+  'action.language_change': 'Eget språk valt',
   'action.password_change': 'Lösenord ändrat',
   'action.pin_set': 'PIN satt',
   'action.pin_unlock': 'Journal upplåst med PIN',
