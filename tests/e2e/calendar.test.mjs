@@ -50,11 +50,6 @@ async function showWeekOf(win, day) {
  * not displayed, so its own text call would read nothing). */
 const content = (win, css) => win.exec('return document.querySelector(arguments[0])?.textContent ?? ""', css);
 
-async function signOut(win) {
-  await win.click(tid('nav.logout'));
-  await win.waitFor(tid('login.email'));
-}
-
 test('the desk books a series with Lars, who opens the journal from it; privacy, print, .ics and view-only rights', async () => {
   const dataDir = demoClinic(CLI, 'klinik-e2e-calendar-', 3);
   const day = tuesdayAhead();
@@ -81,7 +76,7 @@ test('the desk books a series with Lars, who opens the journal from it; privacy,
     await win.type(tid('staffEdit.password'), OWNER.password);
     await win.click(tid('staffEdit.save'));
     await win.waitFor(tid('staffEdit.notice'));
-    await signOut(win);
+    await win.signOut();
 
     // ---- the desk registers Ebba and books her with Lars, weekly, four times --------
     await win.login(DESK.email, DESK.password);
@@ -151,7 +146,7 @@ test('the desk books a series with Lars, who opens the journal from it; privacy,
     await win.waitFor(tid('journal.new'));
     await win.waitFor(tid('client.appointments'));
     assert.equal((await win.findAll(tid('client.appointment'))).length, 4, 'her four appointments on her page');
-    await signOut(win);
+    await win.signOut();
 
     // ---- Sofie sees Lars' week but is offered no change; a change sent anyway fails --
     await win.login(SOFIE.email, SOFIE.password);
@@ -184,7 +179,7 @@ test('the desk books a series with Lars, who opens the journal from it; privacy,
     await win.click(tid('appointment.close'));
     // ---- the owner exports Lars' calendar: valid iCalendar, no client name ---------
     // (The desk has no calendar of its own to export; an administrator may export any.)
-    await signOut(win);
+    await win.signOut();
     await win.login(OWNER.email, OWNER.password);
     await win.waitFor(tid('calendar.today'));
     await win.click(tid('calendar.exportIcs'));

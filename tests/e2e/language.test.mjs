@@ -22,11 +22,6 @@ async function signIn(win, who) {
   await win.waitFor(tid('nav.logout'));
 }
 
-async function signOut(win) {
-  await win.click(tid('nav.logout'));
-  await win.waitFor(tid('login.email'));
-}
-
 test('each person keeps their own language; the login screen speaks the clinic’s', async () => {
   const dataDir = demoClinic(CLI, 'klinik-e2e-language-', 3);
   let win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
@@ -37,11 +32,11 @@ test('each person keeps their own language; the login screen speaks the clinic�
     await win.select(tid('nav.language'), 'sv');
     await win.waitForText(tid('nav.logout'), (t) => t === 'Logga ut');
 
-    await signOut(win);
+    await win.signOut();
     await win.waitForText(tid('login.submit'), (t) => t === 'Log ind', 5000);
     await signIn(win, LARS);
     assert.equal(await win.text(tid('nav.logout')), 'Log ud', 'Lars has chosen nothing: the clinic’s Danish');
-    await signOut(win);
+    await win.signOut();
   } finally {
     await win.quit();
   }

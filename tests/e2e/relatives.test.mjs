@@ -23,11 +23,6 @@ before(async () => {
 });
 after(() => driver?.stop());
 
-async function signOut(win) {
-  await win.click(tid('nav.logout'));
-  await win.waitFor(tid('login.email'));
-}
-
 
 test('the owner binds a parent to one client; the parent sees that client, prints the schedule, runs a report and never reaches a journal', async () => {
   const dataDir = demoClinic(CLI, 'klinik-e2e-relatives-', 4);
@@ -83,7 +78,7 @@ test('the owner binds a parent to one client; the parent sees that client, print
     await until('the report listed', async () =>
       (await win.texts(tid('reports.definition')).catch(() => [])).some((t) => t.includes(REPORT)),
     );
-    await signOut(win);
+    await win.signOut();
 
     // ---- Jonas: his own password first, then his page with one client ----------------
     await win.login(PARENT.email, otp);
@@ -138,7 +133,7 @@ test('the owner binds a parent to one client; the parent sees that client, print
     assert.equal((await invoke(win, 'reveal_national_id', { id: child }))?.code, 'denied');
     assert.equal((await invoke(win, 'list_staff', {}))?.code, 'denied');
     assert.ok(!(await invoke(win, 'relative_schedule', { clientId: child, weeks: 4 }))?.code, 'his own schedule');
-    await signOut(win);
+    await win.signOut();
 
     // ---- the owner sees Jonas in Emil's access log ------------------------------------
     await win.login(OWNER.email, OWNER.password);

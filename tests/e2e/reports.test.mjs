@@ -24,11 +24,6 @@ before(async () => {
 });
 after(() => driver?.stop());
 
-async function signOut(win) {
-  await win.click(tid('nav.logout'));
-  await win.waitFor(tid('login.email'));
-}
-
 test('the owner makes a last-month report with two columns; Lars runs it from My page and saves it', async () => {
   const dataDir = demoClinic(CLI, 'klinik-e2e-reports-', 6);
   const win = await Window.open(driver.url, APP, ['--data-dir', dataDir]);
@@ -61,7 +56,7 @@ test('the owner makes a last-month report with two columns; Lars runs it from My
     await until('the new report in the list', async () =>
       (await win.texts(tid('reports.definition')).catch(() => [])).some((t) => t.includes(NAME)),
     );
-    await signOut(win);
+    await win.signOut();
 
     // ---- Lars: it is on his My page; two columns; saved as CSV ------------------------
     await win.login(LARS.email, LARS.password);

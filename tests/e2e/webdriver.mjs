@@ -210,6 +210,12 @@ export class Window {
     await this.click(tid('login.submit'));
   }
 
+  /** Signs out from the top bar and waits for the login screen. */
+  async signOut() {
+    await this.click(tid('nav.logout'));
+    await this.waitFor(tid('login.email'));
+  }
+
   async quit() {
     await fetch(`${this.url}/session/${this.id}`, { method: 'DELETE' }).catch(() => {});
   }
