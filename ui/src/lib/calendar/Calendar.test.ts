@@ -127,6 +127,26 @@ describe('the calendar', () => {
     }
   });
 
+  it('asks for the ended appointments still booked in calendars one may change to be marked', async () => {
+    // Now is 10:00 UTC; each appointment is 08:00–08:45 UTC today unless told otherwise.
+    setup(
+      [LARS, METTE],
+      [
+        {},
+        { calendarId: METTE.id, roomId: null },
+        { status: 'done' },
+        { startsAt: '2026-03-18T11:00:00Z', endsAt: '2026-03-18T11:45:00Z' },
+      ],
+    );
+    const notice = await screen.findByTestId('calendar.unmarked');
+    expect(notice.dataset.count).toBe('1');
+    expect(notice.textContent).toContain('1 appointment shown here has ended without being marked');
+    const byId = (id: string) => screen.getAllByTestId('calendar.appointment').find((b) => b.dataset.appointmentId === id)!;
+    expect(byId('appt-1').classList.contains('to-mark')).toBe(true);
+    expect(byId('appt-1').title).toContain('Ended, not marked');
+    for (const id of ['appt-2', 'appt-3', 'appt-4']) expect(byId(id).classList.contains('to-mark'), id).toBe(false);
+  });
+
   it('shows a client one may not see as busy, without a name', async () => {
     setup([LARS], [{ clientName: null }]);
     const appt = await screen.findByTestId('calendar.appointment');

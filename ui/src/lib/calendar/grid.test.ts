@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Absence } from '../backend';
-import { absencesByDay, covers } from './grid';
+import type { Absence, Appointment } from '../backend';
+import { absencesByDay, covers, unmarked } from './grid';
 import { daysOf } from './time';
 
 function absence(id: string, calendarId: string, firstDay: string, lastDay: string, kind = 'holiday'): Absence {
@@ -57,5 +57,26 @@ describe('absences on the days of a view', () => {
   it('compares the days as days across a month and a year (strings, not instants)', () => {
     const byDay = absencesByDay([absence('newyear', 'c1', '2026-12-31', '2027-01-01')], ['c1'], ['2026-12-30', '2026-12-31', '2027-01-01', '2027-01-02']);
     expect([...byDay.values()].map((list) => list.length)).toEqual([0, 1, 1, 0]);
+  });
+});
+
+describe('appointments to mark', () => {
+  const at = (id: string, calendarId: string, endsAt: string, status: Appointment['status'], clientId: string | null = 'c-1') =>
+    ({ id, calendarId, clientId, endsAt, status }) as Appointment;
+  const now = Date.parse('2026-12-01T12:00:00Z');
+  const editable = new Set(['lars']);
+
+  it('names the ended, still booked or arrived appointments with a client in calendars one may change', () => {
+    const list = [
+      at('ended-booked', 'lars', '2026-12-01T11:00:00Z', 'booked'),
+      at('ended-arrived', 'lars', '2026-12-01T12:00:00Z', 'arrived'),
+      at('ended-done', 'lars', '2026-12-01T09:00:00Z', 'done'),
+      at('ended-noshow', 'lars', '2026-11-30T09:00:00Z', 'noShow'),
+      at('ended-cancelled', 'lars', '2026-11-30T09:00:00Z', 'cancelled'),
+      at('still-running', 'lars', '2026-12-01T12:30:00Z', 'booked'),
+      at('no-client', 'lars', '2026-12-01T08:00:00Z', 'booked', null),
+      at('someone-elses', 'sofie', '2026-12-01T08:00:00Z', 'booked'),
+    ];
+    expect(unmarked(list, editable, now).map((a) => a.id)).toEqual(['ended-booked', 'ended-arrived']);
   });
 });

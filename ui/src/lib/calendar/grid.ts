@@ -116,3 +116,18 @@ export interface PrintChoice {
   weeks: number;
   withNames: boolean;
 }
+
+/**
+ * Appointments that have ended but are still booked (or arrived), with a client, in calendars
+ * the person may change: someone should mark them done or no-show — the no-show report counts
+ * only what is marked. `now` in milliseconds.
+ */
+export function unmarked(appointments: Appointment[], editable: ReadonlySet<string>, now: number): Appointment[] {
+  return appointments.filter(
+    (a) =>
+      (a.status === 'booked' || a.status === 'arrived') &&
+      a.clientId !== null &&
+      editable.has(a.calendarId) &&
+      Date.parse(a.endsAt) <= now,
+  );
+}
