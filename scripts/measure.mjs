@@ -15,11 +15,11 @@
 // mode, which falls back to software OpenGL on a machine without a GPU) — the goal's
 // baseline — and drawing on the CPU like Klinik, which shows what Klinik itself adds.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startDriver, tid, until, Window } from '../tests/e2e/webdriver.mjs';
+import { processTree, startDriver, tid, until, Window } from '../tests/e2e/webdriver.mjs';
 
 const [target, runsArg] = process.argv.slice(2);
 const RUNS = Number(runsArg || 5);
@@ -27,26 +27,6 @@ const APP = join(target, 'release', 'klinik-desktop');
 const CLI = join(target, 'release', 'klinik');
 const BARE = join(target, 'release', 'bare-window');
 const OWNER = { email: 'mette@fjordklinik.example', password: 'blå-hest-i-fjorden-42' };
-
-/** `pid` and every process descending from it. */
-function tree(pid) {
-  const parent = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(name), Number(after[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) {
-    for (const [p, pp] of parent) if (pp === out[i]) out.push(p);
-  }
-  return out;
-}
 
 /** Proportional set size of the processes, in MB. */
 function pssMb(pids) {
@@ -94,8 +74,8 @@ async function firstScreen(cmd, args, cpu) {
     setTimeout(() => reject(new Error(`${cmd}: no first screen within 60 s`)), 60000);
   });
   await sleep(3000); // settled at that screen
-  const pss = pssMb(tree(child.pid));
-  if (process.env.MEASURE_VERBOSE) console.log(`  ${cmd.split('/').pop()}: ${breakdown(tree(child.pid))}`);
+  const pss = pssMb(processTree(child.pid));
+  if (process.env.MEASURE_VERBOSE) console.log(`  ${cmd.split('/').pop()}: ${breakdown(processTree(child.pid))}`);
   child.kill('SIGTERM');
   await Promise.race([exited, sleep(10000)]);
   return { ms: at - started, pss };
@@ -149,8 +129,8 @@ try {
     console.log(`clinic day: the search found ${(await win.findAll(tid('journal.search.hit'))).length} entries`);
     await sleep(2000);
     const pid = Number(execFileSync('pgrep', ['-n', '-f', `${APP} --data-dir ${dataDir}`]).toString().trim());
-    dayPss = pssMb(tree(pid));
-    console.log(`clinic day, by process: ${breakdown(tree(pid))}`);
+    dayPss = pssMb(processTree(pid));
+    console.log(`clinic day, by process: ${breakdown(processTree(pid))}`);
   } finally {
     await win.quit();
   }

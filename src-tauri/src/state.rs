@@ -36,6 +36,21 @@ pub struct RunningBackup {
 
 /// The UI's starting language before a clinic says otherwise: the system's, if it is one
 /// of ours.
+/// Opening failed for want of the key (keyring, passphrase, recovery code): the window asks
+/// for it. Any other failure is about the clinic itself.
+pub fn needs_unlock(code: ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::KeyringUnavailable
+            | ErrorCode::KeyringLocked
+            | ErrorCode::KeyringEntryMissing
+            | ErrorCode::WrongKey
+            | ErrorCode::WrongPassphrase
+            | ErrorCode::WrongRecoveryCode
+            | ErrorCode::Locked
+    )
+}
+
 fn system_language() -> Language {
     let lang = std::env::var("LC_ALL")
         .ok()
@@ -174,13 +189,7 @@ impl Inner {
             return match &self.open_error {
                 None => AppStatus::Setup { language },
                 Some(e) => match e.code() {
-                    ErrorCode::KeyringUnavailable
-                    | ErrorCode::KeyringLocked
-                    | ErrorCode::KeyringEntryMissing
-                    | ErrorCode::WrongKey
-                    | ErrorCode::WrongPassphrase
-                    | ErrorCode::WrongRecoveryCode
-                    | ErrorCode::Locked => AppStatus::UnlockVault {
+                    code if needs_unlock(code) => AppStatus::UnlockVault {
                         language,
                         key_storage: Clinic::key_storage(&self.data_dir).unwrap_or(KeyStorage::Keyring).into(),
                         reason: e.code().into(),
@@ -205,19 +214,21 @@ impl Inner {
             return AppStatus::Login { language, clinic_name };
         };
         match clinic.me(&session) {
-            // Signed in, the screens speak the person's own language if they chose one.
-            Ok(me) if me.locked => AppStatus::Locked {
-                language: me.language.map(LanguageDto::from).unwrap_or(language),
-                clinic_name,
-                me: me.into(),
-            },
-            Ok(me) => AppStatus::Ready {
-                language: me.language.map(LanguageDto::from).unwrap_or(language),
-                clinic_name,
-                journal_mode: info.journal_mode.into(),
-                me: me.into(),
-                backup_progress,
-            },
+            Ok(me) => {
+                // Signed in, the screens speak the person's own language if they chose one.
+                let language = me.language.map(LanguageDto::from).unwrap_or(language);
+                if me.locked {
+                    AppStatus::Locked { language, clinic_name, me: me.into() }
+                } else {
+                    AppStatus::Ready {
+                        language,
+                        clinic_name,
+                        journal_mode: info.journal_mode.into(),
+                        me: me.into(),
+                        backup_progress,
+                    }
+                }
+            }
             Err(_) => {
                 self.session = None;
                 AppStatus::Login { language, clinic_name }

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDriver, Window, tid } from './webdriver.mjs';
+import { processTree, startDriver, Window, tid } from './webdriver.mjs';
 
 const APP = process.env.KLINIK_DESKTOP_BIN;
 const SHOTS = process.env.KLINIK_E2E_SCREENSHOTS;
@@ -163,28 +163,13 @@ test('setup, login, create a client, restart, and see it all in the audit trail'
   }
 });
 
-/** The processes whose parent is `pid`, read from /proc (no procps needed). */
-function childrenOf(pid) {
-  const out = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(name);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
 /** The environment WebKit's web process of the window started with `env` was given. */
 async function webProcessEnv(env) {
   const dataDir = mkdtempSync(join(tmpdir(), 'klinik-e2e-cpu-'));
   const app = spawn(APP, ['--data-dir', dataDir], { env, stdio: 'ignore' });
   try {
     for (let i = 0; i < 300; i++) {
-      const web = childrenOf(app.pid).find((p) => readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('WebKitWebProces'));
+      const web = processTree(app.pid).slice(1).find((p) => readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('WebKitWebProces'));
       if (web) return readFileSync(`/proc/${web}/environ`, 'utf8').split('\0');
       await sleep(100);
     }

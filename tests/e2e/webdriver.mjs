@@ -2,7 +2,7 @@
 // tauri-driver (which starts WebKitWebDriver and the app for each session). No
 // dependencies: Node's fetch and child_process.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, openSync } from 'node:fs';
+import { mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -308,4 +308,24 @@ export async function invoke(win, cmd, args = {}) {
     cmd,
     args,
   );
+}
+
+/** `pid` and every process descending from it, read from /proc (no procps needed). */
+export function processTree(pid) {
+  const parent = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(name), Number(after[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    for (const [p, pp] of parent) if (pp === out[i]) out.push(p);
+  }
+  return out;
 }

@@ -172,21 +172,11 @@ pub async fn restore_newest_backup(
     // Only a clinic that failed to open (not one waiting for its key or passphrase, not one
     // open in another window) is replaced from here: a healthy clinic is restored with
     // `klinik restore`, deliberately.
-    let damaged = match &s.open_error {
-        Some(e) => !matches!(
-            e.code(),
-            klinik::ErrorCode::KeyringUnavailable
-                | klinik::ErrorCode::KeyringLocked
-                | klinik::ErrorCode::KeyringEntryMissing
-                | klinik::ErrorCode::WrongKey
-                | klinik::ErrorCode::WrongPassphrase
-                | klinik::ErrorCode::WrongRecoveryCode
-                | klinik::ErrorCode::Locked
-                | klinik::ErrorCode::AlreadyRunning
-                | klinik::ErrorCode::NewerVersion
-        ),
-        None => false,
-    };
+    let damaged = s.open_error.as_ref().is_some_and(|e| {
+        let code = e.code();
+        !crate::state::needs_unlock(code)
+            && !matches!(code, klinik::ErrorCode::AlreadyRunning | klinik::ErrorCode::NewerVersion)
+    });
     if s.clinic.is_some() || !damaged {
         return Err(klinik::Error::Conflict("only a clinic that cannot be opened is restored from here".into()).into());
     }
